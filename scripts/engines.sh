@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Private Docker engines for lastlook's tests and demo (see ../shared/ENGINE.md).
+#
+#   scripts/engines.sh provision            install/unpack both engines (idempotent, quiet on success)
+#   scripts/engines.sh start modern|legacy DIR   start a private daemon rooted at DIR (socket DIR/docker.sock)
+#   scripts/engines.sh stop DIR             stop the daemon rooted at DIR (SIGTERM to its pidfile, never by name)
+#   scripts/engines.sh bin modern|legacy    print the folder holding that engine's dockerd
+#   scripts/engines.sh cli                  print the path of the docker CLI (26.1.5) used against both engines
+#
+# modern: Debian trixie's docker.io 26.1.5 + containerd + docker-cli + docker-compose, downloaded and unpacked
+#         into .cache/engines/modern (never installed into the system).
+# legacy: Debian bookworm's docker.io 20.10.24, installed with apt (it also brings runc, used by both).
+# No package host is named here: the trixie source reuses the URI of the machine's own apt sources.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache="${LASTLOOK_ENGINE_CACHE:-$here/.cache/engines}"
+modern="$cache/modern"
+
+die() { printf 'engines.sh: %s\n' "$*" >&2; exit 1; }
+quiet() { # run a command, show its output only if it fails
+  local log; log=$(mktemp)
+  if ! "$@" >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; die "failed: $*"; fi
+  rm -f "$log"
+}
+
+need_root() { [ "$(id -u)" = 0 ] || die "the sandbox engines need root (dockerd runs as root): run with sudo"; }
+
+apt_uri() {
+  local uri=""
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+    uri=$(awk '$1=="deb" && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)
+  fi
+  [ -n "$uri" ] || die "cannot find a Debian mirror URI in /etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list"
+  printf '%s\n' "$uri"
+}
+
+provision_legacy() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 && dockerd --version 2>/dev/null | grep -q '20\.10\.' || missing+=(docker.io)
+  [ -x /usr/sbin/runc ] || missing+=(runc)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
+      quiet apt-get update
+    fi
+    DEBIAN_FRONTEND=noninteractive quiet apt-get install -y --no-install-recommends "${missing[@]}" ||
+      { quiet apt-get update && DEBIAN_FRONTEND=noninteractive quiet apt-get install -y --no-install-recommends "${missing[@]}"; }
+  fi
+}
+
+provision_modern() {
+  if [ -x "$modern/usr/sbin/dockerd" ] && [ -x "$modern/usr/bin/docker" ] &&
+     [ -x "$modern/usr/libexec/docker/cli-plugins/docker-compose" ] && [ -f "$modern/.complete" ]; then
+    return 0
+  fi
+  command -v dpkg >/dev/null || die "dpkg not found: the sandbox engines need Debian or Ubuntu"
+  local work="$cache/apt-trixie"
+  rm -rf "$work" "$modern"
+  mkdir -p "$work/lists/partial" "$work/archives/partial" "$modern"
+  printf 'deb %s trixie main\n' "$(apt_uri)" >"$work/sources.list"
+  local opts=(-o "Dir::Etc::sourcelist=$work/sources.list" -o "Dir::Etc::sourceparts=-"
+              -o "Dir::State::Lists=$work/lists" -o "Dir::Cache::archives=$work/archives"
+              -o "APT::Get::List-Cleanup=0")
+  quiet apt-get "${opts[@]}" update
+  (cd "$work" && quiet apt-get "${opts[@]}" download docker.io containerd docker-cli docker-compose)
+  local deb
+  for deb in "$work"/*.deb; do quiet dpkg -x "$deb" "$modern"; done
+  # trixie's runc needs a newer glibc than this machine; bookworm's /usr/sbin/runc is used instead.
+  rm -f "$modern/usr/sbin/runc" "$modern/usr/bin/runc"
+  [ -x "$modern/usr/sbin/dockerd" ] || die "unpacked trixie packages hold no usr/sbin/dockerd"
+  "$modern/usr/sbin/dockerd" --version | grep -q '26\.1\.' || die "unexpected modern dockerd: $("$modern/usr/sbin/dockerd" --version)"
+  rm -rf "$work"
+  touch "$modern/.complete"
+}
+
+engine_bin() {
+  case "$1" in
+    modern) printf '%s\n' "$modern/usr/sbin:$modern/usr/bin" ;;
+    legacy) printf '%s\n' "/usr/sbin:/usr/bin" ;;
+    *) die "unknown engine '$1' (modern or legacy)" ;;
+  esac
+}
+
+start() {
+  local kind=$1 dir=$2
+  need_root
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  [ ${#dir} -lt 80 ] || die "engine folder path too long for a unix socket: $dir"
+  if [ -f "$dir/docker.pid" ] && kill -0 "$(cat "$dir/docker.pid")" 2>/dev/null; then
+    return 0
+  fi
+  local bin; bin=$(engine_bin "$kind")
+  local dockerd="${bin%%:*}/dockerd"
+  [ -x "$dockerd" ] || die "no $kind dockerd at $dockerd: run scripts/engines.sh provision"
+  mkdir -p "$dir/root" "$dir/exec" "$dir/config"
+  # Each daemon gets its own containerd (started by dockerd from PATH) and never touches host networking.
+  PATH="$bin:/usr/sbin:/usr/bin:/sbin:/bin" setsid "$dockerd" \
+    --host "unix://$dir/docker.sock" --data-root "$dir/root" --exec-root "$dir/exec" \
+    --pidfile "$dir/docker.pid" --iptables=false --ip6tables=false --bridge=none \
+    --storage-driver overlay2 --log-level warn >"$dir/dockerd.log" 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 150); do
+    if curl -fsS --unix-socket "$dir/docker.sock" http://localhost/_ping >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  tail -n 30 "$dir/dockerd.log" >&2 || true
+  die "$kind engine in $dir did not answer /_ping within 15 s"
+}
+
+stop() {
+  local dir=$1 pid
+  [ -f "$dir/docker.pid" ] || return 0
+  pid=$(cat "$dir/docker.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    local i
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  fi
+  rm -f "$dir/docker.pid"
+}
+
+case "${1:-}" in
+  provision) need_root; command -v curl >/dev/null || { quiet apt-get update; quiet apt-get install -y curl; }
+             provision_legacy; provision_modern ;;
+  start) [ $# -eq 3 ] || die "usage: engines.sh start modern|legacy DIR"; start "$2" "$3" ;;
+  stop) [ $# -eq 2 ] || die "usage: engines.sh stop DIR"; stop "$2" ;;
+  bin) engine_bin "${2:-}" ;;
+  cli) printf '%s\n' "$modern/usr/bin/docker" ;;
+  compose) printf '%s\n' "$modern/usr/libexec/docker/cli-plugins/docker-compose" ;;
+  *) die "usage: engines.sh provision | start modern|legacy DIR | stop DIR | bin modern|legacy | cli | compose" ;;
+esac

@@ -1,0 +1,161 @@
+/**
+ * Plain domain types: what lastlook knows about an engine. Pure data, no client attached.
+ * The dockerode adapter (src/docker) maps Engine API JSON into these; core/ and ui/ only see these.
+ */
+
+/** The engine we are talking to, as `GET /version` and the connection report it. */
+export interface EngineInfo {
+  /** How we reached it, e.g. `unix:///var/run/docker.sock` or `tcp://10.0.0.2:2376`. */
+  readonly host: string;
+  /** Docker context name when one was used. @default null */
+  readonly context: string | null;
+  /** Engine version, e.g. `26.1.5`. */
+  readonly version: string;
+  /** The API version this client speaks to the engine (negotiated), e.g. `1.45`. */
+  readonly apiVersion: string;
+  /** The engine's own maximum API version. */
+  readonly maxApiVersion: string;
+  readonly os: string;
+  readonly arch: string;
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** A mount as the engine reports it in `Mounts[]` (inspect or list). It does not carry the mount Spec. */
+export interface MountPoint {
+  readonly type: 'volume' | 'bind' | 'tmpfs' | 'npipe' | 'cluster' | 'image';
+  /** Volume name for `volume` mounts, else null. */
+  readonly name: string | null;
+  /** Host path (bind) or volume mountpoint (volume). */
+  readonly source: string;
+  readonly destination: string;
+  readonly driver: string | null;
+  readonly mode: string;
+  readonly rw: boolean;
+}
+
+/** One entry of `HostConfig.Mounts` (the `--mount` / API form). */
+export interface MountRequest {
+  readonly type: string;
+  /** Empty string when no source was given (an anonymous volume). */
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** Inspect-only fields needed to rebuild each mount's Spec.Source (docker-semantics.md §6.1). */
+export interface ContainerSpec {
+  /** `HostConfig.Binds`, verbatim (`src:dst[:mode]` or a bare `dst`). */
+  readonly binds: readonly string[];
+  /** `HostConfig.Mounts`. */
+  readonly mounts: readonly MountRequest[];
+  /** `HostConfig.VolumesFrom`, verbatim (`name-or-id[:ro|rw]`). */
+  readonly volumesFrom: readonly string[];
+  /** Keys of `Config.Volumes`. */
+  readonly configVolumes: readonly string[];
+  /** Keys of the image's `Config.Volumes`; null when the image is gone or could not be read. */
+  readonly imageVolumes: readonly string[] | null;
+  /** `HostConfig.Tmpfs` keys (destinations). */
+  readonly tmpfs: readonly string[];
+  readonly autoRemove: boolean;
+  readonly logDriver: string;
+  /** `LogPath`; empty for the `local` driver. */
+  readonly logPath: string;
+  /** `GraphDriver.Name`, e.g. overlay2. */
+  readonly graphDriver: string | null;
+}
+
+export interface ContainerInfo {
+  readonly id: string;
+  /** Primary name without the leading slash. */
+  readonly name: string;
+  readonly image: string;
+  readonly imageId: string;
+  readonly state: ContainerState;
+  /** Human status line from the engine, e.g. `Up 3 minutes`. */
+  readonly status: string;
+  /** Unix seconds. */
+  readonly created: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly mounts: readonly MountPoint[];
+  /** Names of the networks the container is attached to. */
+  readonly networks: readonly string[];
+  /** Present only when the container was inspected. */
+  readonly spec?: ContainerSpec;
+  /** Bytes of the writable layer; null when not measured (or not measurable). */
+  readonly sizeRw?: number | null;
+}
+
+export interface VolumeInfo {
+  readonly name: string;
+  readonly driver: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly options: Readonly<Record<string, string>>;
+  readonly mountpoint: string;
+  readonly createdAt: string | null;
+  readonly scope: string;
+  /** Bytes in the volume, when measured (`/system/df`); null when unknown or not measurable. */
+  readonly size?: number | null;
+}
+
+export interface NetworkInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly driver: string;
+  readonly scope: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly internal: boolean;
+  /** `ConfigOnly` networks are never pruned. */
+  readonly configOnly: boolean;
+  /** IDs of the containers with an endpoint on this network (running or paused ones only). */
+  readonly endpoints: readonly string[];
+}
+
+export interface ImageInfo {
+  readonly id: string;
+  readonly repoTags: readonly string[];
+  readonly parentId: string;
+  readonly size: number;
+  readonly created: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** One read of the engine. The planner is a pure function of this and a parsed command. */
+export interface Snapshot {
+  readonly engine: EngineInfo;
+  readonly containers: readonly ContainerInfo[];
+  readonly volumes: readonly VolumeInfo[];
+  readonly networks: readonly NetworkInfo[];
+  readonly images: readonly ImageInfo[];
+  /** `pruneFilters` from the docker CLI config (`~/.docker/config.json`), verbatim `key=value` strings. */
+  readonly pruneFilters: readonly string[];
+  /** Unix milliseconds when the snapshot was taken. */
+  readonly takenAt: number;
+}
+
+export type ChangeKind = 'modified' | 'added' | 'deleted';
+
+/** One entry of `GET /containers/{id}/changes`. */
+export interface Change {
+  readonly path: string;
+  readonly kind: ChangeKind;
+}
+
+/** A file or directory entry of a container or volume filesystem, read from tar headers. */
+export interface FsEntry {
+  readonly path: string;
+  readonly type: 'file' | 'directory' | 'symlink' | 'link' | 'other';
+  readonly size: number;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly linkTarget: string | null;
+}
+
+/** An engine event, narrowed to what lastlook refreshes on. */
+export interface EngineEvent {
+  readonly type: 'container' | 'volume' | 'network' | 'image' | 'other';
+  readonly action: string;
+  readonly id: string;
+  readonly time: number;
+}

@@ -1,0 +1,64 @@
+import type { Readable } from 'node:stream';
+import type {
+  Change,
+  ContainerInfo,
+  EngineEvent,
+  EngineInfo,
+  ImageInfo,
+  NetworkInfo,
+  VolumeInfo,
+} from '../core/model.js';
+
+export type { Change, ContainerInfo, EngineEvent, EngineInfo, ImageInfo, NetworkInfo, VolumeInfo };
+
+/** Options every port call accepts. */
+export interface CallOptions {
+  /** Aborts the underlying HTTP request. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Everything lastlook asks of a Docker Engine. The dockerode adapter is the only implementation that talks to a
+ * real engine; UI tests use an in-memory implementation. Errors are thrown as `DockerError` (./errors.ts).
+ */
+export interface DockerPort {
+  /** `GET /version`, with the host we connected to and the negotiated API version. */
+  engineInfo(opts?: CallOptions): Promise<EngineInfo>;
+  /** `GET /containers/json?all=1`: every container in any state, without sizes. */
+  listContainers(opts?: CallOptions): Promise<ContainerInfo[]>;
+  /**
+   * `GET /containers/{id}/json`, plus the image's volumes, as a ContainerInfo with `spec` set.
+   * @param size when true also measures `SizeRw` (expensive: walks the writable layer).
+   */
+  inspectContainer(idOrName: string, opts?: CallOptions & { readonly size?: boolean }): Promise<ContainerInfo>;
+  /** `GET /volumes`. Sizes not included. */
+  listVolumes(opts?: CallOptions): Promise<VolumeInfo[]>;
+  /**
+   * Sizes of local volumes from `GET /system/df` (only local volumes without options are measured by the
+   * engine). Names absent from the map could not be measured.
+   */
+  volumeSizes(opts?: CallOptions): Promise<Map<string, number>>;
+  /** `GET /networks` and each network's endpoints. */
+  listNetworks(opts?: CallOptions): Promise<NetworkInfo[]>;
+  /** `GET /images/json`. */
+  listImages(opts?: CallOptions): Promise<ImageInfo[]>;
+  /** `GET /containers/{id}/changes`; `null` from the engine becomes `[]`. */
+  containerChanges(id: string, opts?: CallOptions): Promise<Change[]>;
+  /** `GET /containers/{id}/archive?path=…` as a tar stream. The caller must consume or destroy it. */
+  archive(id: string, path: string, opts?: CallOptions): Promise<Readable>;
+  /** `DELETE /containers/{id}`. */
+  removeContainer(id: string, opts: CallOptions & { readonly force: boolean; readonly volumes: boolean }): Promise<void>;
+  /** `DELETE /volumes/{name}`. */
+  removeVolume(name: string, opts?: CallOptions & { readonly force?: boolean }): Promise<void>;
+  /** `DELETE /networks/{id}`. */
+  removeNetwork(id: string, opts?: CallOptions): Promise<void>;
+  /** `DELETE /images/{id}`. */
+  removeImage(id: string, opts?: CallOptions & { readonly force?: boolean }): Promise<void>;
+  /**
+   * Creates a never-started helper container from an empty imported image with the given volume mounted
+   * read-only at `/v`, for reading a volume without running anything. Returns its ID.
+   */
+  createVolumeReader(volume: string, opts?: CallOptions): Promise<string>;
+  /** Subscribes to `GET /events`. Resolves when the stream ends or the signal aborts. */
+  events(onEvent: (event: EngineEvent) => void, opts?: CallOptions): Promise<void>;
+}

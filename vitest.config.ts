@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` is pure (core logic on JSON recorded from real engines, UI on an in-memory port);
+// `engine` starts private real engines (scripts/engines.sh) and never reaches the user's Docker.
+export default defineConfig({
+  test: {
+    env: { FORCE_COLOR: '0' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/engine/**', 'test/e2e/**'],
+          clearMocks: true,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'engine',
+          include: ['test/engine/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/engine/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Two cores: the engines themselves need CPU too.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
