@@ -10,6 +10,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/engine/**', 'test/e2e/**'],
           clearMocks: true,
@@ -19,6 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'engine',
+          sequence: { groupOrder: 1 },
           include: ['test/engine/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/engine/global-setup.ts'],
           testTimeout: 120_000,

@@ -47,7 +47,10 @@ export interface DockerPort {
   /** `GET /containers/{id}/archive?path=…` as a tar stream. The caller must consume or destroy it. */
   archive(id: string, path: string, opts?: CallOptions): Promise<Readable>;
   /** `DELETE /containers/{id}`. */
-  removeContainer(id: string, opts: CallOptions & { readonly force: boolean; readonly volumes: boolean }): Promise<void>;
+  removeContainer(
+    id: string,
+    opts: CallOptions & { readonly force: boolean; readonly volumes: boolean },
+  ): Promise<void>;
   /** `DELETE /volumes/{name}`. */
   removeVolume(name: string, opts?: CallOptions & { readonly force?: boolean }): Promise<void>;
   /** `DELETE /networks/{id}`. */

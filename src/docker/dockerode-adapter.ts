@@ -1,0 +1,608 @@
+/**
+ * The real DockerPort: dockerode (its modem, for exact control of paths and query strings) mapped to the plain
+ * domain types of core/model.ts. Nothing outside src/docker sees a dockerode type.
+ */
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import type {
+  Change,
+  ContainerInfo,
+  ContainerSpec,
+  ContainerState,
+  EngineEvent,
+  EngineInfo,
+  ImageInfo,
+  MountPoint,
+  NetworkInfo,
+  VolumeInfo,
+} from '../core/model.js';
+import type { Connection } from './connection.js';
+import { DockerError, toDockerError } from './errors.js';
+import type { CallOptions, DockerPort } from './port.js';
+
+/** The newest Engine API whose shapes this adapter was written against (Docker 26.1, docs/api v1.45). */
+export const CLIENT_MAX_API = '1.45';
+/** Name of the empty image the volume reader is created from. */
+export const EMPTY_IMAGE = 'lastlook/empty:1';
+/** Label put on every helper container lastlook creates, so leftovers can be found and removed. */
+export const HELPER_LABEL = 'io.lastlook.helper';
+
+export function compareApi(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+interface DialOptions {
+  readonly method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  readonly path: string;
+  readonly query?: Record<string, string | number | boolean | undefined>;
+  readonly body?: unknown;
+  readonly file?: Buffer | Readable;
+  readonly stream?: boolean;
+  readonly signal?: AbortSignal | undefined;
+  readonly headers?: Record<string, string>;
+}
+
+// ---- Engine API JSON shapes (only the fields we read) ----
+interface ApiMount {
+  Type?: string;
+  Name?: string;
+  Source?: string;
+  Destination?: string;
+  Driver?: string;
+  Mode?: string;
+  RW?: boolean;
+}
+interface ApiContainerSummary {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  ImageID?: string;
+  Created?: number;
+  State?: string;
+  Status?: string;
+  Labels?: Record<string, string> | null;
+  Mounts?: ApiMount[] | null;
+  NetworkSettings?: { Networks?: Record<string, unknown> | null } | null;
+  SizeRw?: number;
+}
+interface ApiContainerInspect {
+  Id: string;
+  Name?: string;
+  Created?: string;
+  Image?: string;
+  State?: { Status?: string; Running?: boolean; Paused?: boolean };
+  Config?: { Image?: string; Labels?: Record<string, string> | null; Volumes?: Record<string, unknown> | null };
+  HostConfig?: {
+    Binds?: string[] | null;
+    Mounts?: { Type?: string; Source?: string; Target?: string; ReadOnly?: boolean }[] | null;
+    VolumesFrom?: string[] | null;
+    Tmpfs?: Record<string, string> | null;
+    AutoRemove?: boolean;
+    LogConfig?: { Type?: string };
+  };
+  Mounts?: ApiMount[] | null;
+  NetworkSettings?: { Networks?: Record<string, unknown> | null } | null;
+  LogPath?: string;
+  GraphDriver?: { Name?: string };
+  SizeRw?: number;
+}
+
+function mapState(s: string | undefined): ContainerState {
+  switch (s) {
+    case 'created':
+    case 'running':
+    case 'paused':
+    case 'restarting':
+    case 'removing':
+    case 'exited':
+    case 'dead':
+      return s;
+    default:
+      return 'dead';
+  }
+}
+
+function mapMount(m: ApiMount): MountPoint {
+  const t = m.Type ?? 'volume';
+  const type: MountPoint['type'] =
+    t === 'bind' || t === 'tmpfs' || t === 'npipe' || t === 'cluster' || t === 'image' ? t : 'volume';
+  return {
+    type,
+    name: type === 'volume' ? (m.Name ?? null) : null,
+    source: m.Source ?? '',
+    destination: m.Destination ?? '',
+    driver: m.Driver || null,
+    mode: m.Mode ?? '',
+    rw: m.RW ?? true,
+  };
+}
+
+function labelsOf(l: Record<string, string> | null | undefined): Record<string, string> {
+  return l ?? {};
+}
+
+export interface AdapterOptions {
+  readonly connection: Connection;
+}
+
+export class DockerodeAdapter implements DockerPort {
+  private readonly docker: Docker;
+  private readonly host: string;
+  private readonly context: string | null;
+  private apiVersion: string | null = null;
+  private info: EngineInfo | null = null;
+  private readonly imageVolumesCache = new Map<string, string[] | null>();
+
+  constructor(opts: AdapterOptions) {
+    const c = opts.connection;
+    this.host = c.host;
+    this.context = c.context;
+    this.docker = new Docker(dockerodeOptions(c));
+    if (c.pinnedApiVersion) this.apiVersion = c.pinnedApiVersion;
+  }
+
+  /** Raw request through dockerode's modem, with the negotiated API version prefixed. */
+  private async dial<T>(o: DialOptions): Promise<T> {
+    if (this.apiVersion === null && o.path !== '/version') await this.engineInfo({ signal: o.signal });
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) query[k] = String(v);
+    const prefix = this.apiVersion && o.path !== '/version' ? `/v${this.apiVersion}` : '';
+    const modem = this.docker.modem as unknown as {
+      dial(opts: Record<string, unknown>, cb: (err: unknown, data: unknown) => void): void;
+      version?: string;
+    };
+    return new Promise<T>((resolve, reject) => {
+      if (o.signal?.aborted) {
+        reject(new DockerError('aborted', 'cancelled'));
+        return;
+      }
+      modem.dial(
+        {
+          // The trailing `?` makes the modem append `_query` (and never the body) as the query string.
+          path: `${prefix}${o.path}?`,
+          method: o.method,
+          options: o.body === undefined ? { _query: query } : { _query: query, _body: o.body },
+          file: o.file,
+          isStream: o.stream ?? false,
+          abortSignal: o.signal,
+          headers: o.headers,
+          statusCodes: {
+            200: true,
+            201: true,
+            204: true,
+            304: true,
+            400: 'bad request',
+            401: 'unauthorized',
+            403: 'forbidden',
+            404: 'not found',
+            409: 'conflict',
+            500: 'server error',
+            503: 'unavailable',
+          },
+        },
+        (err, data) => {
+          if (err) reject(toDockerError(err, this.host));
+          else resolve((o.stream ? data : normaliseBody(data)) as T);
+        },
+      );
+    });
+  }
+
+  async engineInfo(opts: CallOptions = {}): Promise<EngineInfo> {
+    if (this.info) return this.info;
+    const v = await this.dial<{ Version: string; ApiVersion: string; Os: string; Arch: string }>({
+      method: 'GET',
+      path: '/version',
+      signal: opts.signal,
+    });
+    const negotiated =
+      this.apiVersion ?? (compareApi(v.ApiVersion, CLIENT_MAX_API) < 0 ? v.ApiVersion : CLIENT_MAX_API);
+    this.apiVersion = negotiated;
+    this.info = {
+      host: this.host,
+      context: this.context,
+      version: v.Version,
+      apiVersion: negotiated,
+      maxApiVersion: v.ApiVersion,
+      os: v.Os,
+      arch: v.Arch,
+    };
+    return this.info;
+  }
+
+  async listContainers(opts: CallOptions = {}): Promise<ContainerInfo[]> {
+    const list = await this.dial<ApiContainerSummary[]>({
+      method: 'GET',
+      path: '/containers/json',
+      query: { all: 1 },
+      signal: opts.signal,
+    });
+    return list.map((c) => ({
+      id: c.Id,
+      name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+      image: c.Image ?? '',
+      imageId: c.ImageID ?? '',
+      state: mapState(c.State),
+      status: c.Status ?? '',
+      created: c.Created ?? 0,
+      labels: labelsOf(c.Labels),
+      mounts: (c.Mounts ?? []).map(mapMount),
+      networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+    }));
+  }
+
+  private async imageVolumes(imageId: string, signal?: AbortSignal): Promise<string[] | null> {
+    if (this.imageVolumesCache.has(imageId)) return this.imageVolumesCache.get(imageId) ?? null;
+    try {
+      const img = await this.dial<{ Config?: { Volumes?: Record<string, unknown> | null } | null }>({
+        method: 'GET',
+        path: `/images/${encodeURIComponent(imageId)}/json`,
+        signal,
+      });
+      const vols = Object.keys(img.Config?.Volumes ?? {});
+      this.imageVolumesCache.set(imageId, vols);
+      return vols;
+    } catch (e) {
+      if (e instanceof DockerError && e.kind === 'not-found') {
+        this.imageVolumesCache.set(imageId, null);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  async inspectContainer(idOrName: string, opts: CallOptions & { size?: boolean } = {}): Promise<ContainerInfo> {
+    const c = await this.dial<ApiContainerInspect>({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(idOrName)}/json`,
+      query: { size: opts.size ? 1 : undefined },
+      signal: opts.signal,
+    });
+    const hc = c.HostConfig ?? {};
+    const spec: ContainerSpec = {
+      binds: hc.Binds ?? [],
+      mounts: (hc.Mounts ?? []).map((m) => ({
+        type: m.Type ?? 'volume',
+        source: m.Source ?? '',
+        target: m.Target ?? '',
+        readOnly: m.ReadOnly ?? false,
+      })),
+      volumesFrom: hc.VolumesFrom ?? [],
+      configVolumes: Object.keys(c.Config?.Volumes ?? {}),
+      imageVolumes: c.Image ? await this.imageVolumes(c.Image, opts.signal) : null,
+      tmpfs: Object.keys(hc.Tmpfs ?? {}),
+      autoRemove: hc.AutoRemove ?? false,
+      logDriver: hc.LogConfig?.Type ?? 'json-file',
+      logPath: c.LogPath ?? '',
+      graphDriver: c.GraphDriver?.Name ?? null,
+    };
+    const state = mapState(c.State?.Status);
+    return {
+      id: c.Id,
+      name: (c.Name ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+      image: c.Config?.Image ?? '',
+      imageId: c.Image ?? '',
+      state,
+      status: state,
+      created: c.Created ? Math.floor(Date.parse(c.Created) / 1000) : 0,
+      labels: labelsOf(c.Config?.Labels),
+      mounts: (c.Mounts ?? []).map(mapMount),
+      networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+      spec,
+      // SizeRw is a pointer in inspect: present when size=1 was asked; absent then means 0 bytes.
+      ...(opts.size ? { sizeRw: c.SizeRw ?? 0 } : {}),
+    };
+  }
+
+  async listVolumes(opts: CallOptions = {}): Promise<VolumeInfo[]> {
+    const r = await this.dial<{
+      Volumes?:
+        | {
+            Name: string;
+            Driver?: string;
+            Labels?: Record<string, string> | null;
+            Options?: Record<string, string> | null;
+            Mountpoint?: string;
+            CreatedAt?: string;
+            Scope?: string;
+          }[]
+        | null;
+    }>({ method: 'GET', path: '/volumes', signal: opts.signal });
+    return (r.Volumes ?? []).map((v) => ({
+      name: v.Name,
+      driver: v.Driver ?? 'local',
+      labels: labelsOf(v.Labels),
+      options: v.Options ?? {},
+      mountpoint: v.Mountpoint ?? '',
+      createdAt: v.CreatedAt ?? null,
+      scope: v.Scope ?? 'local',
+    }));
+  }
+
+  async volumeSizes(opts: CallOptions = {}): Promise<Map<string, number>> {
+    const info = await this.engineInfo(opts);
+    // `type=volume` (API >= 1.42) spares the engine measuring every container and image too.
+    const typed = compareApi(info.apiVersion, '1.42') >= 0;
+    const r = await this.dial<{ Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }>({
+      method: 'GET',
+      path: '/system/df',
+      query: typed ? { type: 'volume' } : {},
+      signal: opts.signal,
+    });
+    const sizes = new Map<string, number>();
+    for (const v of r.Volumes ?? []) {
+      const size = v.UsageData?.Size;
+      // -1 means the engine could not measure it: leave it out (unknown), never guess.
+      if (typeof size === 'number' && size >= 0) sizes.set(v.Name, size);
+    }
+    return sizes;
+  }
+
+  async listNetworks(opts: CallOptions = {}): Promise<NetworkInfo[]> {
+    const list = await this.dial<{ Id: string; Name: string }[]>({
+      method: 'GET',
+      path: '/networks',
+      signal: opts.signal,
+    });
+    // The list endpoint leaves `Containers` empty; only inspect reports the active endpoints.
+    const inspected = await Promise.all(
+      list.map(async (n) => {
+        try {
+          return await this.dial<{
+            Id: string;
+            Name: string;
+            Driver?: string;
+            Scope?: string;
+            Labels?: Record<string, string> | null;
+            Internal?: boolean;
+            ConfigOnly?: boolean;
+            Containers?: Record<string, unknown> | null;
+          }>({ method: 'GET', path: `/networks/${encodeURIComponent(n.Id)}`, signal: opts.signal });
+        } catch (e) {
+          if (e instanceof DockerError && e.kind === 'not-found') return null; // removed meanwhile
+          throw e;
+        }
+      }),
+    );
+    return inspected
+      .filter((n) => n !== null)
+      .map((n) => ({
+        id: n.Id,
+        name: n.Name,
+        driver: n.Driver ?? '',
+        scope: n.Scope ?? 'local',
+        labels: labelsOf(n.Labels),
+        internal: n.Internal ?? false,
+        configOnly: n.ConfigOnly ?? false,
+        endpoints: Object.keys(n.Containers ?? {}).filter((id) => !id.startsWith('ep-')),
+      }));
+  }
+
+  async listImages(opts: CallOptions = {}): Promise<ImageInfo[]> {
+    const list = await this.dial<
+      {
+        Id: string;
+        RepoTags?: string[] | null;
+        ParentId?: string;
+        Size?: number;
+        Created?: number;
+        Labels?: Record<string, string> | null;
+      }[]
+    >({ method: 'GET', path: '/images/json', query: { all: 0 }, signal: opts.signal });
+    return list.map((i) => ({
+      id: i.Id,
+      repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      parentId: i.ParentId ?? '',
+      size: i.Size ?? 0,
+      created: i.Created ?? 0,
+      labels: labelsOf(i.Labels),
+    }));
+  }
+
+  async containerChanges(id: string, opts: CallOptions = {}): Promise<Change[]> {
+    const r = await this.dial<{ Path: string; Kind: number }[] | null>({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(id)}/changes`,
+      signal: opts.signal,
+    });
+    return mapChanges(r);
+  }
+
+  async archive(id: string, path: string, opts: CallOptions = {}): Promise<Readable> {
+    return this.dial<Readable>({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(id)}/archive`,
+      query: { path },
+      stream: true,
+      signal: opts.signal,
+    });
+  }
+
+  async removeContainer(id: string, opts: CallOptions & { force: boolean; volumes: boolean }): Promise<void> {
+    await this.dial({
+      method: 'DELETE',
+      path: `/containers/${encodeURIComponent(id)}`,
+      query: { force: opts.force ? 1 : undefined, v: opts.volumes ? 1 : undefined },
+      signal: opts.signal,
+    });
+  }
+
+  async removeVolume(name: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
+    await this.dial({
+      method: 'DELETE',
+      path: `/volumes/${encodeURIComponent(name)}`,
+      query: { force: opts.force ? 1 : undefined },
+      signal: opts.signal,
+    });
+  }
+
+  async removeNetwork(id: string, opts: CallOptions = {}): Promise<void> {
+    await this.dial({ method: 'DELETE', path: `/networks/${encodeURIComponent(id)}`, signal: opts.signal });
+  }
+
+  async removeImage(id: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
+    await this.dial({
+      method: 'DELETE',
+      path: `/images/${encodeURIComponent(id)}`,
+      query: { force: opts.force ? 1 : undefined },
+      signal: opts.signal,
+    });
+  }
+
+  private async ensureEmptyImage(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.dial({ method: 'GET', path: `/images/${encodeURIComponent(EMPTY_IMAGE)}/json`, signal });
+      return;
+    } catch (e) {
+      if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
+    }
+    const [repo, tag] = EMPTY_IMAGE.split(':');
+    // An empty tar (two zero blocks) imported as an image: one 0-byte layer, no Cmd, nothing that can run.
+    const stream = await this.dial<Readable>({
+      method: 'POST',
+      path: '/images/create',
+      query: { fromSrc: '-', repo, tag },
+      file: Buffer.alloc(1024),
+      stream: true,
+      signal,
+      headers: { 'Content-Type': 'application/x-tar' },
+    });
+    await consumeJsonStream(stream);
+  }
+
+  async createVolumeReader(volume: string, opts: CallOptions = {}): Promise<string> {
+    await this.ensureEmptyImage(opts.signal);
+    const r = await this.dial<{ Id: string }>({
+      method: 'POST',
+      path: '/containers/create',
+      body: {
+        Image: EMPTY_IMAGE,
+        // Never started: the command does not even exist in the empty image.
+        Cmd: ['/lastlook-never-started'],
+        Labels: { [HELPER_LABEL]: 'volume-reader' },
+        NetworkDisabled: true,
+        HostConfig: {
+          NetworkMode: 'none',
+          Mounts: [{ Type: 'volume', Source: volume, Target: '/v', ReadOnly: true, VolumeOptions: { NoCopy: true } }],
+        },
+      },
+      signal: opts.signal,
+    });
+    return r.Id;
+  }
+
+  async events(onEvent: (event: EngineEvent) => void, opts: CallOptions = {}): Promise<void> {
+    const stream = await this.dial<Readable>({ method: 'GET', path: '/events', stream: true, signal: opts.signal });
+    await new Promise<void>((resolve, reject) => {
+      let buf = '';
+      const onAbort = () => {
+        stream.destroy();
+        resolve();
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl = buf.indexOf('\n');
+        while (nl >= 0) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          if (line) {
+            try {
+              onEvent(mapEvent(JSON.parse(line)));
+            } catch {
+              // A malformed line in the event stream is skipped: the next event refreshes anyway.
+            }
+          }
+          nl = buf.indexOf('\n');
+        }
+      });
+      stream.on('end', () => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      stream.on('error', (err) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (opts.signal?.aborted) resolve();
+        else reject(toDockerError(err, this.host));
+      });
+    });
+  }
+}
+
+/** Engine change kinds: 0 modified, 1 added, 2 deleted (Engine API `ChangeType`); `null` means no changes. */
+export function mapChanges(r: readonly { Path: string; Kind: number }[] | null | undefined): Change[] {
+  return (r ?? []).map((c) => ({
+    path: c.Path,
+    kind: c.Kind === 1 ? 'added' : c.Kind === 2 ? 'deleted' : 'modified',
+  }));
+}
+
+export function mapEvent(e: { Type?: string; Action?: string; Actor?: { ID?: string }; time?: number }): EngineEvent {
+  const t = e.Type;
+  return {
+    type: t === 'container' || t === 'volume' || t === 'network' || t === 'image' ? t : 'other',
+    action: e.Action ?? '',
+    id: e.Actor?.ID ?? '',
+    time: e.time ?? 0,
+  };
+}
+
+/** The modem hands back a raw Buffer when the body is JSON `null` or empty; give callers JSON values only. */
+function normaliseBody(data: unknown): unknown {
+  if (!Buffer.isBuffer(data)) return data;
+  const text = data.toString('utf8').trim();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+async function consumeJsonStream(stream: Readable): Promise<void> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const msg = JSON.parse(line) as { error?: string; errorDetail?: { message?: string } };
+    if (msg.error) throw new DockerError('server', msg.errorDetail?.message ?? msg.error);
+  }
+}
+
+function dockerodeOptions(c: Connection): Docker.DockerOptions {
+  const url = new URL(c.host);
+  if (url.protocol === 'unix:') return { socketPath: url.pathname };
+  if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
+    const tls = c.tls;
+    const useTls = url.protocol === 'https:' || (tls !== null && (tls.verify || tls.cert !== undefined));
+    return {
+      host: url.hostname,
+      port: url.port || (useTls ? 2376 : 2375),
+      protocol: useTls ? 'https' : 'http',
+      ...(tls?.ca ? { ca: readFileSync(tls.ca) } : {}),
+      ...(tls?.cert ? { cert: readFileSync(tls.cert) } : {}),
+      ...(tls?.key ? { key: readFileSync(tls.key) } : {}),
+    };
+  }
+  if (url.protocol === 'ssh:') {
+    return {
+      protocol: 'ssh',
+      host: url.hostname,
+      port: url.port || 22,
+      username: url.username || undefined,
+    } as Docker.DockerOptions;
+  }
+  throw new DockerError(
+    'bad-request',
+    `unsupported Docker host ${c.host}`,
+    'use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host',
+  );
+}
+
+export function connect(connection: Connection): DockerPort {
+  return new DockerodeAdapter({ connection });
+}

@@ -1,0 +1,73 @@
+import { describe, expect, inject, test } from 'vitest';
+import { resolveConnection } from '../../src/docker/connection.js';
+import { connect } from '../../src/docker/dockerode-adapter.js';
+import { isDockerError } from '../../src/docker/errors.js';
+import { docker, prefix } from './harness.js';
+
+const engines = inject('engines');
+
+describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on the %s engine', (_kind, engine) => {
+  const port = () => connect(resolveConnection({ host: engine.host, env: {} }));
+
+  test('reports the engine version and negotiated API', async () => {
+    const info = await port().engineInfo();
+    expect(info.version).toBe(engine.version);
+    expect(info.apiVersion).toBe(engine.apiVersion);
+    expect(info.host).toBe(engine.host);
+    console.log(`adapter: Docker Engine ${info.version}, API ${info.apiVersion} (engine max ${info.maxApiVersion})`);
+  });
+
+  test('lists a container the test created, with its mounts', async () => {
+    const p = prefix('ad');
+    await docker(engine, ['volume', 'create', `${p}-named`]);
+    const id = (
+      await docker(engine, [
+        'create',
+        '--name',
+        `${p}-c`,
+        '-v',
+        `${p}-named:/named`,
+        '-v',
+        '/anon',
+        engine.image,
+        'true',
+      ])
+    ).trim();
+    const list = await port().listContainers();
+    const c = list.find((x) => x.id === id);
+    expect(c?.name).toBe(`${p}-c`);
+    expect(c?.state).toBe('created');
+    expect(c?.mounts.map((m) => m.destination).sort()).toEqual(['/anon', '/named']);
+    expect(c?.mounts.find((m) => m.destination === '/named')?.name).toBe(`${p}-named`);
+    console.log(`adapter on ${engine.version}: listed container ${c?.name} (${c?.state})`);
+
+    const inspected = await port().inspectContainer(`${p}-c`, { size: true });
+    expect(inspected.spec?.binds.sort()).toEqual([`${p}-named:/named`]);
+    expect(inspected.spec?.configVolumes).toEqual(['/anon']);
+    expect(inspected.sizeRw).toBe(0);
+    await docker(engine, ['rm', '-v', id]);
+    await docker(engine, ['volume', 'rm', `${p}-named`]);
+  });
+
+  test('changes are [] for a fresh container (the engine answers null)', async () => {
+    const p = prefix('ch');
+    const id = (await docker(engine, ['create', '--name', `${p}-c`, engine.image, 'true'])).trim();
+    expect(await port().containerChanges(id)).toEqual([]);
+    await docker(engine, ['rm', id]);
+  });
+
+  test('a missing container is a not-found DockerError', async () => {
+    const err = await port()
+      .inspectContainer('no-such-container-xyz')
+      .catch((e: unknown) => e);
+    expect(isDockerError(err, 'not-found')).toBe(true);
+  });
+});
+
+test('an absent socket is an unreachable DockerError naming it', async () => {
+  const err = await connect(resolveConnection({ host: 'unix:///nonexistent.sock', env: {} }))
+    .engineInfo()
+    .catch((e: unknown) => e);
+  expect(isDockerError(err, 'unreachable')).toBe(true);
+  expect((err as Error).message).toContain('/nonexistent.sock');
+});

@@ -1,0 +1,191 @@
+/**
+ * Private real Docker engines for tests (../shared/ENGINE.md). Every engine this module hands out was started by
+ * it, in a fresh folder under the run directory; nothing here ever reads DOCKER_HOST, DOCKER_CONTEXT or the
+ * user's docker config, and `assertPrivateHost` refuses any host that is not one of those sockets.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const enginesSh = join(repoRoot, 'scripts/engines.sh');
+
+export type EngineKind = 'modern' | 'legacy';
+
+/** A private engine, as handed to tests (plain data: it crosses vitest's provide/inject). */
+export interface TestEngine {
+  readonly kind: EngineKind;
+  /** e.g. `26.1.5+dfsg1` */
+  readonly version: string;
+  readonly apiVersion: string;
+  /** `unix://<dir>/docker.sock` */
+  readonly host: string;
+  readonly dir: string;
+  /** DOCKER_CONFIG for the docker CLI against this engine (compose plugin linked in). */
+  readonly configDir: string;
+  /** busybox image with `CMD ["/bin/sh"]` */
+  readonly image: string;
+  /** the same plus `VOLUME /data` */
+  readonly volumeImage: string;
+}
+
+/** Folder under which every engine of this run lives; short, so socket paths stay under 108 bytes. */
+export const RUN_ROOT_ENV = 'LASTLOOK_TEST_RUN_ROOT';
+
+function runRoot(): string {
+  const root = process.env[RUN_ROOT_ENV];
+  if (!root) throw new Error(`${RUN_ROOT_ENV} is not set: engine tests must run under test/engine/global-setup.ts`);
+  return root;
+}
+
+export function makeRunRoot(): string {
+  return mkdtempSync(join(tmpdir(), 'llt-'));
+}
+
+/**
+ * The refusal: a host is acceptable only if it is the socket of an engine this run started.
+ * Throws for `/var/run/docker.sock`, tcp hosts, inherited DOCKER_HOST values and anything else.
+ */
+export function assertPrivateHost(host: string, root: string = runRoot()): void {
+  const m = /^unix:\/\/(\/.+)$/.exec(host);
+  const path = m?.[1];
+  if (!path || !resolve(path).startsWith(`${resolve(root)}/`) || !path.endsWith('/docker.sock')) {
+    throw new Error(
+      `refusing to use Docker host ${host}: tests only talk to the private engines they started under ${root}`,
+    );
+  }
+}
+
+/**
+ * Refuses to start a test run whose environment points at another engine. An inherited DOCKER_HOST or
+ * DOCKER_CONTEXT would be what a careless `docker` call reaches, so the run stops and says how to proceed.
+ */
+export function assertCleanEnvironment(env: NodeJS.ProcessEnv): void {
+  for (const name of ['DOCKER_HOST', 'DOCKER_CONTEXT'] as const) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      throw new Error(
+        `refusing to run engine tests with ${name}=${value} inherited: they must never reach a real Docker. ` +
+          `Unset it (env -u ${name} npm test); the tests start their own private engines.`,
+      );
+    }
+  }
+}
+
+/** Environment for a child process (docker CLI, compose, lastlook) that can reach only `engine`. */
+export function engineEnv(engine: TestEngine, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  assertPrivateHost(engine.host, dirname(engine.dir));
+  const env: NodeJS.ProcessEnv = {};
+  for (const key of ['PATH', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'USER', 'LOGNAME']) {
+    if (process.env[key] !== undefined) env[key] = process.env[key];
+  }
+  return {
+    ...env,
+    HOME: engine.configDir,
+    DOCKER_HOST: engine.host,
+    DOCKER_CONFIG: engine.configDir,
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+export function cliPath(): string {
+  return join(repoRoot, '.cache/engines/modern/usr/bin/docker');
+}
+
+/** A unique name prefix for one test's resources. */
+export function prefix(tag = 't'): string {
+  return `ll${tag}-${randomBytes(3).toString('hex')}`;
+}
+
+function busyboxRootfsTar(): string {
+  const tar = join(repoRoot, '.cache/busybox-rootfs.tar');
+  if (existsSync(tar)) return tar;
+  const busybox = '/bin/busybox';
+  if (!existsSync(busybox)) throw new Error('no /bin/busybox: run scripts/engines.sh provision (busybox-static)');
+  const dir = mkdtempSync(join(tmpdir(), 'llroot-'));
+  try {
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    for (const d of ['etc', 'tmp', 'root', 'var', 'usr/bin', 'sbin', 'usr/sbin'])
+      mkdirSync(join(dir, d), { recursive: true });
+    spawnSync('cp', [busybox, join(dir, 'bin/busybox')]);
+    const list = spawnSync(busybox, ['--list-full'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    for (const applet of list) {
+      const target = join(dir, applet);
+      if (applet === 'bin/busybox' || existsSync(target)) continue;
+      mkdirSync(dirname(target), { recursive: true });
+      spawnSync('ln', ['-s', '/bin/busybox', target]);
+    }
+    writeFileSync(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
+    writeFileSync(join(dir, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+    mkdirSync(dirname(tar), { recursive: true });
+    const r = spawnSync('tar', ['-C', dir, '-cf', `${tar}.tmp`, '.']);
+    if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
+    spawnSync('mv', [`${tar}.tmp`, tar]);
+    return tar;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the docker CLI against `engine`; rejects with stderr on failure. */
+export async function docker(
+  engine: TestEngine,
+  args: readonly string[],
+  opts: { input?: Buffer | string; cwd?: string; env?: Record<string, string> } = {},
+): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = execFile(
+      cliPath(),
+      args as string[],
+      { env: engineEnv(engine, opts.env), cwd: opts.cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`docker ${args.join(' ')}: ${stderr || err.message}`));
+        else resolvePromise(stdout);
+      },
+    );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+/** Starts a private engine of `kind` in a new folder under the run root and imports the test images. */
+export async function startEngine(kind: EngineKind, root: string = runRoot()): Promise<TestEngine> {
+  const dir = mkdtempSync(join(root, kind[0] ?? 'e'));
+  await run('bash', [enginesSh, 'start', kind, dir]);
+  const configDir = join(dir, 'config');
+  mkdirSync(join(configDir, 'cli-plugins'), { recursive: true });
+  const compose = join(repoRoot, '.cache/engines/modern/usr/libexec/docker/cli-plugins/docker-compose');
+  if (!existsSync(join(configDir, 'cli-plugins/docker-compose'))) {
+    spawnSync('ln', ['-s', compose, join(configDir, 'cli-plugins/docker-compose')]);
+  }
+  writeFileSync(join(configDir, 'config.json'), '{}\n');
+  const host = `unix://${dir}/docker.sock`;
+  const partial = { kind, host, dir, configDir, version: '', apiVersion: '', image: '', volumeImage: '' };
+  const ver = JSON.parse(await docker(partial, ['version', '--format', '{{json .Server}}'])) as {
+    Version: string;
+    ApiVersion: string;
+  };
+  const engine: TestEngine = {
+    ...partial,
+    version: ver.Version,
+    apiVersion: ver.ApiVersion,
+    image: 'lltest/busybox:1',
+    volumeImage: 'lltest/busybox-vol:1',
+  };
+  const tar = readFileSync(busyboxRootfsTar());
+  await docker(engine, ['import', '-c', 'CMD ["/bin/sh"]', '-', engine.image], { input: tar });
+  await docker(engine, ['import', '-c', 'CMD ["/bin/sh"]', '-c', 'VOLUME /data', '-', engine.volumeImage], {
+    input: tar,
+  });
+  return engine;
+}
+
+export async function stopEngine(engine: TestEngine): Promise<void> {
+  await run('bash', [enginesSh, 'stop', engine.dir]);
+  rmSync(engine.dir, { recursive: true, force: true });
+}
