@@ -42,7 +42,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
     console.log(`adapter on ${engine.version}: listed container ${c?.name} (${c?.state})`);
 
     const inspected = await port().inspectContainer(`${p}-c`, { size: true });
-    expect(inspected.spec?.binds.sort()).toEqual([`${p}-named:/named`]);
+    expect([...(inspected.spec?.binds ?? [])].sort()).toEqual([`${p}-named:/named`]);
     expect(inspected.spec?.configVolumes).toEqual(['/anon']);
     expect(inspected.sizeRw).toBe(0);
     await docker(engine, ['rm', '-v', id]);

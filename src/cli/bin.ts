@@ -1,0 +1,25 @@
+import { main } from './index.js';
+
+// Ctrl+C outside the TUI (the TUI handles it itself, in raw mode) and SIGTERM abort long work so that it can
+// remove temporary files and helper containers before we exit.
+const controller = new AbortController();
+let interrupted = 0;
+const onSignal = (sig: NodeJS.Signals) => {
+  interrupted++;
+  if (interrupted > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+  controller.abort(new Error(`interrupted by ${sig}`));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const code = await main({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  signal: controller.signal,
+});
+process.exitCode = code;
+// Open handles (a keep-alive socket, a finished Ink instance) must not hold the process.
+setImmediate(() => process.exit(code));

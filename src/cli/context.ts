@@ -1,0 +1,48 @@
+import type { Connection } from '../docker/connection.js';
+import type { DockerPort } from '../docker/port.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+
+/** Flags that every subcommand accepts (shared/DESIGN.md). */
+export interface GlobalOptions {
+  readonly host: string | undefined;
+  readonly context: string | undefined;
+  readonly readOnly: boolean;
+  readonly noColor: boolean;
+}
+
+/** What a subcommand gets from the entry point. Subcommands never read process.* directly. */
+export interface CommandContext {
+  /** Arguments after the subcommand name, verbatim (a subcommand parses its own flags). */
+  readonly argv: readonly string[];
+  readonly global: GlobalOptions;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Where the engine is (resolved once, lazily). */
+  connection(): Connection;
+  /** The engine port (built once, lazily). */
+  port(): DockerPort;
+  /** Aborted on Ctrl+C / SIGTERM: long work must stop and clean up. */
+  readonly signal: AbortSignal;
+}
+
+export type Command = (ctx: CommandContext) => Promise<ExitCodeValue>;
+
+/** Bad usage: the message is printed as is, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly exitCode: ExitCodeValue = ExitCode.usage;
+}
+
+/** A failure with a specific exit code and a remedy line. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly remedy: string | null = null,
+  ) {
+    super(message);
+  }
+}

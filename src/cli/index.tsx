@@ -1,0 +1,135 @@
+import meow from 'meow';
+import { resolveConnection } from '../docker/connection.js';
+import { connect } from '../docker/dockerode-adapter.js';
+import { DockerError } from '../docker/errors.js';
+import type { DockerPort } from '../docker/port.js';
+import { commands } from './commands/index.js';
+import { CliError, type CommandContext, UsageError } from './context.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { splitArgv } from './options.js';
+
+export const HELP = `
+  A last look before Docker destroys something.
+
+  Usage
+    $ lastlook                                   open the explorer (needs a terminal)
+    $ lastlook plan [--json] [--] <docker command line>
+    $ lastlook guard [--backup-to DIR] [--yes] [--] <docker command line>
+    $ lastlook diff <container> [--json]         writable-layer changes as a tree, with sizes
+    $ lastlook mounts <container> [--json]       mount table, with each mount's fate under each command
+    $ lastlook backup <volume|container>... [--to DIR] [--json]
+    $ lastlook verify <archive>
+    $ lastlook restore <archive> [--volume NAME]
+
+  Docker command lines lastlook can preview
+    docker rm [-f] [-v] [-l] CONTAINER...        docker container rm …
+    docker compose [-p NAME] [-f FILE]... [--project-directory DIR] [--profile P]... down [-v] [--remove-orphans] [--rmi local|all] [SERVICE...]
+    docker volume prune [-a] [--filter label=…|label!=…]... [-f]
+    docker volume rm [-f] VOLUME...
+    docker container prune [--filter …]
+    docker system prune [-a] [--volumes] [--filter …]
+
+  Global options
+    --host, -H URL     Docker host (like docker -H); default: DOCKER_HOST, the current context, then the local socket
+    --context NAME     docker context to use
+    --read-only        never offer or run a destructive action
+    --no-color         no colours (NO_COLOR is honoured too)
+    --help             this text
+    --version          lastlook's version
+
+  Exit codes
+    0 done · 1 declined · 2 bad usage · 3 engine unreachable or refused · 4 object not found · 5 drift (nothing done)
+
+  Examples
+    $ lastlook plan -- docker compose -p shop down -v
+    $ lastlook plan --json docker volume prune -a
+    $ lastlook guard --backup-to /srv/backups -- docker rm -v shop-db-1
+`;
+
+export interface MainIo {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: CommandContext['stdout'];
+  readonly stderr: CommandContext['stderr'];
+  readonly stdin: CommandContext['stdin'];
+  readonly signal: AbortSignal;
+}
+
+/** Formats any failure for the terminal and picks its exit code. The only place errors become exit codes. */
+export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCodeValue {
+  if (err instanceof UsageError) {
+    stderr.write(`lastlook: ${err.message}\nRun lastlook --help for usage.\n`);
+    return err.exitCode;
+  }
+  if (err instanceof CliError) {
+    stderr.write(`lastlook: ${err.message}\n${err.remedy ? `  ${err.remedy}\n` : ''}`);
+    return err.exitCode;
+  }
+  if (err instanceof DockerError) {
+    stderr.write(`lastlook: ${err.message}\n${err.remedy ? `  ${err.remedy}\n` : ''}`);
+    if (err.kind === 'not-found') return ExitCode.notFound;
+    if (err.kind === 'aborted') return ExitCode.declined;
+    if (err.kind === 'bad-request') return ExitCode.usage;
+    return ExitCode.engine;
+  }
+  stderr.write(`lastlook: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return ExitCode.declined;
+}
+
+export async function main(io: MainIo): Promise<ExitCodeValue> {
+  try {
+    const split = splitArgv(io.argv);
+    const cli = meow(HELP, {
+      importMeta: import.meta,
+      argv: [],
+      autoHelp: false,
+      autoVersion: false,
+      description: false,
+    });
+    if (split.global.version) {
+      io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+      return ExitCode.ok;
+    }
+    if (split.global.help) {
+      io.stdout.write(`${cli.help.replace(/^\n/, '')}\n`);
+      return ExitCode.ok;
+    }
+    const name = split.command ?? 'explore';
+    const load = commands[name];
+    if (!load) {
+      throw new UsageError(
+        `unknown command "${name}". Commands: ${Object.keys(commands)
+          .filter((c) => c !== 'explore')
+          .join(', ')}`,
+      );
+    }
+    let connection: ReturnType<typeof resolveConnection> | null = null;
+    let port: DockerPort | null = null;
+    const ctx: CommandContext = {
+      argv: split.rest,
+      global: {
+        host: split.global.host,
+        context: split.global.context,
+        readOnly: split.global.readOnly,
+        noColor: split.global.noColor || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== ''),
+      },
+      env: io.env,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      stdin: io.stdin,
+      signal: io.signal,
+      connection() {
+        connection ??= resolveConnection({ host: split.global.host, context: split.global.context, env: io.env });
+        return connection;
+      },
+      port() {
+        port ??= connect(this.connection());
+        return port;
+      },
+    };
+    const command = await load();
+    return await command(ctx);
+  } catch (err) {
+    return reportError(err, io.stderr);
+  }
+}

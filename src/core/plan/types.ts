@@ -1,0 +1,73 @@
+/**
+ * The Plan: one value that drives the preview (TUI and text), `plan --json` (schema `lastlook.plan/v1`, see
+ * shared/DESIGN.md), the backup set and the execution. Sizes that cannot be known are `null`, never a guess.
+ */
+
+export const PLAN_SCHEMA = 'lastlook.plan/v1';
+
+export interface PlannedContainer {
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+  /** Writable layer: bytes (`SizeRw`) and number of changed paths; null when unknown. */
+  readonly writableLayer: { readonly bytes: number | null; readonly changes: number | null };
+  /** Log file bytes (json-file / local driver); null when unknown (e.g. a remote engine). */
+  readonly logs: { readonly bytes: number | null };
+  /** Why it goes (destroy) or stays (keep). */
+  readonly reason: string;
+  /** Compose project and service, when the container has those labels. */
+  readonly project?: string | null;
+  readonly service?: string | null;
+}
+
+export interface PlannedVolume {
+  readonly name: string;
+  /** True when the engine would treat it as anonymous for this command (rm -v: empty mount Spec.Source). */
+  readonly anonymous: boolean;
+  readonly bytes: number | null;
+  readonly reason: string;
+  readonly driver?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface PlannedNetwork {
+  readonly id: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface PlannedImage {
+  readonly id: string;
+  readonly tags: readonly string[];
+  readonly bytes: number | null;
+  readonly reason: string;
+}
+
+export interface Plan {
+  readonly schema: typeof PLAN_SCHEMA;
+  /** The user's command line, normalised with a leading `docker` (or `docker-compose`). */
+  readonly command: readonly string[];
+  readonly engine: { readonly host: string; readonly version: string; readonly apiVersion: string };
+  /** Set when the engine would refuse the whole command; then `destroy` is empty. */
+  readonly blocked: { readonly reason: string } | null;
+  readonly destroy: {
+    readonly containers: readonly PlannedContainer[];
+    readonly volumes: readonly PlannedVolume[];
+    readonly networks: readonly PlannedNetwork[];
+    readonly images: readonly PlannedImage[];
+  };
+  /** Kept, but no container references them any more afterwards (dangling: a later prune candidate). */
+  readonly orphan: { readonly volumes: readonly PlannedVolume[] };
+  /** Objects the command touches or the user might expect to go, that stay, with the reason. */
+  readonly keep: {
+    readonly containers: readonly PlannedContainer[];
+    readonly volumes: readonly PlannedVolume[];
+    readonly networks: readonly PlannedNetwork[];
+  };
+  readonly warnings: readonly string[];
+  /**
+   * `bytes`: exact sum of the known sizes of everything destroyed (writable layers, logs, volumes, images).
+   * `unknown`: how many destroyed objects have a size that could not be known (not counted in `bytes`).
+   */
+  readonly totals: { readonly bytes: number; readonly unknown: number };
+}
