@@ -43,6 +43,8 @@ provision_legacy() {
   command -v dockerd >/dev/null 2>&1 && dockerd --version 2>/dev/null | grep -q '20\.10\.' || missing+=(docker.io)
   [ -x /usr/sbin/runc ] || missing+=(runc)
   [ -x /bin/busybox ] || missing+=(busybox-static)
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
       quiet apt-get update
@@ -126,7 +128,7 @@ stop() {
 }
 
 case "${1:-}" in
-  provision) need_root; command -v curl >/dev/null || { quiet apt-get update; quiet apt-get install -y curl; }
+  provision) need_root
              provision_legacy; provision_modern ;;
   start) [ $# -eq 3 ] || die "usage: engines.sh start modern|legacy DIR"; start "$2" "$3" ;;
   stop) [ $# -eq 2 ] || die "usage: engines.sh stop DIR"; stop "$2" ;;

@@ -104,33 +104,9 @@ export function prefix(tag = 't'): string {
 }
 
 function busyboxRootfsTar(): string {
-  const tar = join(repoRoot, '.cache/busybox-rootfs.tar');
-  if (existsSync(tar)) return tar;
-  const busybox = '/bin/busybox';
-  if (!existsSync(busybox)) throw new Error('no /bin/busybox: run scripts/engines.sh provision (busybox-static)');
-  const dir = mkdtempSync(join(tmpdir(), 'llroot-'));
-  try {
-    mkdirSync(join(dir, 'bin'), { recursive: true });
-    for (const d of ['etc', 'tmp', 'root', 'var', 'usr/bin', 'sbin', 'usr/sbin'])
-      mkdirSync(join(dir, d), { recursive: true });
-    spawnSync('cp', [busybox, join(dir, 'bin/busybox')]);
-    const list = spawnSync(busybox, ['--list-full'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    for (const applet of list) {
-      const target = join(dir, applet);
-      if (applet === 'bin/busybox' || existsSync(target)) continue;
-      mkdirSync(dirname(target), { recursive: true });
-      spawnSync('ln', ['-s', '/bin/busybox', target]);
-    }
-    writeFileSync(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
-    writeFileSync(join(dir, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
-    mkdirSync(dirname(tar), { recursive: true });
-    const r = spawnSync('tar', ['-C', dir, '-cf', `${tar}.tmp`, '.']);
-    if (r.status !== 0) throw new Error(`tar failed: ${r.stderr}`);
-    spawnSync('mv', [`${tar}.tmp`, tar]);
-    return tar;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = spawnSync('bash', [join(repoRoot, 'scripts/busybox-rootfs.sh')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scripts/busybox-rootfs.sh failed: ${r.stderr}`);
+  return r.stdout.trim();
 }
 
 /** Runs the docker CLI against `engine`; rejects with stderr on failure. */
