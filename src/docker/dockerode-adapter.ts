@@ -164,7 +164,8 @@ export class DockerodeAdapter implements DockerPort {
           // The trailing `?` makes the modem append `_query` (and never the body) as the query string.
           path: `${prefix}${o.path}?`,
           method: o.method,
-          options: o.body === undefined ? { _query: query } : { _query: query, _body: o.body },
+          // An empty `_body` keeps the modem from sending the options object itself as a POST body.
+          options: { _query: query, _body: o.body ?? {} },
           file: o.file,
           isStream: o.stream ?? false,
           abortSignal: o.signal,
@@ -417,6 +418,16 @@ export class DockerodeAdapter implements DockerPort {
       path: `/containers/${encodeURIComponent(id)}/archive`,
       query: { path },
       stream: true,
+      signal: opts.signal,
+    });
+  }
+
+  async stopContainer(id: string, opts: CallOptions & { timeout: number }): Promise<void> {
+    // 304 (already stopped) is a success for us.
+    await this.dial({
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(id)}/stop`,
+      query: { t: opts.timeout },
       signal: opts.signal,
     });
   }

@@ -46,6 +46,8 @@ export interface DockerPort {
   containerChanges(id: string, opts?: CallOptions): Promise<Change[]>;
   /** `GET /containers/{id}/archive?path=…` as a tar stream. The caller must consume or destroy it. */
   archive(id: string, path: string, opts?: CallOptions): Promise<Readable>;
+  /** `POST /containers/{id}/stop?t=…`: SIGTERM, then SIGKILL after `timeout` seconds. Already stopped is fine. */
+  stopContainer(id: string, opts: CallOptions & { readonly timeout: number }): Promise<void>;
   /** `DELETE /containers/{id}`. */
   removeContainer(
     id: string,

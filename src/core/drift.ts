@@ -1,0 +1,63 @@
+import type { Plan } from './plan/types.js';
+
+/** One object whose fate differs between the plan the user saw and the plan recomputed just before execution. */
+export interface DriftItem {
+  readonly kind: 'container' | 'volume' | 'network' | 'image';
+  /** Name (or id when unnamed) as shown to the user. */
+  readonly name: string;
+  /** What the shown plan said, and what the fresh one says. */
+  readonly was: string;
+  readonly now: string;
+}
+
+type Fate = 'destroy' | 'orphan' | 'keep' | 'absent';
+
+function fates(plan: Plan): Map<string, { kind: DriftItem['kind']; name: string; fate: Fate }> {
+  const m = new Map<string, { kind: DriftItem['kind']; name: string; fate: Fate }>();
+  const put = (kind: DriftItem['kind'], key: string, name: string, fate: Fate) =>
+    m.set(`${kind}:${key}`, { kind, name, fate });
+  for (const c of plan.destroy.containers) put('container', c.id, c.name, 'destroy');
+  for (const v of plan.destroy.volumes) put('volume', v.name, v.name, 'destroy');
+  for (const n of plan.destroy.networks) put('network', n.id, n.name, 'destroy');
+  for (const i of plan.destroy.images) put('image', i.id, i.tags[0] ?? i.id.slice(7, 19), 'destroy');
+  for (const v of plan.orphan.volumes) put('volume', v.name, v.name, 'orphan');
+  for (const c of plan.keep.containers) if (!m.has(`container:${c.id}`)) put('container', c.id, c.name, 'keep');
+  for (const v of plan.keep.volumes) if (!m.has(`volume:${v.name}`)) put('volume', v.name, v.name, 'keep');
+  for (const n of plan.keep.networks) if (!m.has(`network:${n.id}`)) put('network', n.id, n.name, 'keep');
+  return m;
+}
+
+/**
+ * Compares the plan that was shown with the plan recomputed from a fresh read of the engine. Any object whose
+ * fate changed (destroyed, orphaned, kept or absent), or a change of `blocked`, is drift: the execution must stop
+ * before touching anything. Sizes are not compared: a running container's log grows between two reads.
+ */
+export function comparePlans(shown: Plan, fresh: Plan): DriftItem[] {
+  const out: DriftItem[] = [];
+  if ((shown.blocked === null) !== (fresh.blocked === null)) {
+    out.push({
+      kind: 'container',
+      name: '(command)',
+      was: shown.blocked ? `blocked: ${shown.blocked.reason}` : 'allowed',
+      now: fresh.blocked ? `blocked: ${fresh.blocked.reason}` : 'allowed',
+    });
+  }
+  const a = fates(shown);
+  const b = fates(fresh);
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  for (const key of [...keys].sort()) {
+    const x = a.get(key);
+    const y = b.get(key);
+    const was = x?.fate ?? 'absent';
+    const now = y?.fate ?? 'absent';
+    // Only what would be destroyed or orphaned matters; a kept object appearing or vanishing changes nothing.
+    if (was === now || ((was === 'keep' || was === 'absent') && (now === 'keep' || now === 'absent'))) continue;
+    const item = (x ?? y) as { kind: DriftItem['kind']; name: string };
+    out.push({ kind: item.kind, name: item.name, was, now });
+  }
+  return out;
+}
+
+export function describeDrift(items: readonly DriftItem[]): string[] {
+  return items.map((d) => `${d.kind} ${d.name}: was ${d.was}, now ${d.now}`);
+}
