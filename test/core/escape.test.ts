@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import { decodeNameBytes, encodeNameBytes, engineFormOf, escapeName, needsEscape } from '../../src/core/escape.js';
+
+const bytes = (...b: number[]) => Uint8Array.from(b);
+
+describe('escapeName', () => {
+  test.each([
+    ['plain', 'etc/passwd', 'etc/passwd'],
+    ['inner space stays unquoted', 'a b', 'a b'],
+    ['newline', 'line\nbreak', '"line\\nbreak"'],
+    ['tab and CR', 'a\tb\rc', '"a\\tb\\rc"'],
+    ['ESC of a colour sequence', 'esc\x1b[31mred', '"esc\\x1b[31mred"'],
+    ['BEL and DEL', '\x07\x7f', '"\\x07\\x7f"'],
+    ['C1 CSI', 'a\u009bb', '"a\\u{9b}b"'],
+    ['raw byte 0xff kept by decodeNameBytes', 'bad\udcffbyte', '"bad\\xffbyte"'],
+    ['the engine replacement character', 'bad\ufffdbyte', '"bad\\u{fffd}byte"'],
+    ['bidi override', 'evil\u202etxt.exe', '"evil\\u{202e}txt.exe"'],
+    ['zero width space', 'a\u200bb', '"a\\u{200b}b"'],
+    ['backslash is escaped, so it cannot fake an escape', 'a\\nb', '"a\\\\nb"'],
+    ['double quote', 'say "hi"', '"say \\"hi\\""'],
+    ['leading space', ' x', '" x"'],
+    ['trailing space', 'x ', '"x "'],
+    ['empty', '', '""'],
+    ['unicode text passes', 'café/日本語/😀', 'café/日本語/😀'],
+  ])('%s', (_label, input, expected) => {
+    expect(escapeName(input)).toBe(expected);
+  });
+
+  test('never lets a control character or raw byte through', () => {
+    for (let cp = 0; cp < 0x100; cp++) {
+      const out = escapeName(`x${String.fromCharCode(cp)}y`);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the point of the test
+      expect(out).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
+    }
+    for (let b = 0x80; b < 0x100; b++) {
+      expect(escapeName(String.fromCharCode(0xdc00 + b))).toBe(`"\\x${b.toString(16)}"`);
+    }
+  });
+
+  test('is unambiguous: different names never escape to the same text', () => {
+    const names = ['a\nb', 'a\\nb', 'a\\\\nb', '\udcff', '\\xff', '\ufffd', 'a b', '"a b"', ' a', 'a', ''];
+    const seen = new Map<string, string>();
+    for (const n of names) {
+      const e = escapeName(n);
+      expect(seen.get(e)).toBeUndefined();
+      seen.set(e, n);
+    }
+    expect(needsEscape('plain')).toBe(false);
+    expect(needsEscape('a\nb')).toBe(true);
+  });
+});
+
+describe('decodeNameBytes / engineFormOf', () => {
+  test.each([
+    ['ASCII', bytes(0x61, 0x62), 'ab', 'ab'],
+    ['valid UTF-8', bytes(0xc3, 0xa9), 'é', 'é'],
+    ['a lone invalid byte', bytes(0x61, 0xff, 0x62), 'a\udcffb', 'a\ufffdb'],
+    // Go replaces every byte of a truncated sequence: two U+FFFD, where WHATWG decoders give one.
+    ['a truncated 3-byte sequence', bytes(0xe2, 0x82), '\udce2\udc82', '\ufffd\ufffd'],
+    ['an encoded surrogate (invalid UTF-8)', bytes(0xed, 0xa0, 0x80), '\udced\udca0\udc80', '\ufffd\ufffd\ufffd'],
+    ['an overlong slash', bytes(0xc0, 0xaf), '\udcc0\udcaf', '\ufffd\ufffd'],
+  ])('%s', (_label, input, decoded, engineForm) => {
+    const s = decodeNameBytes(input);
+    expect(s).toBe(decoded);
+    expect(engineFormOf(s)).toBe(engineForm);
+    expect(Array.from(encodeNameBytes(s))).toEqual(Array.from(input));
+  });
+});
