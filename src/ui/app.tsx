@@ -1,45 +1,239 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useEffect, useState } from 'react';
-import type { ContainerInfo, EngineInfo } from '../core/model.js';
-import type { DockerPort } from '../docker/port.js';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { flatten } from '../core/diff-tree.js';
+import {
+  initialState,
+  type ListRow,
+  listRows,
+  requiredConfirmation,
+  selectedContainer,
+  volumeRows,
+} from '../core/explorer-reducer.js';
+import { cell, safe } from '../core/format.js';
+import { type KeyName, rootReducer } from '../core/keymap.js';
+import { computeLayout } from '../core/layout.js';
+import type { EngineInfo } from '../core/model.js';
+import { ChangesPane } from './components/changes-pane.js';
+import { ConfirmDialog } from './components/confirm-dialog.js';
+import { ContainerList } from './components/container-list.js';
+import { Header } from './components/header.js';
+import { HelpOverlay } from './components/help-overlay.js';
+import { KeyHints } from './components/key-hints.js';
+import { MountsPane } from './components/mounts-pane.js';
+import { RemovalPreview } from './components/removal-preview.js';
+import { RunProgress } from './components/run-progress.js';
+import { VolumesView } from './components/volumes-view.js';
+import { useEngineData } from './hooks/use-engine-data.js';
+import { useExecution } from './hooks/use-execution.js';
+import { usePlanPreview } from './hooks/use-plan-preview.js';
+import { usePruneFates } from './hooks/use-prune-fates.js';
+import { useSelectionDetail } from './hooks/use-selection-detail.js';
+import type { ExplorerServices } from './services.js';
+import { makeTheme } from './theme.js';
 
 export interface AppProps {
-  readonly port: DockerPort;
+  readonly services: ExplorerServices;
   readonly engine: EngineInfo;
   /** Hide and refuse every destructive action. @default false */
   readonly readOnly: boolean;
-  /** Called once with the exit code before the app unmounts. */
-  readonly onExit: (code: 0 | 1 | 2 | 3 | 4 | 5) => void;
+  /** Drop all colours (NO_COLOR, --no-color). @default false */
+  readonly noColor: boolean;
+  /** Terminal size; the CLI passes the live size, tests pass any. */
+  readonly columns: number;
+  readonly rows: number;
+  /** Called once with the exit code when the user quits. */
+  readonly onExit: (code: 0) => void;
 }
 
-/** The explorer (first screen: the container list). */
-export function App({ port, engine, readOnly, onExit }: AppProps) {
+function keyName(input: string, key: import('ink').Key): string | KeyName | null {
+  if (key.ctrl && input === 'c') return 'ctrl-c';
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.pageUp) return 'pageUp';
+  if (key.pageDown) return 'pageDown';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  if (key.tab) return 'tab';
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.ctrl || key.meta) return null;
+  return input.length > 0 ? input : null;
+}
+
+function groupHint(row: ListRow | undefined): string {
+  if (row?.kind !== 'group') return 'no container selected';
+  return row.project
+    ? `compose project ${row.project}: ${row.count} container(s). d / D preview compose down / down -v.`
+    : `${row.count} standalone container(s). Select one to see its mounts and changes.`;
+}
+
+/** The explorer: containers, mounts and changes side by side; previews, confirmation and execution. */
+export function App({ services, engine, readOnly, noColor, columns, rows, onExit }: AppProps) {
   const { exit } = useApp();
-  const [containers, setContainers] = useState<readonly ContainerInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const ac = new AbortController();
-    port.listContainers({ signal: ac.signal }).then(setContainers, (e: Error) => setError(e.message));
-    return () => ac.abort();
-  }, [port]);
+  const [state, dispatch] = useReducer(rootReducer, undefined, () => initialState(engine, readOnly));
+  const theme = useMemo(() => makeTheme(noColor), [noColor]);
+  useEngineData(services.port, dispatch, state.reloadSeq);
+
+  const { containers, volumes, filter, collapsedGroups } = state;
+  const listRowsMemo = useMemo(
+    () => listRows({ containers, filter, collapsedGroups }),
+    [containers, filter, collapsedGroups],
+  );
+  const volRows = useMemo(() => volumeRows({ volumes, containers, filter }), [volumes, containers, filter]);
+  const container = state.view === 'containers' ? selectedContainer(state) : null;
+  const detail = useSelectionDetail(services, container, state.reloadSeq);
+  const changeRows = useMemo(
+    () => (detail?.tree ? flatten(detail.tree, state.collapsedPaths) : null),
+    [detail?.tree, state.collapsedPaths],
+  );
+  const pruneFates = usePruneFates(services, state.view === 'volumes' && state.mode === 'browsing', state.volumes);
+  usePlanPreview(services, state.preview, dispatch);
+  useExecution(services, state.mode === 'running' ? (state.preview?.plan ?? null) : null, dispatch);
+
+  const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
+  const rowsRef = useRef(changeRows);
+  rowsRef.current = changeRows;
+
   useInput((input, key) => {
-    if (input === 'q' || (key.ctrl && input === 'c')) {
+    const k = keyName(input, key);
+    if (k === null) return;
+    // Several printable characters can arrive in one chunk (a paste into a prompt): one action per character.
+    const keys =
+      k.length > 1 &&
+      !['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'].includes(k)
+        ? [...k]
+        : [k];
+    for (const one of keys) {
+      const path = rowsRef.current?.[changesCursor]?.node.path;
+      dispatch({ type: 'key', key: one, ...(path !== undefined ? { changesPath: path } : {}) });
+    }
+  });
+
+  useEffect(() => {
+    if (state.quitting) {
       onExit(0);
       exit();
     }
-  });
-  return (
-    <Box flexDirection="column">
-      <Text>
-        lastlook · {engine.host} · Engine {engine.version} (API {engine.apiVersion}){readOnly ? ' · read-only' : ''}
-      </Text>
-      {error ? <Text color="red">{error}</Text> : null}
-      {containers === null ? <Text>loading…</Text> : null}
-      {containers?.map((c) => (
-        <Text key={c.id}>
-          {c.name} {c.state}
+  }, [state.quitting, onExit, exit]);
+
+  const layout = computeLayout(columns, rows, container?.mounts.length ?? 1);
+  if (layout.tooSmall) {
+    return (
+      <Box flexDirection="column" height={layout.height}>
+        <Text>
+          lastlook needs at least 80×24; this terminal is {columns}×{rows}. Enlarge it, or press q to quit.
         </Text>
-      ))}
+      </Box>
+    );
+  }
+  const status = state.loadError
+    ? `engine: ${state.loadError}`
+    : (state.message ??
+      (state.mode === 'filtering' ? `/${state.input}█` : state.mode === 'command' ? `: docker ${state.input}█` : ''));
+
+  let body: React.ReactNode;
+  const overlayHeight = layout.bodyHeight;
+  if (state.mode === 'help') {
+    body = <HelpOverlay state={state} width={columns} height={overlayHeight} theme={theme} />;
+  } else if ((state.mode === 'running' || state.mode === 'done') && state.run) {
+    body = (
+      <RunProgress
+        run={state.run}
+        finished={state.mode === 'done'}
+        width={columns}
+        height={overlayHeight}
+        theme={theme}
+      />
+    );
+  } else if ((state.mode === 'previewing' || state.mode === 'confirming') && state.preview) {
+    const confirmHeight = state.mode === 'confirming' ? 5 : 0;
+    body = (
+      <Box flexDirection="column">
+        <RemovalPreview
+          argv={state.preview.argv}
+          plan={state.preview.plan}
+          error={state.preview.error}
+          scroll={state.preview.scroll}
+          width={columns}
+          height={overlayHeight - confirmHeight}
+          theme={theme}
+          readOnly={state.readOnly}
+        />
+        {state.mode === 'confirming' && state.preview.plan ? (
+          <ConfirmDialog
+            plan={state.preview.plan}
+            required={requiredConfirmation(state.preview.argv, state.preview.plan)}
+            input={state.input}
+            width={columns}
+            theme={theme}
+          />
+        ) : null}
+      </Box>
+    );
+  } else if (state.view === 'volumes') {
+    body = (
+      <VolumesView
+        rows={volRows}
+        cursor={Math.min(state.volumeCursor, Math.max(0, volRows.length - 1))}
+        sizes={state.volumeSizes}
+        fates={pruneFates}
+        width={columns}
+        height={overlayHeight}
+        theme={theme}
+        filter={state.filter}
+      />
+    );
+  } else {
+    const cursor = Math.min(state.cursor, Math.max(0, listRowsMemo.length - 1));
+    body = (
+      <Box flexDirection="row" height={layout.bodyHeight}>
+        <ContainerList
+          rows={listRowsMemo}
+          cursor={cursor}
+          width={layout.listWidth}
+          height={layout.bodyHeight}
+          isFocused={state.focus === 'list'}
+          marked={state.marked}
+          theme={theme}
+          filter={state.filter}
+          sizes={new Map()}
+        />
+        <Box flexDirection="column" width={layout.rightWidth}>
+          <MountsPane
+            title={container ? safe(container.name) : '—'}
+            mounts={container ? (detail?.mounts ?? container.mounts) : []}
+            fates={detail?.fates ?? null}
+            width={layout.rightWidth}
+            height={layout.mountsHeight}
+            showFates={layout.showFates}
+            isFocused={state.focus === 'mounts'}
+            theme={theme}
+            error={null}
+            {...(container ? {} : { placeholder: groupHint(listRowsMemo[cursor]) })}
+          />
+          <ChangesPane
+            rows={container ? changeRows : []}
+            cursor={changesCursor}
+            summary={
+              detail?.tree ? { paths: detail.tree.paths, bytes: detail.tree.bytes, sized: detail.tree.sized } : null
+            }
+            width={layout.rightWidth}
+            height={layout.changesHeight}
+            isFocused={state.focus === 'changes'}
+            theme={theme}
+            error={detail?.error ?? null}
+          />
+        </Box>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" height={layout.height} width={columns}>
+      <Header engine={engine} readOnly={state.readOnly} columns={columns} theme={theme} view={state.view} />
+      {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
+      <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${status}`, columns)}</Text>
+      <KeyHints state={state} columns={columns} theme={theme} />
     </Box>
   );
 }

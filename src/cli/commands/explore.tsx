@@ -1,7 +1,10 @@
 import { render } from 'ink';
-import { App } from '../../ui/app.js';
+import { executePlan } from '../../docker/execute.js';
+import { Root } from '../../ui/root.js';
+import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { planCommandLines } from '../planning.js';
 
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
@@ -15,9 +18,35 @@ export const run: Command = async (ctx) => {
       'for scripts use `lastlook plan --json -- <docker command>`, or `lastlook guard --yes -- <docker command>`',
     );
   }
-  const result: { code: (typeof ExitCode)[keyof typeof ExitCode] } = { code: ExitCode.ok };
+  const connection = ctx.connection();
+  const planning = {
+    port,
+    env: ctx.env,
+    cwd: process.cwd(),
+    configDir: connection.configDir,
+    pinnedApiVersion: connection.pinnedApiVersion,
+  };
+  const services: ExplorerServices = {
+    port,
+    planAll: (argvs, signal) => planCommandLines(planning, argvs, signal),
+    execute: (plan, opts) =>
+      executePlan(port, plan, {
+        ...opts,
+        recompute: async (signal) => {
+          const [fresh] = await planCommandLines(planning, [plan.command], signal ?? opts.signal);
+          if (!fresh) throw new Error('the plan could not be recomputed');
+          return fresh;
+        },
+      }),
+  };
   const instance = render(
-    <App port={port} engine={engine} readOnly={ctx.global.readOnly} onExit={(code) => (result.code = code)} />,
+    <Root
+      services={services}
+      engine={engine}
+      readOnly={ctx.global.readOnly}
+      noColor={ctx.global.noColor}
+      onExit={() => {}}
+    />,
     {
       stdout: ctx.stdout as NodeJS.WriteStream,
       stdin: ctx.stdin as NodeJS.ReadStream,
@@ -27,5 +56,5 @@ export const run: Command = async (ctx) => {
     },
   );
   await instance.waitUntilExit();
-  return result.code;
+  return ExitCode.ok;
 };

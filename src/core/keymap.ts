@@ -1,0 +1,286 @@
+/**
+ * The keymap as data (STYLE §3.6): one table drives the key dispatcher, the footer hints and the `?` help.
+ * A binding applies in the modes it lists; `disabled` explains why it cannot be used now (shown when pressed).
+ */
+import {
+  type ExplorerAction,
+  type ExplorerState,
+  explorerReducer,
+  type Mode,
+  type PreviewKind,
+  previewDisabledReason,
+  requiredConfirmation,
+  type View,
+} from './explorer-reducer.js';
+
+/** A key as the dispatcher sees it: a printable character, or a named key. */
+export type KeyName =
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'enter'
+  | 'escape'
+  | 'tab'
+  | 'backspace'
+  | 'ctrl-c'
+  | 'home'
+  | 'end';
+
+export interface Binding {
+  /** Printable characters or named keys that trigger it. The first is shown in hints. */
+  readonly keys: readonly (string | KeyName)[];
+  readonly label: string;
+  /** Shown in the footer (in the modes it applies to). */
+  readonly footer: boolean;
+  readonly modes: readonly Mode[];
+  readonly views?: readonly View[];
+  /** Leads to removing something: hidden and refused in --read-only. */
+  readonly destructive?: boolean;
+  readonly action: (s: ExplorerState) => ExplorerAction;
+  readonly disabled?: (s: ExplorerState) => string | null;
+}
+
+const browse: Mode[] = ['browsing'];
+const preview = (kind: PreviewKind, keys: string[], label: string, footer: boolean, views?: View[]): Binding => ({
+  keys,
+  label,
+  footer,
+  modes: browse,
+  ...(views ? { views } : {}),
+  destructive: true,
+  action: () => ({ type: 'request-preview', kind }),
+  disabled: (s) => previewDisabledReason(s, kind),
+});
+
+export const KEYMAP: readonly Binding[] = [
+  {
+    keys: ['j', 'down'],
+    label: 'down',
+    footer: false,
+    modes: ['browsing', 'previewing', 'done'],
+    action: () => ({ type: 'move', delta: 1 }),
+  },
+  {
+    keys: ['k', 'up'],
+    label: 'up',
+    footer: false,
+    modes: ['browsing', 'previewing', 'done'],
+    action: () => ({ type: 'move', delta: -1 }),
+  },
+  {
+    keys: ['pageDown'],
+    label: 'page down',
+    footer: false,
+    modes: ['browsing', 'previewing', 'done'],
+    action: () => ({ type: 'move', delta: 10 }),
+  },
+  {
+    keys: ['pageUp'],
+    label: 'page up',
+    footer: false,
+    modes: ['browsing', 'previewing', 'done'],
+    action: () => ({ type: 'move', delta: -10 }),
+  },
+  {
+    keys: ['g', 'home'],
+    label: 'top',
+    footer: false,
+    modes: browse,
+    action: () => ({ type: 'move-to', where: 'top' }),
+  },
+  {
+    keys: ['G', 'end'],
+    label: 'bottom',
+    footer: false,
+    modes: browse,
+    action: () => ({ type: 'move-to', where: 'bottom' }),
+  },
+  {
+    keys: ['tab'],
+    label: 'next pane',
+    footer: false,
+    modes: browse,
+    views: ['containers'],
+    action: () => ({ type: 'next-pane' }),
+  },
+  { keys: ['enter'], label: 'open/fold', footer: false, modes: browse, action: () => ({ type: 'toggle-open' }) },
+  {
+    keys: [' '],
+    label: 'mark',
+    footer: false,
+    modes: browse,
+    views: ['containers'],
+    action: () => ({ type: 'toggle-mark' }),
+  },
+  preview('rm', ['r'], 'rm', true, ['containers']),
+  preview('rm-v', ['R'], 'rm -v', true, ['containers']),
+  preview('rm-f', ['f'], 'rm -f', false, ['containers']),
+  preview('down', ['d'], 'down', false, ['containers']),
+  preview('down-v', ['D'], 'compose down -v', true, ['containers']),
+  preview('volume-rm', ['x'], 'volume rm', true, ['volumes']),
+  preview('volume-prune', ['p'], 'volume prune', false),
+  preview('volume-prune-a', ['P'], 'volume prune -a', true),
+  preview('container-prune', ['c'], 'container prune', false),
+  preview('system-prune-volumes', ['S'], 'system prune --volumes', false),
+  { keys: ['V'], label: 'volumes/containers', footer: true, modes: browse, action: () => ({ type: 'toggle-view' }) },
+  { keys: ['/'], label: 'filter', footer: true, modes: browse, action: () => ({ type: 'open-filter' }) },
+  { keys: [':'], label: 'plan a command', footer: false, modes: browse, action: () => ({ type: 'open-command' }) },
+  { keys: ['?'], label: 'help', footer: true, modes: browse, action: () => ({ type: 'open-help' }) },
+  { keys: ['q'], label: 'quit', footer: true, modes: browse, action: () => ({ type: 'quit' }) },
+  // Preview screen
+  {
+    keys: ['y', 'enter'],
+    label: 'proceed…',
+    footer: true,
+    modes: ['previewing'],
+    destructive: true,
+    action: () => ({ type: 'confirm' }),
+    disabled: (s) =>
+      !s.preview?.plan
+        ? 'the plan is still being computed'
+        : s.preview.plan.blocked
+          ? `the engine would refuse this: ${s.preview.plan.blocked.reason}`
+          : null,
+  },
+  {
+    keys: ['escape', 'q'],
+    label: 'back',
+    footer: true,
+    modes: ['previewing', 'help', 'done'],
+    action: () => ({ type: 'back' }),
+  },
+  // Confirmation (y/N): anything but y is No.
+  {
+    keys: ['y'],
+    label: 'yes',
+    footer: true,
+    modes: ['confirming'],
+    destructive: true,
+    action: () => ({ type: 'confirm-yes' }),
+  },
+  { keys: ['n', 'escape'], label: 'no', footer: true, modes: ['confirming'], action: () => ({ type: 'back' }) },
+  { keys: ['enter'], label: 'confirm', footer: false, modes: ['confirming'], action: () => ({ type: 'submit' }) },
+  // Prompts
+  {
+    keys: ['enter'],
+    label: 'apply',
+    footer: true,
+    modes: ['filtering', 'command'],
+    action: () => ({ type: 'submit' }),
+  },
+  {
+    keys: ['escape'],
+    label: 'cancel',
+    footer: true,
+    modes: ['filtering', 'command'],
+    action: () => ({ type: 'back' }),
+  },
+  {
+    keys: ['backspace'],
+    label: 'delete',
+    footer: false,
+    modes: ['filtering', 'command', 'confirming'],
+    action: () => ({ type: 'input-backspace' }),
+  },
+  { keys: ['enter'], label: 'back', footer: false, modes: ['done'], action: () => ({ type: 'back' }) },
+  {
+    keys: ['ctrl-c'],
+    label: 'quit',
+    footer: false,
+    modes: ['browsing', 'filtering', 'command', 'help', 'previewing', 'confirming', 'done', 'error'],
+    action: () => ({ type: 'quit' }),
+  },
+];
+
+/** Modes in which printable keys are text typed into a prompt (unless a binding claims them first). */
+const TEXT_MODES: readonly Mode[] = ['filtering', 'command', 'confirming'];
+
+function applies(b: Binding, s: ExplorerState): boolean {
+  if (!b.modes.includes(s.mode)) return false;
+  if (b.views && !b.views.includes(s.view)) return false;
+  if (b.destructive && s.readOnly && s.mode === 'browsing') return false;
+  return true;
+}
+
+/** The bindings that apply now, for the footer and help. Read-only mode hides destructive ones. */
+export function activeBindings(s: ExplorerState): Binding[] {
+  return KEYMAP.filter((b) => applies(b, s));
+}
+
+/**
+ * Resolves one key press to an action (or null). The only key dispatcher: Ink's `useInput` calls it with each key.
+ * In a typing-confirmation, `y` and `n` are letters of the name, not answers.
+ */
+export function dispatchKey(s: ExplorerState, key: string | KeyName): ExplorerAction | null {
+  const typing =
+    s.mode === 'filtering' ||
+    s.mode === 'command' ||
+    (s.mode === 'confirming' && s.preview?.plan != null && needsTyping(s));
+  for (const b of KEYMAP) {
+    if (!b.keys.includes(key) || !applies(b, s)) continue;
+    if (typing && key.length === 1 && b.modes.includes('confirming') && s.mode === 'confirming') continue;
+    if (typing && key.length === 1 && s.mode !== 'confirming') continue;
+    if (s.readOnly && b.destructive) {
+      return { type: 'message', text: 'read-only mode: destructive actions are disabled' };
+    }
+    const reason = b.disabled?.(s) ?? null;
+    if (reason) return { type: 'message', text: reason };
+    return b.action(s);
+  }
+  if (TEXT_MODES.includes(s.mode) && key.length === 1 && (typing || s.mode !== 'confirming')) {
+    return { type: 'input-char', text: key };
+  }
+  if (s.mode === 'confirming' && !typing && key.length === 1) {
+    // Default is No: any other key cancels.
+    return { type: 'back' };
+  }
+  if (s.mode === 'browsing' && key.length === 1 && s.readOnly) {
+    const b = KEYMAP.find((x) => x.keys.includes(key) && x.destructive && x.modes.includes('browsing'));
+    if (b) return { type: 'message', text: 'read-only mode: destructive actions are disabled' };
+  }
+  return null;
+}
+
+function needsTyping(s: ExplorerState): boolean {
+  const p = s.preview;
+  return p?.plan != null && requiredConfirmation(p.argv, p.plan) !== null;
+}
+
+/** The label shown for a key in hints. */
+export function keyLabel(k: string | KeyName): string {
+  switch (k) {
+    case 'escape':
+      return 'esc';
+    case ' ':
+      return 'space';
+    case 'up':
+      return '↑';
+    case 'down':
+      return '↓';
+    default:
+      return k;
+  }
+}
+
+/** A raw key press, resolved inside the reducer so that it always sees the latest state. */
+export interface KeyAction {
+  readonly type: 'key';
+  readonly key: string | KeyName;
+  /** Path of the change-tree row under the cursor at render time (the tree lives outside the reducer). */
+  readonly changesPath?: string;
+}
+
+/**
+ * The root reducer: keys are resolved here, against the current state, never in the input handler — several
+ * keys can arrive in one stdin chunk and a handler's closure would hold a stale state (STYLE §3.6).
+ */
+export function rootReducer(s: ExplorerState, a: ExplorerAction | KeyAction): ExplorerState {
+  if (a.type !== 'key') return explorerReducer(s, a);
+  const action = dispatchKey(s, a.key);
+  if (!action) return s;
+  if (action.type === 'toggle-open' && a.changesPath !== undefined) {
+    return explorerReducer(s, { type: 'toggle-open', changesPath: a.changesPath });
+  }
+  return explorerReducer(s, action);
+}

@@ -1,0 +1,93 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { KIND_LETTER, type VisibleRow } from '../../core/diff-tree.js';
+import { cell, formatBytes, plural, safe } from '../../core/format.js';
+import { windowFor } from '../../core/layout.js';
+import type { Theme } from '../theme.js';
+
+export interface ChangesPaneProps {
+  readonly rows: readonly VisibleRow[] | null;
+  readonly cursor: number;
+  readonly summary: { readonly paths: number; readonly bytes: number; readonly sized: boolean } | null;
+  readonly width: number;
+  readonly height: number;
+  readonly isFocused: boolean;
+  readonly theme: Theme;
+  readonly error: string | null;
+}
+
+const ChangeRow = memo(function ChangeRow({
+  row,
+  selected,
+  width,
+  theme,
+  sized,
+}: {
+  readonly row: VisibleRow;
+  readonly selected: boolean;
+  readonly width: number;
+  readonly theme: Theme;
+  readonly sized: boolean;
+}) {
+  const n = row.node;
+  const letter = n.status ? KIND_LETTER[n.status] : ' ';
+  const fold = n.isDir && row.hasChildren ? (row.isCollapsed ? '▸ ' : '▾ ') : '  ';
+  const mount =
+    n.isMountPoint && n.mount
+      ? `  [${n.mount.type}${n.mount.name ? ` ${n.mount.name.slice(0, 12)}` : ''}: contents not in diff]`
+      : '';
+  const link = n.linkTarget ? ` → ${safe(n.linkTarget)}` : '';
+  // Without sizes (not read yet, or not readable) show none rather than a misleading 0 B.
+  const size = !sized || n.status === 'deleted' ? '' : n.isDir ? formatBytes(n.bytes) : formatBytes(n.size);
+  const sizeW = 10;
+  const left = `${selected ? '▸' : ' '}${letter} ${'  '.repeat(row.depth)}${fold}${safe(n.name)}${n.isDir ? '/' : ''}${link}${mount}`;
+  const color =
+    n.status === 'added'
+      ? theme.added
+      : n.status === 'deleted'
+        ? theme.deleted
+        : n.status === 'modified'
+          ? theme.changed
+          : undefined;
+  return (
+    <Text inverse={selected} color={selected ? undefined : color} dimColor={!row.isMatch}>
+      {cell(left, width - sizeW)}
+      {size.padStart(sizeW)}
+    </Text>
+  );
+});
+
+/** The selected container's writable-layer changes as a tree (A added, C changed, D deleted), windowed. */
+export function ChangesPane({ rows, cursor, summary, width, height, isFocused, theme, error }: ChangesPaneProps) {
+  const inner = Math.max(1, height - 3);
+  const list = rows ?? [];
+  const cur = Math.min(cursor, Math.max(0, list.length - 1));
+  const { start, end } = windowFor(list.length, cur, inner);
+  const title = summary
+    ? ` Changes (docker diff): ${plural(summary.paths, 'path')}${summary.sized ? `, ${formatBytes(summary.bytes)}` : ''}`
+    : ' Changes (docker diff)';
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle={isFocused ? 'bold' : 'single'}
+      borderColor={isFocused ? theme.accent : undefined}
+    >
+      <Text bold>{cell(title, width - 2)}</Text>
+      {error ? <Text color={theme.destroy}>{cell(error, width - 2)}</Text> : null}
+      {rows === null && !error ? <Text dimColor>loading…</Text> : null}
+      {rows !== null && list.length === 0 ? <Text dimColor>no changes in the writable layer</Text> : null}
+      {list.slice(start, end).map((row, i) => (
+        <ChangeRow
+          key={row.node.path}
+          row={row}
+          selected={isFocused && start + i === cur}
+          width={width - 2}
+          theme={theme}
+          sized={summary?.sized ?? false}
+        />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,100 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import type { ListRow } from '../../core/explorer-reducer.js';
+import { cell, formatBytes, safe } from '../../core/format.js';
+import { windowFor } from '../../core/layout.js';
+import type { Theme } from '../theme.js';
+
+export interface ContainerListProps {
+  readonly rows: readonly ListRow[];
+  readonly cursor: number;
+  readonly width: number;
+  readonly height: number;
+  readonly isFocused: boolean;
+  readonly marked: ReadonlySet<string>;
+  readonly theme: Theme;
+  readonly filter: string;
+  /** Writable-layer sizes known so far, by container id. */
+  readonly sizes: ReadonlyMap<string, number>;
+}
+
+const Row = memo(function Row({
+  row,
+  selected,
+  width,
+  marked,
+  theme,
+  size,
+}: {
+  readonly row: ListRow;
+  readonly selected: boolean;
+  readonly width: number;
+  readonly marked: boolean;
+  readonly theme: Theme;
+  readonly size: number | undefined;
+}) {
+  const pointer = selected ? '▸' : ' ';
+  if (row.kind === 'group') {
+    const text = `${pointer}${row.collapsed ? '▸' : '▾'} ${row.label} · ${row.count}`;
+    return (
+      <Text bold inverse={selected} color={theme.accent}>
+        {cell(text, width)}
+      </Text>
+    );
+  }
+  const c = row.container;
+  const indent = row.project ? '   ' : '  ';
+  const name = row.project && c.name.startsWith(`${row.project}-`) ? c.name.slice(row.project.length + 1) : c.name;
+  const state = c.state.padEnd(8);
+  const sz = size === undefined ? '' : formatBytes(size);
+  const nameWidth = Math.max(6, width - indent.length - 2 - 9 - 9);
+  const text = `${pointer}${marked ? '*' : ' '}${indent}${cell(safe(name), nameWidth)} ${state} ${sz.padStart(8)}`;
+  const color = c.state === 'running' ? theme.running : undefined;
+  return (
+    <Text inverse={selected} color={selected ? undefined : color}>
+      {cell(text, width)}
+    </Text>
+  );
+});
+
+/** The left pane: containers grouped by compose project, windowed around the cursor. */
+export function ContainerList({
+  rows,
+  cursor,
+  width,
+  height,
+  isFocused,
+  marked,
+  theme,
+  filter,
+  sizes,
+}: ContainerListProps) {
+  // Border (2) and title (1).
+  const inner = Math.max(1, height - 3);
+  const { start, end } = windowFor(rows.length, cursor, inner);
+  const visible = rows.slice(start, end);
+  const title = ` Containers${filter ? ` /${filter}` : ''} ${rows.length > inner ? `${cursor + 1}/${rows.length} ` : ''}`;
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle={isFocused ? 'bold' : 'single'}
+      borderColor={isFocused ? theme.accent : undefined}
+    >
+      <Text bold>{cell(title, width - 2)}</Text>
+      {rows.length === 0 ? <Text dimColor>{filter ? 'no container matches' : 'no containers'}</Text> : null}
+      {visible.map((row, i) => (
+        <Row
+          key={row.key}
+          row={row}
+          selected={start + i === cursor}
+          width={width - 2}
+          marked={row.kind === 'container' && marked.has(row.container.id)}
+          theme={theme}
+          size={row.kind === 'container' ? sizes.get(row.container.id) : undefined}
+        />
+      ))}
+    </Box>
+  );
+}

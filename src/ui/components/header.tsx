@@ -1,0 +1,28 @@
+import { Box, Text } from 'ink';
+import { truncate } from '../../core/format.js';
+import type { EngineInfo } from '../../core/model.js';
+import type { Theme } from '../theme.js';
+
+export interface HeaderProps {
+  readonly engine: EngineInfo;
+  readonly readOnly: boolean;
+  readonly columns: number;
+  readonly theme: Theme;
+  readonly view: 'containers' | 'volumes';
+}
+
+/** One line: host, context, engine version and API, and the read-only badge. */
+export function Header({ engine, readOnly, columns, theme, view }: HeaderProps) {
+  const left = ` lastlook · ${engine.host}${engine.context ? ` (${engine.context})` : ''} · Engine ${engine.version} (API ${engine.apiVersion})`;
+  const right = `${view === 'volumes' ? 'volumes' : 'containers'}${readOnly ? ' · READ-ONLY' : ''} `;
+  const room = Math.max(0, columns - right.length - 1);
+  return (
+    <Box width={columns}>
+      <Text bold>{truncate(left, room).padEnd(room)}</Text>
+      <Text> </Text>
+      <Text color={readOnly ? theme.orphan : theme.accent} bold={readOnly}>
+        {right}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,76 @@
+import { type Dispatch, useEffect } from 'react';
+import type { ExplorerAction } from '../../core/explorer-reducer.js';
+import type { DockerPort } from '../../docker/port.js';
+
+/** Events are bursty (compose down sends dozens): refresh at most this often. */
+const THROTTLE_MS = 250;
+const RECONNECT_MS = 2000;
+
+/**
+ * Lists containers and volumes, then volume sizes; refreshes from the engine's event stream (throttled,
+ * reconnecting on error) and when `reloadSeq` changes. Nothing is polled on a timer.
+ */
+export function useEngineData(port: DockerPort, dispatch: Dispatch<ExplorerAction>, reloadSeq: number): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadSeq is the explicit "read again" trigger
+  useEffect(() => {
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | null = null;
+    let running = false;
+    let again = false;
+    const load = async () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        const [containers, volumes] = await Promise.all([
+          port.listContainers({ signal: ac.signal }),
+          port.listVolumes({ signal: ac.signal }),
+        ]);
+        if (ac.signal.aborted) return;
+        dispatch({ type: 'data-loaded', containers, volumes });
+        const sizes = await port.volumeSizes({ signal: ac.signal });
+        if (!ac.signal.aborted) dispatch({ type: 'volume-sizes-loaded', sizes });
+      } catch (e) {
+        if (!ac.signal.aborted) dispatch({ type: 'load-failed', error: (e as Error).message });
+      } finally {
+        running = false;
+        if (again && !ac.signal.aborted) {
+          again = false;
+          void load();
+        }
+      }
+    };
+    const schedule = () => {
+      if (timer || ac.signal.aborted) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void load();
+      }, THROTTLE_MS);
+    };
+    const listen = async () => {
+      while (!ac.signal.aborted) {
+        try {
+          await port.events(
+            (e) => {
+              if (e.type === 'container' || e.type === 'volume' || e.type === 'network') schedule();
+            },
+            { signal: ac.signal },
+          );
+        } catch {
+          // The stream broke (engine restart, network): the next list shows the error; retry the stream.
+        }
+        if (ac.signal.aborted) break;
+        await new Promise((r) => setTimeout(r, RECONNECT_MS));
+        schedule();
+      }
+    };
+    void load();
+    void listen();
+    return () => {
+      ac.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [port, dispatch, reloadSeq]);
+}

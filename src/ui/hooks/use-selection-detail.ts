@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'react';
+import { buildDiffTree, type DiffTree } from '../../core/diff-tree.js';
+import { PROJECT_LABEL } from '../../core/explorer-reducer.js';
+import type { ContainerInfo } from '../../core/model.js';
+import type { Plan } from '../../core/plan/types.js';
+import type { Fate, MountFates } from '../components/mounts-pane.js';
+import type { ExplorerServices } from '../services.js';
+
+export interface SelectionDetail {
+  readonly id: string;
+  readonly mounts: ContainerInfo['mounts'] | null;
+  readonly tree: DiffTree | null;
+  readonly fates: ReadonlyMap<string, MountFates> | null;
+  readonly error: string | null;
+}
+
+function volumeFate(plan: Plan | undefined, name: string | null): Fate {
+  if (!plan || name === null) return '–';
+  if (plan.blocked) return 'keep';
+  if (plan.destroy.volumes.some((v) => v.name === name)) return 'LOST';
+  if (plan.orphan.volumes.some((v) => v.name === name)) return 'orph';
+  return 'keep';
+}
+
+/**
+ * Loads what follows the selection (latest-wins: the previous load is aborted when the selection moves, and its
+ * late results are dropped): the change tree, then each mount's fate under rm, rm -v, compose down -v and volume
+ * prune, planned against one snapshot.
+ */
+export function useSelectionDetail(
+  services: ExplorerServices,
+  container: ContainerInfo | null,
+  reloadSeq: number,
+): SelectionDetail | null {
+  const [detail, setDetail] = useState<SelectionDetail | null>(null);
+  const id = container?.id ?? null;
+  // The container object changes identity on every list refresh; reload only when the id changes or a reload
+  // is asked for (after an execution).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on id and reloadSeq on purpose
+  useEffect(() => {
+    if (!container) {
+      setDetail(null);
+      return;
+    }
+    const ac = new AbortController();
+    const base = { id: container.id, mounts: container.mounts, tree: null, fates: null, error: null };
+    setDetail(base);
+    const run = async () => {
+      try {
+        const changes = await services.port.containerChanges(container.id, { signal: ac.signal });
+        if (ac.signal.aborted) return;
+        let tree = buildDiffTree(changes, { mounts: container.mounts });
+        setDetail((d) => (d?.id === container.id ? { ...d, tree } : d));
+        const project = container.labels[PROJECT_LABEL];
+        const argvs: string[][] = [
+          ['docker', 'rm', container.id],
+          ['docker', 'rm', '-v', container.id],
+          ['docker', 'volume', 'prune'],
+        ];
+        if (project) argvs.push(['docker', 'compose', '-p', project, 'down', '-v']);
+        const fatesPromise = services.planAll(argvs, ac.signal).then((plans) => {
+          const [rm, rmV, prune, downV] = plans;
+          const map = new Map<string, MountFates>();
+          for (const m of container.mounts) {
+            const name = m.type === 'volume' ? m.name : null;
+            if (name === null) {
+              // Host bind mounts are never touched; tmpfs contents never persist.
+              const f: Fate = m.type === 'tmpfs' ? '–' : 'keep';
+              map.set(m.destination, { rm: f, rmV: f, downV: project ? f : '–', prune: f });
+            } else {
+              map.set(m.destination, {
+                rm: volumeFate(rm, name),
+                rmV: volumeFate(rmV, name),
+                downV: project ? volumeFate(downV, name) : '–',
+                prune: volumeFate(prune, name),
+              });
+            }
+          }
+          if (!ac.signal.aborted) setDetail((d) => (d?.id === container.id ? { ...d, fates: map } : d));
+        });
+        if (services.changeSizes && changes.length > 0) {
+          const sizes = await services.changeSizes(container, changes, ac.signal);
+          if (ac.signal.aborted) return;
+          tree = buildDiffTree(changes, { mounts: container.mounts, sizes });
+          setDetail((d) => (d?.id === container.id ? { ...d, tree } : d));
+        }
+        await fatesPromise;
+      } catch (e) {
+        if (!ac.signal.aborted) {
+          setDetail((d) => (d?.id === container.id ? { ...d, error: (e as Error).message } : d));
+        }
+      }
+    };
+    void run();
+    return () => ac.abort();
+  }, [id, services, reloadSeq]);
+  return detail?.id === id ? detail : null;
+}

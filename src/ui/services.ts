@@ -1,0 +1,26 @@
+import type { PathStat } from '../core/diff-tree.js';
+import type { Change, ContainerInfo } from '../core/model.js';
+import type { Plan } from '../core/plan/types.js';
+import type { ExecutionProgress, ExecutionReport } from '../docker/execute.js';
+import type { DockerPort } from '../docker/port.js';
+
+/**
+ * What the explorer asks of the outside world. The composition root (src/cli/commands/explore.tsx) builds it from
+ * the real port, the snapshot reader and the planner; UI tests build it from an in-memory port.
+ */
+export interface ExplorerServices {
+  readonly port: DockerPort;
+  /** Plans several docker command lines against one fresh snapshot of the engine (sizes filled in). */
+  planAll(argvs: readonly (readonly string[])[], signal: AbortSignal): Promise<Plan[]>;
+  /** Recomputes the plan, compares (drift), and removes exactly what it lists. Throws DriftError on drift. */
+  execute(
+    plan: Plan,
+    opts: { readonly signal: AbortSignal; readonly onProgress: (p: ExecutionProgress) => void },
+  ): Promise<ExecutionReport>;
+  /** Tar-header sizes of a container's changed paths; optional (the tree shows no sizes without it). */
+  changeSizes?(
+    container: ContainerInfo,
+    changes: readonly Change[],
+    signal: AbortSignal,
+  ): Promise<ReadonlyMap<string, PathStat>>;
+}
