@@ -80,9 +80,9 @@ export class VolumeTreeBuilder {
     const byParent = new Map<string, Acc[]>();
     for (const n of this.nodes.values()) {
       const parent = n.path.slice(0, n.path.lastIndexOf('/'));
-      let list = byParent.get(parent);
-      if (!list) byParent.set(parent, (list = []));
-      list.push(n);
+      const list = byParent.get(parent);
+      if (list) list.push(n);
+      else byParent.set(parent, [n]);
     }
     const entries: VolumeTreeNode[] = [];
     const walk = (parent: string) => {

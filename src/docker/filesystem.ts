@@ -278,7 +278,7 @@ export async function volumeSummary(
 ): Promise<VolumeContents> {
   const builder = new VolumeTreeBuilder(opts.depth ?? 1);
   const helper = await port.createVolumeReader(volume, { signal: opts.signal });
-  let failure: unknown = null;
+  let result: VolumeContents;
   try {
     const stream = await port.archive(helper, '/v', { signal: opts.signal });
     await readTarHeaders(
@@ -292,17 +292,13 @@ export async function volumeSummary(
       },
       { signal: opts.signal },
     );
-    return builder.result(volume, opts.limit);
+    result = builder.result(volume, opts.limit);
   } catch (e) {
-    failure = e;
+    // Deliberately without the caller's signal: the cleanup must run after an abort too. The reading error is
+    // the one to report; a failed cleanup on top of it is not allowed to hide it.
+    await port.removeContainer(helper, { force: true, volumes: false }).catch(() => undefined);
     throw e;
-  } finally {
-    // Deliberately without the caller's signal: the cleanup must run after an abort too.
-    try {
-      await port.removeContainer(helper, { force: true, volumes: false });
-    } catch (e) {
-      // The first failure is the one to report; a failed cleanup is reported only on its own.
-      if (failure === null) throw e;
-    }
   }
+  await port.removeContainer(helper, { force: true, volumes: false });
+  return result;
 }
