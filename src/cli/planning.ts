@@ -4,6 +4,7 @@
  */
 import type { Plan } from '../core/plan/types.js';
 import type { DockerPort } from '../docker/port.js';
+import type { CommandContext } from './context.js';
 
 export interface PlanningContext {
   readonly port: DockerPort;
@@ -19,4 +20,16 @@ export async function planCommandLines(
   _signal: AbortSignal,
 ): Promise<Plan[]> {
   throw new Error('the planner is not wired in yet');
+}
+
+/** The planning context of a CLI invocation: its engine, environment, working folder and docker CLI config. */
+export function planningContext(ctx: CommandContext): PlanningContext {
+  const connection = ctx.connection();
+  return {
+    port: ctx.port(),
+    env: ctx.env,
+    cwd: process.cwd(),
+    configDir: connection.configDir,
+    pinnedApiVersion: connection.pinnedApiVersion,
+  };
 }

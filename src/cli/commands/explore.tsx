@@ -4,7 +4,7 @@ import { Root } from '../../ui/root.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { planCommandLines } from '../planning.js';
+import { planCommandLines, planningContext } from '../planning.js';
 
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
@@ -18,14 +18,7 @@ export const run: Command = async (ctx) => {
       'for scripts use `lastlook plan --json -- <docker command>`, or `lastlook guard --yes -- <docker command>`',
     );
   }
-  const connection = ctx.connection();
-  const planning = {
-    port,
-    env: ctx.env,
-    cwd: process.cwd(),
-    configDir: connection.configDir,
-    pinnedApiVersion: connection.pinnedApiVersion,
-  };
+  const planning = planningContext(ctx);
   const services: ExplorerServices = {
     port,
     planAll: (argvs, signal) => planCommandLines(planning, argvs, signal),

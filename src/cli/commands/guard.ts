@@ -1,0 +1,149 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { backupForPlan } from '../../backup/for-plan.js';
+import { requiredConfirmation } from '../../core/explorer-reducer.js';
+import { formatBytes, plural } from '../../core/format.js';
+import type { Plan } from '../../core/plan/types.js';
+import { previewLines } from '../../core/plan-lines.js';
+import { DriftError, executePlan } from '../../docker/execute.js';
+import { CliError, type Command, type CommandContext, UsageError } from '../context.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { planCommandLines, planningContext } from '../planning.js';
+
+/** Splits guard's own flags from the docker command line (from `--` or the first positional argument). */
+export function parseGuardArgs(argv: readonly string[]): {
+  backupTo: string | null;
+  yes: boolean;
+  command: string[];
+} {
+  const dash = argv.indexOf('--');
+  let own: string[];
+  let command: string[];
+  if (dash >= 0) {
+    own = argv.slice(0, dash);
+    command = argv.slice(dash + 1);
+  } else {
+    own = [];
+    let i = 0;
+    for (; i < argv.length; i++) {
+      const a = argv[i] as string;
+      if (!a.startsWith('-')) break;
+      own.push(a);
+      if (a === '--backup-to') own.push(argv[++i] ?? '');
+    }
+    command = argv.slice(i);
+  }
+  let values: { 'backup-to'?: string; yes?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: own,
+      options: { 'backup-to': { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(`guard: ${(e as Error).message}`);
+  }
+  if (values['backup-to'] === '') throw new UsageError('guard: --backup-to needs a folder');
+  if (command.length === 0)
+    throw new UsageError('guard: give the docker command line to guard, e.g. lastlook guard -- docker rm -v web');
+  return { backupTo: values['backup-to'] ?? null, yes: values.yes ?? false, command };
+}
+
+function printPlan(ctx: CommandContext, plan: Plan): void {
+  ctx.stdout.write(`$ ${plan.command.join(' ')}\n`);
+  for (const l of previewLines(plan)) ctx.stdout.write(`${l.text}\n`);
+}
+
+async function confirm(ctx: CommandContext, plan: Plan): Promise<boolean> {
+  const need = requiredConfirmation(plan.command, plan);
+  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
+  try {
+    const onAbort = () => rl.close();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const question =
+      need === null
+        ? 'Proceed? [y/N] '
+        : `Volume data will be destroyed. Type ${need} to confirm (anything else cancels): `;
+    const answer = (await rl.question(question, { signal: ctx.signal })).trim();
+    ctx.signal.removeEventListener('abort', onAbort);
+    return need === null ? /^y(es)?$/i.test(answer) : answer === need;
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * `lastlook guard [--backup-to DIR] [--yes] [--] <docker command line>`: plan → (backup, verified) → confirm →
+ * execute exactly the plan by ID → report read back from the engine.
+ */
+export const run: Command = async (ctx) => {
+  const args = parseGuardArgs(ctx.argv);
+  const planning = planningContext(ctx);
+  const [plan] = await planCommandLines(planning, [args.command], ctx.signal);
+  if (!plan) throw new CliError('no plan was computed', ExitCode.engine);
+  printPlan(ctx, plan);
+  if (plan.blocked) {
+    ctx.stderr.write(`lastlook: nothing done: the engine would refuse this command (${plan.blocked.reason})\n`);
+    return ExitCode.engine;
+  }
+  const d = plan.destroy;
+  const count = d.containers.length + d.volumes.length + d.networks.length + d.images.length;
+  if (count === 0) {
+    ctx.stdout.write('Nothing to remove.\n');
+    return ExitCode.ok;
+  }
+  if (ctx.global.readOnly) {
+    throw new CliError('read-only mode: guard shows the plan but removes nothing', ExitCode.declined);
+  }
+  if (!args.yes && !ctx.stdin.isTTY) {
+    ctx.stderr.write(
+      'lastlook: not confirmed: no terminal to ask. Nothing was removed. Pass --yes to proceed without asking.\n',
+    );
+    return ExitCode.declined;
+  }
+  if (args.backupTo) {
+    ctx.stderr.write(`Backing up ${plural(d.volumes.length + d.containers.length, 'object')} to ${args.backupTo}…\n`);
+    // A failed or partial backup throws before anything is destroyed; its files are already removed.
+    const result = await backupForPlan(ctx.port(), plan, { dir: args.backupTo, signal: ctx.signal });
+    for (const item of result.items) ctx.stderr.write(`  verified ${item.archive}\n`);
+    ctx.stderr.write(`Backup verified: ${formatBytes(result.archiveBytes)} in ${result.items.length} archive(s).\n`);
+  }
+  if (!args.yes && !(await confirm(ctx, plan))) {
+    ctx.stderr.write('Not confirmed: nothing was removed.\n');
+    return ExitCode.declined;
+  }
+  let code: ExitCodeValue = ExitCode.ok;
+  try {
+    const report = await executePlan(ctx.port(), plan, {
+      signal: ctx.signal,
+      recompute: async (signal) => {
+        const [fresh] = await planCommandLines(planning, [args.command], signal ?? ctx.signal);
+        if (!fresh) throw new CliError('the plan could not be recomputed', ExitCode.engine);
+        return fresh;
+      },
+      onProgress: (p) => {
+        if (p.status !== 'removing')
+          ctx.stderr.write(
+            `  ${p.status === 'removed' ? 'removed' : 'FAILED '} ${p.step.kind} ${p.step.name}${p.error ? `: ${p.error}` : ''}\n`,
+          );
+      },
+    });
+    ctx.stdout.write(`Removed ${plural(report.removed.length, 'object')} (read back from the engine).\n`);
+    if (report.failed.length > 0) {
+      for (const f of report.failed) ctx.stdout.write(`  still present: ${f.kind} ${f.name}: ${f.error}\n`);
+      code = ExitCode.engine;
+    }
+  } catch (e) {
+    if (e instanceof DriftError) {
+      ctx.stderr.write('lastlook: the engine changed since the preview; NOTHING was removed:\n');
+      for (const item of e.items) ctx.stderr.write(`  ${item.kind} ${item.name}: was ${item.was}, now ${item.now}\n`);
+      ctx.stderr.write('  Run the command again to see the current plan.\n');
+      return ExitCode.drift;
+    }
+    throw e;
+  }
+  return code;
+};
