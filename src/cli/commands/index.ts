@@ -6,4 +6,6 @@ import type { Command } from '../context.js';
  */
 export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   explore: async () => (await import('./explore.js')).run,
+  diff: async () => (await import('./diff.js')).run,
+  mounts: async () => (await import('./mounts.js')).run,
 };

@@ -1,0 +1,263 @@
+/**
+ * `lastlook diff CONTAINER [--json]`: the container's writable-layer changes as a tree, with the sizes of added
+ * and changed files (read from the tar headers of `GET /containers/{id}/export`, which leaves the container
+ * untouched) and its mounts laid over the tree.
+ */
+import prettyBytes from 'pretty-bytes';
+import {
+  buildDiffTree,
+  type DiffFilters,
+  type DiffNode,
+  type DiffSort,
+  type DiffTree,
+  flatten,
+  KIND_LETTER,
+  matchTotals,
+} from '../../core/diff-tree.js';
+import { escapeName } from '../../core/escape.js';
+import type { ChangeKind, ContainerInfo, MountPoint } from '../../core/model.js';
+import { changedSizes } from '../../docker/filesystem.js';
+import { type Command, type CommandContext, UsageError } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+
+const USAGE = `usage: lastlook diff CONTAINER [--json] [--added] [--changed] [--deleted] [--min-size SIZE]
+                     [--search TEXT] [--sort name|size] [--no-sizes]`;
+
+export interface DiffArgs {
+  readonly container: string;
+  readonly json: boolean;
+  readonly filters: DiffFilters;
+  readonly sort: DiffSort;
+  readonly sizes: boolean;
+}
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1000,
+  kb: 1000,
+  kib: 1024,
+  m: 1000 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1000 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+/** `4096`, `10k`, `1.5MB`, `2MiB` → bytes (k/M/G are decimal, like docker and pretty-bytes). */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new UsageError(`--min-size: cannot read "${text}" (e.g. 4096, 10k, 1MB, 2MiB)`);
+  return Math.round(Number(m[1]) * unit);
+}
+
+export function parseDiffArgs(argv: readonly string[]): DiffArgs {
+  let container: string | null = null;
+  let json = false;
+  let sizes = true;
+  let sort: DiffSort = 'name';
+  let minSize = 0;
+  let search = '';
+  const kinds = new Set<ChangeKind>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => {
+      const v = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (name) {
+      case '--json':
+        json = true;
+        break;
+      case '--added':
+      case '-A':
+        kinds.add('added');
+        break;
+      case '--changed':
+      case '--modified':
+      case '-C':
+        kinds.add('modified');
+        break;
+      case '--deleted':
+      case '-D':
+        kinds.add('deleted');
+        break;
+      case '--min-size':
+        minSize = parseSize(value());
+        break;
+      case '--search':
+        search = value();
+        break;
+      case '--sort': {
+        const v = value();
+        if (v !== 'name' && v !== 'size') throw new UsageError(`--sort must be name or size, not "${v}"`);
+        sort = v;
+        break;
+      }
+      case '--no-sizes':
+        sizes = false;
+        break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`diff: unknown flag ${arg}\n${USAGE}`);
+        if (container !== null) throw new UsageError(`diff takes one container, got "${container}" and "${arg}"`);
+        container = arg;
+    }
+  }
+  if (container === null) throw new UsageError(`diff needs a container\n${USAGE}`);
+  return { container, json, sort, sizes, filters: { kinds, minSize, search } };
+}
+
+/** The container's mounts, plus `--tmpfs` ones, which the engine lists only in `HostConfig.Tmpfs`. */
+export function mountsOf(c: ContainerInfo): MountPoint[] {
+  const mounts = [...c.mounts];
+  for (const dest of c.spec?.tmpfs ?? []) {
+    if (!mounts.some((m) => m.destination === dest)) {
+      mounts.push({ type: 'tmpfs', name: null, source: '', destination: dest, driver: null, mode: '', rw: true });
+    }
+  }
+  return mounts;
+}
+
+/** The node's own name with its real bytes, each segment escaped for the terminal. */
+function displayName(n: DiffNode): string {
+  const segs = n.name.split('/');
+  const raw = n.rawPath.split('/').slice(-segs.length);
+  return raw.map((s) => escapeName(s)).join('/');
+}
+
+function mountLabel(m: MountPoint): string {
+  if (m.type === 'volume') return `volume ${escapeName(m.name ?? '')}`;
+  if (m.type === 'bind') return `bind ${escapeName(m.source)}`;
+  return m.type;
+}
+
+function paint(code: string, text: string, color: boolean): string {
+  return color ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+const KIND_COLOR: Record<ChangeKind, string> = { added: '32', modified: '33', deleted: '31' };
+
+function sizeCell(n: DiffNode): string {
+  if (n.kind === 'deleted') return '-';
+  if (n.isDir) return n.bytes > 0 || n.count > 0 ? prettyBytes(n.bytes) : '';
+  if (n.size === null) return '?';
+  return prettyBytes(n.size);
+}
+
+/** The tree as text lines: `A   1.2 kB  ├── name`. */
+export function renderText(
+  tree: DiffTree,
+  filters: DiffFilters,
+  sort: DiffSort,
+  color: boolean,
+  container: string,
+): string[] {
+  const rows = flatten(tree, new Set(), filters, sort);
+  const lines: string[] = [];
+  for (const r of rows) {
+    const n = r.node;
+    const status = n.status;
+    const letter = status === null ? ' ' : KIND_LETTER[status];
+    const guide = r.guides.map((g) => (g ? '│   ' : '    ')).join('') + (r.isLast ? '└── ' : '├── ');
+    let name = displayName(n) + (n.isDir ? '/' : '');
+    if (n.linkTarget !== null)
+      name += n.type === 'link' ? ` => ${escapeName(n.linkTarget)}` : ` -> ${escapeName(n.linkTarget)}`;
+    if (!r.isMatch) name = paint('2', name, color);
+    let note = '';
+    if (n.mount && n.isMountPoint) note = `  [${mountLabel(n.mount)}: its contents are not in the diff]`;
+    else if (n.mount) note = `  [under ${mountLabel(n.mount)}]`;
+    lines.push(
+      `${status === null ? letter : paint(KIND_COLOR[status], letter, color)} ${sizeCell(n).padStart(9)}  ${guide}${name}${note}`,
+    );
+  }
+  const totals = matchTotals(tree, filters);
+  const counts = `A ${tree.counts.added} · C ${tree.counts.modified} · D ${tree.counts.deleted}`;
+  const bytes = tree.sized
+    ? `${tree.bytes.toLocaleString('en-US')} bytes (${prettyBytes(tree.bytes)}) in added and changed files`
+    : 'sizes not read (--no-sizes)';
+  const unsized = tree.root.unsized > 0 ? `; ${tree.root.unsized} without a known size` : '';
+  lines.push(
+    tree.paths === 0
+      ? `${escapeName(container)}: no changes in the writable layer`
+      : `${tree.paths.toLocaleString('en-US')} paths (${counts}), ${bytes}${unsized}`,
+  );
+  const active = (filters.kinds?.size ?? 0) > 0 || (filters.minSize ?? 0) > 0 || (filters.search ?? '') !== '';
+  if (active) {
+    lines.push(
+      `matching the filters: ${totals.paths.toLocaleString('en-US')} paths, ${totals.bytes.toLocaleString('en-US')} bytes`,
+    );
+  }
+  return lines;
+}
+
+async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+}
+
+export const run: Command = async (ctx: CommandContext) => {
+  const args = parseDiffArgs(ctx.argv);
+  const port = ctx.port();
+  const signal = ctx.signal;
+  const info = await port.inspectContainer(args.container, { signal });
+  const changes = await port.containerChanges(info.id, { signal });
+  const sizes = args.sizes ? (await changedSizes(port, info.id, changes, { signal })).sizes : undefined;
+  const mounts = mountsOf(info);
+  const color = !ctx.global.noColor && ctx.stdout.isTTY === true;
+  if (!args.json) {
+    const tree = buildDiffTree(changes, { sizes, mounts });
+    const lines = renderText(tree, args.filters, args.sort, color, info.name);
+    for (let i = 0; i < lines.length; i += 2000) await write(ctx.stdout, `${lines.slice(i, i + 2000).join('\n')}\n`);
+    return ExitCode.ok;
+  }
+  // JSON: one entry per path (no chain compression), in tree order.
+  const tree = buildDiffTree(changes, { sizes, mounts, compress: false });
+  const rows = flatten(tree, new Set(), args.filters, args.sort);
+  const totals = matchTotals(tree, args.filters);
+  const head = {
+    schema: 'lastlook.diff/v1',
+    container: { id: info.id, name: info.name, state: info.state },
+    sizes: args.sizes ? 'export' : null,
+    summary: {
+      paths: tree.paths,
+      bytes: tree.sized ? tree.bytes : null,
+      added: tree.counts.added,
+      modified: tree.counts.modified,
+      deleted: tree.counts.deleted,
+      unsized: tree.root.unsized,
+      matching: { paths: totals.paths, bytes: tree.sized ? totals.bytes : null },
+    },
+    mounts: mounts.map((m) => ({ type: m.type, name: m.name, source: m.source, destination: m.destination })),
+  };
+  const headText = JSON.stringify(head, null, 2);
+  await write(ctx.stdout, `${headText.slice(0, -2)},\n  "entries": [`);
+  let chunk: string[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as (typeof rows)[number];
+    const n = r.node;
+    chunk.push(
+      `${i === 0 ? '' : ','}\n    ${JSON.stringify({
+        path: n.path,
+        escaped: escapeName(n.rawPath),
+        kind: n.kind,
+        status: n.status,
+        type: n.type,
+        size: n.kind === 'deleted' || n.isDir ? null : n.size,
+        bytes: n.kind === 'deleted' ? null : tree.sized ? n.bytes : null,
+        linkTarget: n.linkTarget,
+        mount: n.mount ? n.mount.destination : null,
+        isMountPoint: n.isMountPoint,
+        isMatch: r.isMatch,
+      })}`,
+    );
+    if (chunk.length >= 2000) {
+      await write(ctx.stdout, chunk.join(''));
+      chunk = [];
+    }
+  }
+  await write(ctx.stdout, `${chunk.join('')}\n  ]\n}\n`);
+  return ExitCode.ok;
+};

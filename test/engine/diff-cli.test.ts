@@ -1,0 +1,164 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, inject, test } from 'vitest';
+import { main } from '../../src/cli/index.js';
+import { resolveConnection } from '../../src/docker/connection.js';
+import { connect } from '../../src/docker/dockerode-adapter.js';
+import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
+
+const engines = inject('engines');
+
+async function lastlook(engine: TestEngine, args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (b: Buffer) => out.push(b));
+  stderr.on('data', (b: Buffer) => err.push(b));
+  const code = await main({
+    argv: ['--host', engine.host, ...args],
+    env: engineEnv(engine) as Record<string, string>,
+    stdout,
+    stderr,
+    stdin: new PassThrough(),
+    signal: new AbortController().signal,
+  });
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+// Names as they really come: spaces, a newline, an escape sequence, a byte that is not UTF-8, a symlink, a
+// hardlink; plus a deletion, a changed file and mounts.
+const SCRIPT = `
+set -e
+mkdir -p /app/data/deep && printf hello >/app/data/deep/f.txt
+ln /app/data/deep/f.txt /app/hard
+ln -s /etc/passwd /app/sym
+echo extra >>/etc/passwd
+rm /bin/ls
+head -c 5000 /dev/zero >/tmp/zeros
+printf 1 >"/tmp/a b"
+printf 22 >"/tmp/line
+break"
+printf 333 >"$(printf "/tmp/esc\\033[31mred")"
+printf 4444 >"$(printf "/tmp/bad\\377byte")"
+printf x >/named/inside
+`;
+
+describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s engine', (_kind, engine) => {
+  let id = '';
+  let p = '';
+  const setup = async () => {
+    if (id) return;
+    p = prefix('df');
+    id = (
+      await docker(engine, [
+        'run',
+        '-d',
+        '--name',
+        `${p}-c`,
+        '-v',
+        `${p}-named:/named`,
+        '--tmpfs',
+        '/scratch',
+        engine.image,
+        'sh',
+        '-c',
+        SCRIPT,
+      ])
+    ).trim();
+    expect((await docker(engine, ['wait', id])).trim()).toBe('0');
+  };
+
+  test('text: a tree with letters, sizes, escaped names, mounts and a summary', async () => {
+    await setup();
+    const r = await lastlook(engine, ['diff', `${p}-c`]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // No raw control character or invalid byte reaches the terminal.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point of the test
+    expect(r.stdout.replace(/\n/g, '')).not.toMatch(/[\x00-\x1f\x7f\ufffd]/);
+    expect(r.stdout).toContain('"line\\nbreak"');
+    expect(r.stdout).toContain('"esc\\x1b[31mred"');
+    expect(r.stdout).toContain('"bad\\xffbyte"');
+    expect(r.stdout).toMatch(/A\s+1 B\s+.*── a b\n/);
+    expect(r.stdout).toMatch(/A\s+5 B\s+.*── f\.txt\n/);
+    expect(r.stdout).toContain('data/deep/'); // single-child chain compressed
+    expect(r.stdout).toMatch(/D\s+-\s+.*── ls\n/);
+    expect(r.stdout).toMatch(/C\s+\S+ B\s+.*── bin\//); // C /bin + D /bin/ls: mixed, so C
+    expect(r.stdout).toContain('sym -> /etc/passwd');
+    expect(r.stdout).toContain('hard => /app/data/deep/f.txt');
+    expect(r.stdout).toContain(`named/  [volume ${p}-named: its contents are not in the diff]`);
+    expect(r.stdout).toContain('scratch/  [tmpfs: its contents are not in the diff]');
+    // (`docker diff` itself prints the newline raw, so its output has one line more than there are paths.)
+    const count = (await connect(resolveConnection({ host: engine.host, env: {} })).containerChanges(id)).length;
+    expect((await docker(engine, ['diff', id])).trim().split('\n')).toHaveLength(count + 1);
+    expect(r.stdout).toMatch(new RegExp(`\\n${count} paths \\(A \\d+ · C \\d+ · D 1\\), [\\d,]+ bytes`));
+    console.log(r.stdout);
+  });
+
+  test('--json: one entry per path with exact sizes; filters and sort', async () => {
+    await setup();
+    const r = await lastlook(engine, ['diff', `${p}-c`, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.schema).toBe('lastlook.diff/v1');
+    expect(j.container.id).toBe(id);
+    const byPath = new Map<string, { size: number | null; kind: string | null; escaped: string; type: string }>(
+      j.entries.map((e: { path: string }) => [e.path, e]),
+    );
+    expect(byPath.get('/tmp/zeros')?.size).toBe(5000);
+    expect(byPath.get('/tmp/bad\ufffdbyte')?.escaped).toBe('"/tmp/bad\\xffbyte"');
+    expect(byPath.get('/app/hard')?.type).toBe('link');
+    expect(byPath.get('/bin/ls')?.size).toBeNull();
+    const sum = j.entries.reduce(
+      (s: number, e: { size: number | null; kind: string | null }) => s + (e.kind !== null ? (e.size ?? 0) : 0),
+      0,
+    );
+    expect(j.summary.bytes).toBe(sum);
+    expect(j.summary.paths).toBe(j.entries.filter((e: { kind: string | null }) => e.kind !== null).length);
+
+    const deleted = JSON.parse((await lastlook(engine, ['diff', `${p}-c`, '--json', '--deleted'])).stdout);
+    expect(deleted.entries.filter((e: { isMatch: boolean }) => e.isMatch).map((e: { path: string }) => e.path)).toEqual(
+      ['/bin/ls'],
+    );
+    const big = JSON.parse((await lastlook(engine, ['diff', `${p}-c`, '--json', '--min-size', '4k'])).stdout);
+    expect(big.entries.filter((e: { isMatch: boolean; type: string }) => e.isMatch && e.type === 'file')).toEqual([
+      expect.objectContaining({ path: '/tmp/zeros' }),
+    ]);
+    const found = JSON.parse((await lastlook(engine, ['diff', `${p}-c`, '--json', '--search', 'F.TXT'])).stdout);
+    expect(found.summary.matching.paths).toBe(1);
+    const bySize = (await lastlook(engine, ['diff', `${p}-c`, '--sort', 'size'])).stdout.split('\n');
+    expect(bySize[0]).toMatch(/tmp\/$/); // /tmp holds the largest subtree
+  });
+
+  test('exit codes: a missing container is 4, a bad flag is 2, an empty diff says so', async () => {
+    const missing = await lastlook(engine, ['diff', 'no-such-container-xyz']);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toMatch(/no-such-container-xyz/);
+    const bad = await lastlook(engine, ['diff', 'x', '--sort', 'colour']);
+    expect(bad.code).toBe(2);
+    const q = prefix('de');
+    await docker(engine, ['create', '--name', `${q}-c`, engine.image, 'true']);
+    const empty = await lastlook(engine, ['diff', `${q}-c`]);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toBe(`${q}-c: no changes in the writable layer\n`);
+    await docker(engine, ['rm', `${q}-c`]);
+  });
+
+  test('a path near 4 KiB: the engine itself fails /changes (HTTP 500), reported as an engine error', async () => {
+    const q = prefix('dl');
+    // 20 segments of 200 bytes: 4,029 bytes; the engine's lstat of <root>/overlay2/<id>/merged/<path> is too long.
+    const script =
+      'l=/tmp/long; i=0; while [ $i -lt 20 ]; do l="$l/$(printf %0200d $i)"; i=$((i+1)); done; mkdir -p "$l"';
+    const cid = (await docker(engine, ['run', '-d', '--name', `${q}-c`, engine.image, 'sh', '-c', script])).trim();
+    await docker(engine, ['wait', cid]);
+    const r = await lastlook(engine, ['diff', `${q}-c`]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/file name too long/);
+    await docker(engine, ['rm', cid]);
+  });
+
+  test('cleanup', async () => {
+    if (id) await docker(engine, ['rm', '-v', id]);
+    if (p) await docker(engine, ['volume', 'rm', `${p}-named`]);
+  });
+});
