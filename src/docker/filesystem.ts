@@ -188,6 +188,7 @@ export async function readTarHeaders(
           gid: octal(h, 116, 8),
           linkName: link ? decodeNameBytes(link) : null,
         });
+        if (opts.signal?.aborted) break outer; // stop within the chunk too, not only at the next one
         if (keepGoing === false) {
           stopped = true;
           break outer;
