@@ -6,6 +6,7 @@ import type { Command } from '../context.js';
  */
 export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   explore: async () => (await import('./explore.js')).run,
+  plan: async () => (await import('./plan.js')).run,
   diff: async () => (await import('./diff.js')).run,
   mounts: async () => (await import('./mounts.js')).run,
 };

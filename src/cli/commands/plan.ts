@@ -1,0 +1,100 @@
+/**
+ * `lastlook plan [--json] [--] <docker command line>`: the exact preview of what the command would destroy.
+ * Nothing on the engine changes: only reads (list, inspect, sizes).
+ */
+import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../core/command-line.js';
+import type { Snapshot } from '../../core/model.js';
+import { formatPlan } from '../../core/plan/format.js';
+import { containersToInspect, donorsOf, LookupError, planCommand } from '../../core/plan/index.js';
+import type { PlanExtra } from '../../core/plan/totals.js';
+import type { Plan } from '../../core/plan/types.js';
+import type { DockerPort } from '../../docker/port.js';
+import { measurePlan, readSnapshot } from '../../docker/snapshot.js';
+import { CliError, type Command, UsageError } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+
+export interface PlanOptions {
+  readonly port: DockerPort;
+  readonly configDir: string;
+  readonly signal?: AbortSignal;
+  /** @default true: measure sizes of the plan's objects and plan again with them. */
+  readonly measure?: boolean;
+}
+
+/** Parses a docker command line, mapping parser errors to UsageError (exit 2). */
+export function parseForPlan(argv: readonly string[]): ParsedCommand {
+  try {
+    return parseDockerCommand(argv);
+  } catch (e) {
+    if (e instanceof CommandLineError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Maps the planner's lookup errors to exit codes: missing → 4, ambiguous ID prefix → 2. */
+function lookupToCli(e: unknown): never {
+  if (e instanceof LookupError) {
+    if (e.kind === 'missing') {
+      throw new CliError(
+        e.message,
+        ExitCode.notFound,
+        `list them with docker ${e.objectType} ls${e.objectType === 'container' ? ' -a' : ''}`,
+      );
+    }
+    throw new CliError(e.message, ExitCode.usage, 'give more characters of the ID, or the name');
+  }
+  throw e;
+}
+
+/**
+ * Snapshot → plan → measure → plan again, for one parsed command line. The whole pipeline `plan`, `guard` and the
+ * explorer share. Compose down: the compose loader supplies what its planner needs through `extra`.
+ */
+export async function planParsed(
+  opts: PlanOptions,
+  parsed: ParsedCommand,
+  extra: PlanExtra = {},
+): Promise<{ plan: Plan; snapshot: Snapshot }> {
+  const snapshot = await readSnapshot(opts.port, {
+    configDir: opts.configDir,
+    inspect: (listed) => containersToInspect(listed, parsed),
+    donors: donorsOf,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  let plan: Plan;
+  try {
+    plan = planCommand(snapshot, parsed, extra);
+  } catch (e) {
+    lookupToCli(e);
+  }
+  if (opts.measure === false || plan.blocked) return { plan, snapshot };
+  const sizes = await measurePlan(opts.port, snapshot, plan, opts.signal ? { signal: opts.signal } : {});
+  return { plan: planCommand(snapshot, parsed, { ...extra, sizes }), snapshot };
+}
+
+/** `plan`'s own flags, then the docker command line (from the first positional, or after `--`). */
+export function splitPlanArgs(argv: readonly string[]): { json: boolean; command: string[] } {
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') return { json, command: argv.slice(i + 1) };
+    if (a === '--json') json = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown flag for plan: ${a} (plan takes --json)`);
+    else return { json, command: argv.slice(i) };
+  }
+  return { json, command: [] };
+}
+
+export const run: Command = async (ctx) => {
+  const { json, command } = splitPlanArgs(ctx.argv);
+  if (command.length === 0) {
+    throw new UsageError('plan needs a docker command line, e.g. lastlook plan -- docker volume prune -a');
+  }
+  const parsed = parseForPlan(command);
+  const { plan } = await planParsed(
+    { port: ctx.port(), configDir: ctx.connection().configDir, signal: ctx.signal },
+    parsed,
+  );
+  ctx.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  return ExitCode.ok;
+};

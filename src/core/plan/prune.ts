@@ -1,0 +1,189 @@
+/**
+ * `docker container prune` and `docker system prune [-a] [--volumes]` (shared/docker-semantics.md §4, §6 rule 3).
+ * System prune runs in order: containers → networks → volumes (with --volumes) → images → build cache, each step
+ * seeing what the previous one removed.
+ */
+import type { ContainerPruneCommand, PruneFilter, SystemPruneCommand } from '../command-line.js';
+import type { ContainerInfo, ImageInfo, Snapshot } from '../model.js';
+import { describeFilters, type FilterArgs, matchLabels, matchUntil, mergePruneFilters, toArgs } from './filters.js';
+import { volumesRemovedWithContainers } from './spec-source.js';
+import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
+import type { Plan, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import { volumePrune } from './volume.js';
+
+/** The states the engine counts as running for prune (`IsRunning()`): running, paused, restarting. */
+export function isRunningForPrune(c: ContainerInfo): boolean {
+  return c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+}
+
+interface ContainerStep {
+  readonly removed: ContainerInfo[];
+  readonly destroy: PlannedContainer[];
+  readonly keep: PlannedContainer[];
+  readonly error: string | null;
+}
+
+function containerStep(snapshot: Snapshot, args: FilterArgs, extra: PlanExtra): ContainerStep {
+  const removed: ContainerInfo[] = [];
+  const destroy: PlannedContainer[] = [];
+  const keep: PlannedContainer[] = [];
+  for (const c of snapshot.containers) {
+    if (isRunningForPrune(c)) {
+      keep.push(plannedContainer(c, `${c.state}: prune only removes stopped and created containers`, extra.sizes));
+      continue;
+    }
+    if (!matchLabels(args, c.labels)) {
+      keep.push(plannedContainer(c, 'does not match the label filters', extra.sizes));
+      continue;
+    }
+    const until = matchUntil(args, c.created * 1000, snapshot.takenAt);
+    if (until === null) {
+      return { removed: [], destroy: [], keep: [], error: `the engine cannot read the until filter` };
+    }
+    if (!until) {
+      keep.push(plannedContainer(c, 'created after the until filter', extra.sizes));
+      continue;
+    }
+    removed.push(c);
+    destroy.push(plannedContainer(c, `${c.state}: removed by prune (writable layer and logs go)`, extra.sizes));
+  }
+  return { removed, destroy, keep, error: null };
+}
+
+export function planContainerPrune(snapshot: Snapshot, cmd: ContainerPruneCommand, extra: PlanExtra = {}): Plan {
+  const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
+  const warnings = configWarning(cmd.filters, filters);
+  const step = containerStep(snapshot, toArgs(filters), extra);
+  if (step.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: step.error }, warnings });
+  // Prune removes containers without `v`: their volumes stay (orphaned when nothing else uses them).
+  const fates = volumesRemovedWithContainers(
+    snapshot,
+    step.removed.map((c) => c.id),
+    { v: false, ...(extra.sizes ? { volumeBytes: extra.sizes.volumes } : {}) },
+  );
+  return makePlan(snapshot, cmd.argv, {
+    destroy: { containers: step.destroy },
+    orphan: { volumes: fates.orphaned },
+    keep: { containers: step.keep, volumes: fates.kept },
+    warnings,
+  });
+}
+
+function configWarning(cli: readonly PruneFilter[], merged: readonly PruneFilter[]): string[] {
+  return merged.length > cli.length
+    ? [`pruneFilters from the docker CLI config apply: ${describeFilters(merged.slice(cli.length))}`]
+    : [];
+}
+
+/** Names the engine never prunes (`runconfig.IsPreDefinedNetwork`). */
+const PREDEFINED = new Set(['bridge', 'host', 'none', 'default']);
+
+function networkStep(
+  snapshot: Snapshot,
+  args: FilterArgs,
+  survivors: readonly ContainerInfo[],
+): { destroy: PlannedNetwork[]; keep: PlannedNetwork[]; warnings: string[] } {
+  const destroy: PlannedNetwork[] = [];
+  const keep: PlannedNetwork[] = [];
+  const warnings: string[] = [];
+  const nameOf = (id: string) => snapshot.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12);
+  for (const n of snapshot.networks) {
+    const plain = { id: n.id, name: n.name };
+    if (PREDEFINED.has(n.name) || n.name.startsWith('container:')) continue;
+    if (n.configOnly) {
+      keep.push({ ...plain, reason: 'config-only network: never pruned' });
+      continue;
+    }
+    if (n.endpoints.length > 0) {
+      keep.push({ ...plain, reason: `in use by running ${n.endpoints.map(nameOf).sort().join(', ')}` });
+      continue;
+    }
+    if (!matchLabels(args, n.labels)) {
+      keep.push({ ...plain, reason: 'does not match the label filters' });
+      continue;
+    }
+    destroy.push({ ...plain, reason: 'no running container is attached' });
+    const broken = survivors.filter((c) => !isRunningForPrune(c) && c.networks.includes(n.name));
+    if (broken.length > 0) {
+      warnings.push(
+        `network ${n.name} is removed although ${broken.map((c) => c.name).join(', ')} (stopped, kept) ${broken.length === 1 ? 'uses' : 'use'} it: ${broken.length === 1 ? 'it' : 'they'} will fail to start ("network ${n.name} not found")`,
+      );
+    }
+  }
+  if (args.has('until') && destroy.length > 0) {
+    warnings.push(
+      'the until filter also applies to networks, whose creation time lastlook does not read: networks listed as destroyed may be kept if they are newer',
+    );
+  }
+  return { destroy, keep, warnings };
+}
+
+function imageStep(
+  snapshot: Snapshot,
+  args: FilterArgs,
+  all: boolean,
+  survivors: readonly ContainerInfo[],
+): PlannedImage[] {
+  const used = new Set(survivors.map((c) => c.imageId));
+  const out: PlannedImage[] = [];
+  for (const img of snapshot.images) {
+    const dangling = img.repoTags.length === 0;
+    if (!all && !dangling) continue;
+    // The engine deletes without force: an image used by any remaining container (any state) is a conflict, kept.
+    if (used.has(img.id)) continue;
+    if (!matchLabels(args, img.labels)) continue;
+    if (matchUntil(args, img.created * 1000, snapshot.takenAt) !== true) continue;
+    out.push(imageEntry(img, dangling));
+  }
+  return out;
+}
+
+function imageEntry(img: ImageInfo, dangling: boolean): PlannedImage {
+  return {
+    id: img.id,
+    tags: img.repoTags,
+    bytes: img.size,
+    reason: dangling ? 'dangling image (no tag), unused' : 'not used by any container (-a)',
+  };
+}
+
+export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, extra: PlanExtra = {}): Plan {
+  const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
+  const warnings = configWarning(cmd.filters, filters);
+  const args = toArgs(filters);
+  const step = containerStep(snapshot, args, extra);
+  if (step.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: step.error }, warnings });
+  const removedIds = new Set(step.removed.map((c) => c.id));
+  const survivors = snapshot.containers.filter((c) => !removedIds.has(c.id));
+  const fates = volumesRemovedWithContainers(snapshot, [...removedIds], {
+    v: false,
+    ...(extra.sizes ? { volumeBytes: extra.sizes.volumes } : {}),
+  });
+  const nets = networkStep(snapshot, args, survivors);
+  warnings.push(...nets.warnings);
+  let destroyVolumes: PlannedVolume[] = [];
+  let keepVolumes: PlannedVolume[] = fates.kept;
+  if (cmd.volumes) {
+    // `volume.RunPrune` is called without -a: `all` is never sent by system prune.
+    const vp = volumePrune(snapshot, { all: false, filters, removedContainers: removedIds }, extra);
+    if (vp.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: vp.error }, warnings });
+    destroyVolumes = vp.destroy;
+    keepVolumes = vp.keep;
+    warnings.push(...vp.warnings);
+  }
+  const destroyed = new Set(destroyVolumes.map((v) => v.name));
+  const images = imageStep(snapshot, args, cmd.all, survivors);
+  warnings.push(
+    `build cache is not previewed: system prune also removes ${cmd.all ? 'all' : 'dangling'} build cache (docker builder du shows it)`,
+  );
+  return makePlan(snapshot, cmd.argv, {
+    destroy: { containers: step.destroy, networks: nets.destroy, volumes: destroyVolumes, images },
+    orphan: { volumes: fates.orphaned.filter((v) => !destroyed.has(v.name)) },
+    keep: {
+      containers: step.keep,
+      networks: nets.keep,
+      volumes: keepVolumes.filter((v) => !fates.orphaned.some((o) => o.name === v.name)),
+    },
+    warnings,
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * Rule 1 of shared/docker-semantics.md §6: which volumes go with a removed container. `rm -v` (and `--rm`,
+ * `compose down -v`) removes a volume only when the mount's Spec.Source is empty (it was asked for without a
+ * name) and no other container references it. The Spec is not in the API, so it is rebuilt from the inspect
+ * fields with the daemon's precedence (`registerMountPoints`): HostConfig.Mounts > Binds > VolumesFrom (the
+ * donor's spec is copied) > Config.Volumes / image volumes (only for destinations still free).
+ */
+import type { ContainerInfo, Snapshot } from '../model.js';
+import { resolveContainer } from './resolve.js';
+import type { PlannedVolume } from './types.js';
+
+/** `/data/` and `/data` are the same destination. */
+export function cleanPath(p: string): string {
+  const c = p.replace(/\/+/g, '/').replace(/\/$/, '');
+  return c === '' ? '/' : c;
+}
+
+/** A `HostConfig.Binds` entry: `src:dst[:mode]`, or a bare `dst` (an anonymous volume). */
+export function parseBind(bind: string): { source: string; destination: string } {
+  const parts = bind.split(':');
+  if (parts.length === 1) return { source: '', destination: cleanPath(bind) };
+  return { source: parts[0] as string, destination: cleanPath(parts[1] as string) };
+}
+
+/**
+ * The mount Spec.Source of `container`'s mount at `destination`: `''` for an anonymous mount, the volume name for a
+ * named one, `null` when it cannot be learned (not inspected, or inherited from a donor that is gone).
+ */
+export function specSource(
+  containers: readonly ContainerInfo[],
+  container: ContainerInfo,
+  destination: string,
+  seen: ReadonlySet<string> = new Set(),
+): string | null {
+  const spec = container.spec;
+  if (!spec) return null;
+  const dst = cleanPath(destination);
+  const mount = spec.mounts.find((m) => cleanPath(m.target) === dst);
+  if (mount) return mount.source;
+  for (const b of spec.binds) {
+    const parsed = parseBind(b);
+    if (parsed.destination === dst) return parsed.source;
+  }
+  for (const from of spec.volumesFrom) {
+    const ref = from.replace(/:(ro|rw)$/, '');
+    const r = resolveContainer(containers, ref);
+    if (r.kind !== 'found') {
+      // The donor is gone: its spec is only on disk (config.v2.json). Unknown, never a guess.
+      continue;
+    }
+    const donor = r.value;
+    if (seen.has(donor.id)) continue;
+    if (donor.mounts.some((m) => cleanPath(m.destination) === dst)) {
+      return specSource(containers, donor, dst, new Set([...seen, container.id]));
+    }
+  }
+  if (spec.configVolumes.some((v) => cleanPath(v) === dst)) return '';
+  if (spec.imageVolumes?.some((v) => cleanPath(v) === dst)) return '';
+  if (spec.volumesFrom.length > 0) return null;
+  // Not in any field we can see (e.g. the image was removed and its VOLUME list is unknown).
+  return spec.imageVolumes === null ? null : '';
+}
+
+/** Volume name → IDs of every container (any state) whose mount table names it: the engine's reference count. */
+export function volumeReferences(containers: readonly ContainerInfo[]): Map<string, Set<string>> {
+  const refs = new Map<string, Set<string>>();
+  for (const c of containers) {
+    for (const m of c.mounts) {
+      if (m.type !== 'volume' || !m.name) continue;
+      let set = refs.get(m.name);
+      if (!set) {
+        set = new Set();
+        refs.set(m.name, set);
+      }
+      set.add(c.id);
+    }
+  }
+  return refs;
+}
+
+export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
+
+export interface VolumeFates {
+  /** Removed by the daemon together with the containers (`v`, empty Spec.Source, no other reference). */
+  readonly destroyed: PlannedVolume[];
+  /** Left with no container referencing it. */
+  readonly orphaned: PlannedVolume[];
+  /** Still referenced by a container that stays. */
+  readonly kept: PlannedVolume[];
+  readonly warnings: string[];
+}
+
+/**
+ * The fate of every volume mounted by the containers `containerIds` when all of them are removed (at once, as the
+ * docker CLI does: `docker rm` removes its arguments in parallel), with `v` = `RemoveVolumes`.
+ * Sizes come from `volumeBytes` (absent → null). Usable by rm, the prunes and compose down.
+ */
+export function volumesRemovedWithContainers(
+  snapshot: Pick<Snapshot, 'containers' | 'volumes'>,
+  containerIds: readonly string[],
+  opts: { readonly v: boolean; readonly volumeBytes?: Readonly<Record<string, number>> },
+): VolumeFates {
+  const removed = new Set(containerIds);
+  const refs = volumeReferences(snapshot.containers);
+  const byId = new Map(snapshot.containers.map((c) => [c.id, c]));
+  const out: VolumeFates = { destroyed: [], orphaned: [], kept: [], warnings: [] };
+  // Volume name → the removed containers' mounts of it.
+  const touched = new Map<string, { container: ContainerInfo; destination: string }[]>();
+  for (const id of removed) {
+    const c = byId.get(id);
+    if (!c) continue;
+    for (const m of c.mounts) {
+      if (m.type !== 'volume' || !m.name) continue;
+      const list = touched.get(m.name) ?? [];
+      list.push({ container: c, destination: m.destination });
+      touched.set(m.name, list);
+    }
+  }
+  for (const [name, uses] of [...touched].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const info = snapshot.volumes.find((v) => v.name === name);
+    const labels = info?.labels ?? {};
+    const bytes = opts.volumeBytes?.[name] ?? null;
+    const sources = uses.map((u) => specSource(snapshot.containers, u.container, u.destination));
+    const anonymousSpec = sources.every((s) => s === '');
+    const base = {
+      name,
+      bytes,
+      ...(info ? { driver: info.driver, labels } : {}),
+    };
+    const users = uses.map((u) => u.container.name).join(', ');
+    const remaining = [...(refs.get(name) ?? [])].filter((id) => !removed.has(id));
+    if (remaining.length > 0) {
+      const names = remaining.map((id) => byId.get(id)?.name ?? id.slice(0, 12)).join(', ');
+      out.kept.push({ ...base, anonymous: anonymousSpec, reason: `still used by ${names}` });
+      continue;
+    }
+    if (!opts.v) {
+      out.orphaned.push({
+        ...base,
+        anonymous: anonymousSpec,
+        reason: `no container uses it after ${users} ${uses.length > 1 ? 'are' : 'is'} removed (no -v)`,
+      });
+      continue;
+    }
+    if (anonymousSpec) {
+      out.destroyed.push({ ...base, anonymous: true, reason: `anonymous volume of ${users}, removed with it (-v)` });
+      continue;
+    }
+    if (sources.includes(null)) {
+      out.destroyed.push({
+        ...base,
+        anonymous: false,
+        reason: `may be removed with ${users}: its mount spec cannot be read (inherited from a container that is gone)`,
+      });
+      out.warnings.push(
+        `volume ${name}: whether -v removes it depends on a mount spec lastlook cannot read; listed as destroyed to be safe`,
+      );
+      continue;
+    }
+    if (sources.includes('')) {
+      // One removed container mounts it anonymously, another by name: the engine's result depends on which of
+      // the parallel removals releases it last.
+      out.destroyed.push({
+        ...base,
+        anonymous: true,
+        reason: `anonymous in ${uses
+          .filter((_, i) => sources[i] === '')
+          .map((u) => u.container.name)
+          .join(', ')} but named in another removed container: removal depends on order`,
+      });
+      out.warnings.push(
+        `volume ${name}: mounted anonymously by one removed container and by name by another; whether -v removes it depends on the order the engine removes them (listed as destroyed)`,
+      );
+      continue;
+    }
+    out.orphaned.push({
+      ...base,
+      anonymous: false,
+      reason: `mounted by name (${sources[0]}), so -v keeps it; no container uses it any more`,
+    });
+  }
+  return out;
+}

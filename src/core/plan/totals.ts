@@ -1,0 +1,100 @@
+/**
+ * Shared pieces of every planner: the measured sizes a plan is built with, the PlannedContainer shape, and the
+ * final Plan value with its totals. Pure.
+ */
+import type { ContainerInfo, Snapshot } from '../model.js';
+import { PLAN_SCHEMA, type Plan, type PlannedContainer, type PlannedNetwork, type PlannedVolume } from './types.js';
+
+/** What was measured for one container of a plan; null = could not be known. */
+export interface ContainerMeasure {
+  /** `SizeRw` from inspect `?size=1`. */
+  readonly sizeRw: number | null;
+  /** Number of entries of `GET /containers/{id}/changes`. */
+  readonly changes: number | null;
+  /** Bytes of the log files on disk (json-file LogPath, or local-logs/), when the engine is local and readable. */
+  readonly logBytes: number | null;
+}
+
+/** Sizes of the objects in a plan, measured after a first sizeless plan (src/docker/snapshot.ts `measurePlan`). */
+export interface PlanSizes {
+  readonly containers: Readonly<Record<string, ContainerMeasure>>;
+  /** Volume name → bytes (`GET /system/df`). Absent: not measurable (options, other drivers) or not measured. */
+  readonly volumes: Readonly<Record<string, number>>;
+}
+
+/** Inputs besides the snapshot and the parsed command. Compose planning may add its own optional fields. */
+export interface PlanExtra {
+  readonly sizes?: PlanSizes;
+}
+
+export function plannedContainer(c: ContainerInfo, reason: string, sizes: PlanSizes | undefined): PlannedContainer {
+  const m = sizes?.containers[c.id];
+  const project = c.labels['com.docker.compose.project'];
+  const service = c.labels['com.docker.compose.service'];
+  return {
+    id: c.id,
+    name: c.name,
+    state: c.state,
+    writableLayer: { bytes: m?.sizeRw ?? null, changes: m?.changes ?? null },
+    logs: { bytes: m?.logBytes ?? null },
+    reason,
+    ...(project !== undefined ? { project, service: service ?? null } : {}),
+  };
+}
+
+export interface PlanParts {
+  readonly blocked?: { readonly reason: string } | null;
+  readonly destroy?: Partial<Plan['destroy']>;
+  readonly orphan?: Partial<Plan['orphan']>;
+  readonly keep?: Partial<Plan['keep']>;
+  readonly warnings?: readonly string[];
+}
+
+const byName = <T extends { readonly name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+/** Assembles a Plan: sorted lists, totals, and an empty `destroy` when blocked. */
+export function makePlan(snapshot: Snapshot, command: readonly string[], parts: PlanParts): Plan {
+  const blocked = parts.blocked ?? null;
+  const destroy = {
+    containers: blocked ? [] : [...(parts.destroy?.containers ?? [])].sort(byName),
+    volumes: blocked ? [] : [...(parts.destroy?.volumes ?? [])].sort(byName),
+    networks: blocked ? [] : [...(parts.destroy?.networks ?? [])].sort(byName),
+    images: blocked ? [] : [...(parts.destroy?.images ?? [])].sort((a, b) => a.id.localeCompare(b.id)),
+  };
+  const orphan = { volumes: blocked ? [] : [...(parts.orphan?.volumes ?? [])].sort(byName) };
+  const keep = {
+    containers: [...(parts.keep?.containers ?? [])].sort(byName),
+    volumes: [...(parts.keep?.volumes ?? [])].sort(byName),
+    networks: [...(parts.keep?.networks ?? [])].sort(byName),
+  };
+  return {
+    schema: PLAN_SCHEMA,
+    command: [...command],
+    engine: { host: snapshot.engine.host, version: snapshot.engine.version, apiVersion: snapshot.engine.apiVersion },
+    blocked,
+    destroy,
+    orphan,
+    keep,
+    warnings: [...new Set(parts.warnings ?? [])],
+    totals: totals(destroy),
+  };
+}
+
+/** Exact sum of the known sizes of everything destroyed, and how many sizes are unknown. */
+export function totals(destroy: Plan['destroy']): Plan['totals'] {
+  let bytes = 0;
+  let unknown = 0;
+  const add = (n: number | null) => {
+    if (n === null) unknown++;
+    else bytes += n;
+  };
+  for (const c of destroy.containers) {
+    add(c.writableLayer.bytes);
+    add(c.logs.bytes);
+  }
+  for (const v of destroy.volumes) add(v.bytes);
+  for (const i of destroy.images) add(i.bytes);
+  return { bytes, unknown };
+}
+
+export type { PlannedContainer, PlannedNetwork, PlannedVolume };
