@@ -1,0 +1,217 @@
+/**
+ * The oracle: does `lastlook plan` say exactly what the real docker command does?
+ *
+ * For one scenario (state already built on a private engine by the caller):
+ *   1. read the engine (containers with their mounts, volumes, networks, images) — `before`;
+ *   2. run `lastlook plan --json -- <argv>` in-process (main() from src/cli/index.tsx), against that engine only;
+ *   3. run the real command with the docker CLI 26.1.5 (harness `docker()`), same env and cwd;
+ *   4. read the engine again — `after` — and compare:
+ *      - destroyed containers / volumes / networks / images (in `before`, not in `after`) are EXACTLY
+ *        plan.destroy.{containers,volumes,networks,images};
+ *      - orphaned volumes are EXACTLY plan.orphan.volumes, where a volume is orphaned when it exists before and
+ *        after, at least one container referenced it before (its mount table names it, any state), and no
+ *        container references it after.
+ *   Only objects in `scope` are compared (default: everything). On a shared engine pass a scope limited to the
+ *   scenario's own objects (`prefixScope(p)`), since other test files run on it at the same time.
+ *
+ * Compose scenarios: pass `cwd` (a folder with compose.yaml) and `argv` like ['docker','compose','down','-v'].
+ * While lastlook plans, the process cwd is `cwd` (vitest runs each file in its own forked process, one test at a
+ * time), so Compose's file lookup sees the same folder as the docker CLI.
+ */
+import { Writable } from 'node:stream';
+import { expect } from 'vitest';
+import { main } from '../../../src/cli/index.js';
+import type { ContainerInfo } from '../../../src/core/model.js';
+import type { Plan } from '../../../src/core/plan/types.js';
+import { resolveConnection } from '../../../src/docker/connection.js';
+import { connect } from '../../../src/docker/dockerode-adapter.js';
+import { docker, engineEnv, type TestEngine } from '../harness.js';
+
+export interface EngineState {
+  readonly containers: readonly ContainerInfo[];
+  readonly volumes: readonly string[];
+  readonly networks: readonly { readonly id: string; readonly name: string }[];
+  readonly images: readonly string[];
+}
+
+/** Reads the engine through the real adapter (a fresh connection each time: no cached state). */
+export async function readState(engine: TestEngine): Promise<EngineState> {
+  const port = connect(resolveConnection({ host: engine.host, env: {} }));
+  const [containers, volumes, networks, images] = await Promise.all([
+    port.listContainers(),
+    port.listVolumes(),
+    port.listNetworks(),
+    port.listImages(),
+  ]);
+  return {
+    containers,
+    volumes: volumes.map((v) => v.name),
+    networks: networks.map((n) => ({ id: n.id, name: n.name })),
+    images: images.map((i) => i.id),
+  };
+}
+
+function referenced(state: EngineState): Set<string> {
+  const s = new Set<string>();
+  for (const c of state.containers) for (const m of c.mounts) if (m.type === 'volume' && m.name) s.add(m.name);
+  return s;
+}
+
+/** Which objects of a state the comparison looks at. */
+export interface Scope {
+  container(c: ContainerInfo): boolean;
+  volume(name: string, before: EngineState): boolean;
+  network(name: string): boolean;
+  image(id: string): boolean;
+}
+
+export const everything: Scope = { container: () => true, volume: () => true, network: () => true, image: () => true };
+
+/** Objects named with `p`, plus every volume a `p…` container mounted before. For shared engines. */
+export function prefixScope(p: string): Scope {
+  return {
+    container: (c) => c.name.startsWith(p),
+    volume: (name, before) =>
+      name.startsWith(p) ||
+      before.containers.some((c) => c.name.startsWith(p) && c.mounts.some((m) => m.name === name)),
+    network: (name) => name.startsWith(p),
+    image: () => false,
+  };
+}
+
+export interface RunPlanResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(Buffer.from(chunk));
+      cb();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/** Runs `lastlook <args>` in-process against `engine` only. */
+export async function runLastlook(
+  engine: TestEngine,
+  args: readonly string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<RunPlanResult> {
+  const out = sink();
+  const err = sink();
+  const prev = process.cwd();
+  if (opts.cwd) process.chdir(opts.cwd);
+  try {
+    const code = await main({
+      argv: args,
+      env: engineEnv(engine, opts.env),
+      stdout: out.stream as never,
+      stderr: err.stream,
+      stdin: process.stdin,
+      signal: new AbortController().signal,
+    });
+    return { code, stdout: out.text(), stderr: err.text() };
+  } finally {
+    if (opts.cwd) process.chdir(prev);
+  }
+}
+
+export interface OracleOptions {
+  /** The docker command line, with the leading `docker` (or `docker-compose`). */
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  /** Extra environment for both lastlook and docker (e.g. DOCKER_API_VERSION, DOCKER_CONFIG). */
+  readonly env?: Record<string, string>;
+  readonly scope?: Scope;
+}
+
+export interface OracleResult {
+  readonly plan: Plan;
+  readonly before: EngineState;
+  readonly after: EngineState;
+  /** Did the real docker command exit 0? (docker rm exits 1 when one of several containers is refused.) */
+  readonly commandOk: boolean;
+  readonly commandError: string | null;
+  readonly destroyed: {
+    readonly containers: string[];
+    readonly volumes: string[];
+    readonly networks: string[];
+    readonly images: string[];
+  };
+  readonly orphaned: string[];
+}
+
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+
+/** Runs one scenario: plan, real command, read back. Asserts the plan matched exactly (see the file comment). */
+export async function oracle(engine: TestEngine, opts: OracleOptions): Promise<OracleResult> {
+  const scope = opts.scope ?? everything;
+  const before = await readState(engine);
+  const planned = await runLastlook(engine, ['plan', '--json', '--', ...opts.argv], {
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
+  expect(planned.stderr, `lastlook plan failed (exit ${planned.code})`).toBe('');
+  expect(planned.code).toBe(0);
+  const plan = JSON.parse(planned.stdout) as Plan;
+  // The plan itself changes nothing.
+  const afterPlan = await readState(engine);
+  expect(sorted(afterPlan.containers.map((c) => c.id))).toEqual(sorted(before.containers.map((c) => c.id)));
+  expect(sorted(afterPlan.volumes)).toEqual(sorted(before.volumes));
+
+  const args = opts.argv[0] === 'docker' ? opts.argv.slice(1) : opts.argv;
+  let commandOk = true;
+  let commandError: string | null = null;
+  try {
+    await docker(engine, args, {
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(args.includes('prune') && !args.includes('-f') && !args.includes('--force') ? { input: 'y\n' } : {}),
+    });
+  } catch (e) {
+    commandOk = false;
+    commandError = (e as Error).message;
+  }
+  const after = await readState(engine);
+
+  const afterIds = new Set(after.containers.map((c) => c.id));
+  const afterVolumes = new Set(after.volumes);
+  const afterNetworks = new Set(after.networks.map((n) => n.id));
+  const afterImages = new Set(after.images);
+  const refsBefore = referenced(before);
+  const refsAfter = referenced(after);
+  const destroyed = {
+    containers: sorted(before.containers.filter((c) => scope.container(c) && !afterIds.has(c.id)).map((c) => c.id)),
+    volumes: sorted(before.volumes.filter((v) => scope.volume(v, before) && !afterVolumes.has(v))),
+    networks: sorted(before.networks.filter((n) => scope.network(n.name) && !afterNetworks.has(n.id)).map((n) => n.id)),
+    images: sorted(before.images.filter((i) => scope.image(i) && !afterImages.has(i))),
+  };
+  const orphaned = sorted(
+    before.volumes.filter(
+      (v) => scope.volume(v, before) && afterVolumes.has(v) && refsBefore.has(v) && !refsAfter.has(v),
+    ),
+  );
+  const detail = `plan:\n${planned.stdout}\ncommand ${commandOk ? 'ok' : `failed: ${commandError}`}`;
+  expect(sorted(plan.destroy.containers.map((c) => c.id)), `containers\n${detail}`).toEqual(destroyed.containers);
+  expect(sorted(plan.destroy.volumes.map((v) => v.name)), `volumes\n${detail}`).toEqual(destroyed.volumes);
+  expect(sorted(plan.destroy.networks.map((n) => n.id)), `networks\n${detail}`).toEqual(destroyed.networks);
+  const planImages = sorted(plan.destroy.images.map((i) => i.id).filter((id) => scope.image(id)));
+  expect(planImages, `images\n${detail}`).toEqual(destroyed.images);
+  expect(sorted(plan.orphan.volumes.map((v) => v.name)), `orphans\n${detail}`).toEqual(orphaned);
+  return { plan, before, after, commandOk, commandError, destroyed, orphaned };
+}
+
+/** Polls `fn` until it returns true, at most `timeoutMs`. */
+export async function waitFor(fn: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
