@@ -4,6 +4,7 @@
  */
 import type { Plan } from '../core/plan/types.js';
 import type { DockerPort } from '../docker/port.js';
+import { parseForPlan, planParsed } from './commands/plan.js';
 import type { CommandContext } from './context.js';
 
 export interface PlanningContext {
@@ -14,12 +15,26 @@ export interface PlanningContext {
   readonly pinnedApiVersion: string | null;
 }
 
+/**
+ * Plans each docker command line (parse → snapshot → plan → sizes of the planned objects → plan again), through
+ * the same pipeline as `lastlook plan`. `measure: false` skips the sizes (the explorer's mount fates need none).
+ */
 export async function planCommandLines(
-  _ctx: PlanningContext,
-  _argvs: readonly (readonly string[])[],
-  _signal: AbortSignal,
+  ctx: PlanningContext,
+  argvs: readonly (readonly string[])[],
+  signal: AbortSignal,
+  opts: { readonly measure?: boolean } = {},
 ): Promise<Plan[]> {
-  throw new Error('the planner is not wired in yet');
+  const plans: Plan[] = [];
+  for (const argv of argvs) {
+    const parsed = parseForPlan(argv);
+    const { plan } = await planParsed(
+      { port: ctx.port, configDir: ctx.configDir, signal, measure: opts.measure ?? true },
+      parsed,
+    );
+    plans.push(plan);
+  }
+  return plans;
 }
 
 /** The planning context of a CLI invocation: its engine, environment, working folder and docker CLI config. */

@@ -24,10 +24,11 @@ export function computeLayout(columns: number, rows: number, mountCount = 3): La
   const height = Math.max(1, rows - 1);
   // header (1) + status line (1) + footer (1)
   const bodyHeight = Math.max(3, height - 3);
-  const listWidth = Math.max(30, Math.min(48, Math.floor(columns * 0.36)));
+  const listWidth = Math.max(26, Math.min(48, Math.floor(columns * 0.33)));
   const rightWidth = Math.max(20, columns - listWidth);
-  // Mount table (ink-table): border (2) + title (1) + top rule, heading, bottom rule (3) + a rule and a line per mount.
-  const wantedMounts = 2 + 1 + 3 + 2 * Math.max(1, mountCount);
+  // Mount table (ink-table): border (2) + title (1) + top rule, heading, bottom rule (3) + a rule and a line per
+  // mount + one line for a notice.
+  const wantedMounts = 2 + 1 + 3 + 2 * Math.max(1, mountCount) + 1;
   const mountsHeight = Math.max(6, Math.min(wantedMounts, Math.floor(bodyHeight * 0.5)));
   const changesHeight = Math.max(3, bodyHeight - mountsHeight);
   return {
@@ -39,7 +40,8 @@ export function computeLayout(columns: number, rows: number, mountCount = 3): La
     bodyHeight,
     mountsHeight,
     changesHeight,
-    showFates: rightWidth >= 56,
+    // The fate columns need about 36 columns besides source and destination.
+    showFates: rightWidth >= 52,
   };
 }
 

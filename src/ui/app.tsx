@@ -209,7 +209,7 @@ export function App({ services, engine, readOnly, noColor, columns, rows, onExit
             showFates={layout.showFates}
             isFocused={state.focus === 'mounts'}
             theme={theme}
-            error={null}
+            error={detail?.fatesError ? `fates unknown: ${detail.fatesError}` : null}
             {...(container ? {} : { placeholder: groupHint(listRowsMemo[cursor]) })}
           />
           <ChangesPane

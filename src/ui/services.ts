@@ -10,8 +10,15 @@ import type { DockerPort } from '../docker/port.js';
  */
 export interface ExplorerServices {
   readonly port: DockerPort;
-  /** Plans several docker command lines against one fresh snapshot of the engine (sizes filled in). */
-  planAll(argvs: readonly (readonly string[])[], signal: AbortSignal): Promise<Plan[]>;
+  /**
+   * Plans docker command lines against a fresh read of the engine. With `measure` (the default) the sizes of the
+   * planned objects are filled in; the mount fates do without.
+   */
+  planAll(
+    argvs: readonly (readonly string[])[],
+    signal: AbortSignal,
+    opts?: { readonly measure?: boolean },
+  ): Promise<Plan[]>;
   /** Recomputes the plan, compares (drift), and removes exactly what it lists. Throws DriftError on drift. */
   execute(
     plan: Plan,

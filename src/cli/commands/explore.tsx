@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import { executePlan } from '../../docker/execute.js';
+import { changedSizes } from '../../docker/filesystem.js';
 import { Root } from '../../ui/root.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
@@ -21,7 +22,9 @@ export const run: Command = async (ctx) => {
   const planning = planningContext(ctx);
   const services: ExplorerServices = {
     port,
-    planAll: (argvs, signal) => planCommandLines(planning, argvs, signal),
+    planAll: (argvs, signal, opts) => planCommandLines(planning, argvs, signal, opts),
+    changeSizes: async (container, changes, signal) =>
+      (await changedSizes(port, container.id, changes, { signal })).sizes,
     execute: (plan, opts) =>
       executePlan(port, plan, {
         ...opts,

@@ -46,9 +46,9 @@ const Row = memo(function Row({
   const indent = row.project ? '   ' : '  ';
   const name = row.project && c.name.startsWith(`${row.project}-`) ? c.name.slice(row.project.length + 1) : c.name;
   const state = c.state.padEnd(8);
-  const sz = size === undefined ? '' : formatBytes(size);
-  const nameWidth = Math.max(6, width - indent.length - 2 - 9 - 9);
-  const text = `${pointer}${marked ? '*' : ' '}${indent}${cell(safe(name), nameWidth)} ${state} ${sz.padStart(8)}`;
+  const sz = size === undefined ? '' : ` ${formatBytes(size).padStart(8)}`;
+  const nameWidth = Math.max(6, width - indent.length - 2 - 9 - sz.length);
+  const text = `${pointer}${marked ? '*' : ' '}${indent}${cell(safe(name), nameWidth)} ${state}${sz}`;
   const color = c.state === 'running' ? theme.running : undefined;
   return (
     <Text inverse={selected} color={selected ? undefined : color}>

@@ -5,7 +5,7 @@ import type { MountPoint } from '../../core/model.js';
 import type { Theme } from '../theme.js';
 
 /** A mount's fate under one command: LOST (destroyed), orph (orphaned), keep. */
-export type Fate = 'LOST' | 'orph' | 'keep' | '…' | '–';
+export type Fate = 'LOST' | 'orph' | 'keep' | '…' | '–' | '?';
 
 export interface MountFates {
   readonly rm: Fate;
@@ -35,8 +35,9 @@ function sourceOf(m: MountPoint): string {
   return m.source;
 }
 
+/** Short type names keep the table narrow enough for 80 columns. */
 function typeOf(m: MountPoint): string {
-  if (m.type === 'volume' && m.name && /^[0-9a-f]{64}$/.test(m.name)) return 'anonymous';
+  if (m.type === 'volume') return m.name && /^[0-9a-f]{64}$/.test(m.name) ? 'anon' : 'vol';
   return m.type;
 }
 
@@ -55,26 +56,36 @@ export function MountsPane({
 }: MountsPaneProps) {
   const inner = width - 2;
   // Rows of the table: 3 rules + heading + 2 per mount; the title takes one more, the border two.
-  const maxMounts = Math.max(0, Math.floor((height - 2 - 1 - 3) / 2));
+  const maxMounts = Math.max(0, Math.floor((height - 2 - 1 - 3 - (error ? 1 : 0)) / 2));
   const list = mounts ?? [];
   const shown = list.slice(0, maxMounts);
-  const fixed = showFates ? 10 + 5 * 4 + 3 + 2 * 6 : 10 + 3 + 2 * 3;
-  const room = Math.max(10, inner - fixed);
-  const srcW = Math.max(13, Math.floor(room * 0.5));
-  const dstW = Math.max(6, room - srcW);
+  // ink-table sizes each column to its widest value and cannot cut: every value is padded or cut to a fixed
+  // width here, so the table is never wider than the pane (a wider one would wrap and garble the frame).
+  // ink-table pads each cell with one space a side (its `padding` falls back to 1 when given 0) and draws a rule
+  // between columns and at both ends. Three widths: everything; without type and mode; without the fates.
+  const fateCols = ['rm', 'rm-v', 'down-v', 'prune'];
+  const fateW = (k: string) => Math.max(4, k.length);
+  const overhead = (cols: number) => 3 * cols + 1;
+  const fatesWidth = fateCols.reduce((n, k) => n + fateW(k), 0);
+  const full = 5 + 4 + fatesWidth + overhead(4 + fateCols.length);
+  const compact = fatesWidth + overhead(2 + fateCols.length);
+  const variant = !showFates || inner - compact < 12 ? 'plain' : inner - full >= 20 ? 'full' : 'compact';
+  const fixed = variant === 'full' ? full : variant === 'compact' ? compact : 5 + 4 + overhead(4);
+  const room = Math.max(8, inner - fixed);
+  const srcW = Math.max(4, Math.floor(room / 2));
+  const dstW = Math.max(4, room - srcW);
   const data = shown.map((m) => {
     const f = fates?.get(m.destination);
-    const row: Record<string, string> = {
-      type: typeOf(m),
-      source: truncate(safe(sourceOf(m)), srcW),
-      dest: truncate(safe(m.destination), dstW),
-      mode: m.rw ? 'rw' : 'ro',
-    };
-    if (showFates) {
-      row.rm = f?.rm ?? '…';
-      row['rm -v'] = f?.rmV ?? '…';
-      row['down -v'] = f?.downV ?? '…';
-      row.prune = f?.prune ?? '…';
+    const row: Record<string, string> = {};
+    if (variant !== 'compact') row.type = cell(typeOf(m), 5);
+    row.source = cell(safe(sourceOf(m)), srcW);
+    row.dest = cell(safe(m.destination), dstW);
+    if (variant !== 'compact') row.mode = cell(m.rw ? 'rw' : 'ro', 4);
+    if (variant !== 'plain') {
+      const values = [f?.rm, f?.rmV, f?.downV, f?.prune];
+      fateCols.forEach((k, i) => {
+        row[k] = cell(values[i] ?? '…', fateW(k));
+      });
     }
     return row;
   });
@@ -98,7 +109,7 @@ export function MountsPane({
       {data.length > 0 ? (
         <Table
           data={data}
-          padding={0}
+          padding={1}
           cell={({ children }) => {
             const text = String(children ?? '');
             const t = text.trim();

@@ -20,6 +20,7 @@ export function usePruneFates(
           ['docker', 'volume', 'prune', '-a'],
         ],
         ac.signal,
+        { measure: false },
       )
       .then(
         ([prune, all]) => {

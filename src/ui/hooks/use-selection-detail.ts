@@ -11,11 +11,14 @@ export interface SelectionDetail {
   readonly mounts: ContainerInfo['mounts'] | null;
   readonly tree: DiffTree | null;
   readonly fates: ReadonlyMap<string, MountFates> | null;
+  /** Why the fates could not be planned (the mount table then shows no verdicts). */
+  readonly fatesError: string | null;
   readonly error: string | null;
 }
 
-function volumeFate(plan: Plan | undefined, name: string | null): Fate {
-  if (!plan || name === null) return '–';
+function volumeFate(plan: Plan | null | undefined, name: string | null): Fate {
+  if (name === null) return '–';
+  if (!plan) return '?';
   if (plan.blocked) return 'keep';
   if (plan.destroy.volumes.some((v) => v.name === name)) return 'LOST';
   if (plan.orphan.volumes.some((v) => v.name === name)) return 'orph';
@@ -43,7 +46,7 @@ export function useSelectionDetail(
       return;
     }
     const ac = new AbortController();
-    const base = { id: container.id, mounts: container.mounts, tree: null, fates: null, error: null };
+    const base = { id: container.id, mounts: container.mounts, tree: null, fates: null, fatesError: null, error: null };
     setDetail(base);
     const run = async () => {
       try {
@@ -58,8 +61,12 @@ export function useSelectionDetail(
           ['docker', 'volume', 'prune'],
         ];
         if (project) argvs.push(['docker', 'compose', '-p', project, 'down', '-v']);
-        const fatesPromise = services.planAll(argvs, ac.signal).then((plans) => {
-          const [rm, rmV, prune, downV] = plans;
+        // Each command planned on its own: one that cannot be planned leaves its column unknown (?), not all.
+        const fatesPromise = Promise.allSettled(
+          argvs.map(async (argv) => (await services.planAll([argv], ac.signal, { measure: false }))[0]),
+        ).then((settled) => {
+          const [rm, rmV, prune, downV] = settled.map((r) => (r.status === 'fulfilled' ? r.value : null));
+          const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
           const map = new Map<string, MountFates>();
           for (const m of container.mounts) {
             const name = m.type === 'volume' ? m.name : null;
@@ -76,7 +83,12 @@ export function useSelectionDetail(
               });
             }
           }
-          if (!ac.signal.aborted) setDetail((d) => (d?.id === container.id ? { ...d, fates: map } : d));
+          if (ac.signal.aborted) return;
+          setDetail((d) =>
+            d?.id === container.id
+              ? { ...d, fates: map, fatesError: failed ? String((failed.reason as Error).message) : null }
+              : d,
+          );
         });
         if (services.changeSizes && changes.length > 0) {
           const sizes = await services.changeSizes(container, changes, ac.signal);

@@ -1,0 +1,122 @@
+/**
+ * `npm run screenshots`: real runs of lastlook on the demo scenario, in a real terminal (tmux), captured with
+ * their colours and rendered to SVG (for the README) and PNG (to look at). Uses the demo sandbox engine.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KEYS, lastlookBin, TmuxSession } from '../test/e2e/tmux.js';
+import { repoRoot } from '../test/engine/harness.js';
+// @ts-expect-error: plain ESM helper without type declarations
+import { ansiToSvg } from './ansi-to-svg.mjs';
+
+const sandbox = process.env.LASTLOOK_SANDBOX ?? '/var/tmp/lastlook-sandbox';
+const host = `unix://${sandbox}/engine/docker.sock`;
+const out = join(repoRoot, 'screenshots');
+
+interface Scene {
+  readonly name: string;
+  readonly title: string;
+  readonly columns: number;
+  readonly rows: number;
+  readonly args?: readonly string[];
+  /** Keys to reach the scene, and the text to wait for before capturing. */
+  readonly steps: readonly {
+    readonly keys?: readonly string[];
+    readonly type?: string;
+    readonly wait: string | RegExp;
+  }[];
+}
+
+const scenes: Scene[] = [
+  {
+    name: 'explorer',
+    title: 'lastlook — containers, mounts and changes',
+    columns: 120,
+    rows: 32,
+    steps: [{ wait: 'shop (compose)' }, { wait: /LOST|keep/ }],
+  },
+  {
+    name: 'explorer-80x24',
+    title: 'lastlook at 80×24',
+    columns: 80,
+    rows: 24,
+    steps: [
+      { wait: 'shop (compose)' },
+      { keys: ['j', 'j', 'j'], wait: 'scratchpad' },
+      { wait: /Changes \(docker diff\): \d/ },
+    ],
+  },
+  {
+    name: 'compose-down-preview',
+    title: 'lastlook — preview of docker compose -p shop down -v',
+    columns: 120,
+    rows: 36,
+    steps: [{ wait: 'shop (compose)' }, { keys: ['D'], wait: 'TOTAL destroyed' }],
+  },
+  {
+    name: 'confirmation',
+    title: 'lastlook — confirmation: type the project name',
+    columns: 120,
+    rows: 36,
+    steps: [
+      { wait: 'shop (compose)' },
+      { keys: ['D'], wait: 'TOTAL destroyed' },
+      { keys: ['y'], wait: 'Type shop to confirm' },
+      { type: 'sh', wait: '> sh' },
+    ],
+  },
+  {
+    name: 'volumes',
+    title: 'lastlook — volumes and what each prune would take',
+    columns: 120,
+    rows: 30,
+    steps: [{ wait: 'shop (compose)' }, { keys: ['V'], wait: 'PRUNE-A' }, { wait: /LOST/ }],
+  },
+  {
+    name: 'help',
+    title: 'lastlook — keys',
+    columns: 100,
+    rows: 30,
+    steps: [{ wait: 'shop (compose)' }, { keys: ['?'], wait: 'Keys' }],
+  },
+];
+
+async function main(): Promise<void> {
+  execFileSync('bash', [join(repoRoot, 'scripts/demo.sh'), '--seed-only'], {
+    stdio: 'inherit',
+    env: { ...process.env, LASTLOOK_SANDBOX: sandbox },
+  });
+  mkdirSync(out, { recursive: true });
+  const rsvg = spawnSync('rsvg-convert', ['--version']).status === 0;
+  for (const scene of scenes) {
+    const t = new TmuxSession(scene.columns, scene.rows);
+    try {
+      t.start(['node', lastlookBin, '--host', host, ...(scene.args ?? [])], {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        LANG: 'C.UTF-8',
+      });
+      for (const step of scene.steps) {
+        for (const k of step.keys ?? []) t.send(k);
+        if (step.type) t.type(step.type);
+        await t.waitForText(step.wait, 20_000);
+      }
+      const screen = t.capture(true);
+      const svg: string = await ansiToSvg(screen, scene.columns, scene.rows, scene.title);
+      const svgPath = join(out, `${scene.name}.svg`);
+      writeFileSync(svgPath, svg);
+      writeFileSync(join(out, `${scene.name}.txt`), t.capture());
+      if (rsvg) {
+        execFileSync('rsvg-convert', ['-o', join(out, `${scene.name}.png`), svgPath]);
+      }
+      t.send(KEYS.escape);
+      console.log(`screenshots/${scene.name}.svg${rsvg ? ' + .png' : ''}`);
+    } finally {
+      t.kill();
+    }
+  }
+  if (!rsvg) console.warn('rsvg-convert not found (apt-get install librsvg2-bin): PNGs were not made');
+}
+
+await main();

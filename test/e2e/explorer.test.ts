@@ -1,0 +1,264 @@
+/**
+ * End to end: the real binary (bin/lastlook.js, built by `npm test` before vitest runs) in a real terminal
+ * (tmux), against a private engine this file owns (it removes things, so it shares its engine with no one).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
+import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
+
+let engine: TestEngine;
+let dir: string;
+const sessions: TmuxSession[] = [];
+
+interface EngineState {
+  readonly containers: string[];
+  readonly volumes: string[];
+  readonly networks: string[];
+}
+
+async function state(): Promise<EngineState> {
+  const lines = async (args: string[]) =>
+    (await docker(engine, args))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
+  return {
+    containers: await lines(['ps', '-a', '--format', '{{.Names}}']),
+    volumes: await lines(['volume', 'ls', '-q']),
+    networks: await lines(['network', 'ls', '--format', '{{.Name}}']),
+  };
+}
+
+function open(columns = 100, rows = 30, extra: string[] = []): TmuxSession {
+  const t = new TmuxSession(columns, rows);
+  sessions.push(t);
+  t.start(['node', lastlookBin, '--host', engine.host, ...extra], engineEnv(engine, { LANG: 'C.UTF-8' }));
+  return t;
+}
+
+async function seedProject(project: string): Promise<string> {
+  const pdir = join(dir, project);
+  rmSync(pdir, { recursive: true, force: true });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(pdir, { recursive: true });
+  writeFileSync(
+    join(pdir, 'compose.yaml'),
+    [
+      `name: ${project}`,
+      'services:',
+      '  db:',
+      `    image: ${engine.volumeImage}`,
+      '    command: ["sh", "-c", "echo row > /var/lib/db/t && exec sleep 3600"]',
+      '    volumes: [dbdata:/var/lib/db, /scratch]',
+      '  web:',
+      `    image: ${engine.image}`,
+      '    command: ["sleep", "3600"]',
+      'volumes:',
+      '  dbdata:',
+      '',
+    ].join('\n'),
+  );
+  await docker(engine, ['compose', 'up', '-d'], { cwd: pdir });
+  return pdir;
+}
+
+beforeAll(async () => {
+  engine = await startEngine('modern');
+  dir = mkdtempSync(join(tmpdir(), 'lle2e-'));
+});
+
+afterAll(async () => {
+  for (const s of sessions) s.kill();
+  if (engine) await stopEngine(engine);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the explorer in a real terminal', () => {
+  test('lists containers by project, follows the selection, opens every kind of preview', async () => {
+    const project = prefix('e');
+    await seedProject(project);
+    const solo = `${prefix('s')}-solo`;
+    await docker(engine, ['run', '--name', solo, '-v', '/cache', engine.image, 'sh', '-c', 'echo x > /root/f']);
+    const t = open();
+    await t.waitForText(`${project} (compose)`);
+    await t.waitForText('standalone');
+    // The first container is selected: its mount table and its fates (from the planner) are shown.
+    await t.waitForText(`Mounts: ${project}-db-1`);
+    await t.waitForText(/LOST/);
+    t.send('j');
+    await t.waitForText(`Mounts: ${project}-web-1`);
+    t.send('j');
+    t.send('j');
+    await t.waitForText(`Mounts: ${solo}`);
+    await t.waitForText(/Changes \(docker diff\): \d+ path/);
+
+    const previews: [string, string | RegExp][] = [
+      ['r', `$ docker rm ${solo}`],
+      ['R', `$ docker rm -v ${solo}`],
+      ['f', `$ docker rm -f ${solo}`],
+      ['p', '$ docker volume prune'],
+      ['P', '$ docker volume prune -a'],
+      ['c', '$ docker container prune'],
+      ['S', '$ docker system prune --volumes'],
+    ];
+    for (const [key, command] of previews) {
+      t.send(key);
+      await t.waitForText(command);
+      await t.waitForText(/TOTAL destroyed|BLOCKED/);
+      t.send(KEYS.escape);
+      await t.waitForText(`Mounts: ${solo}`);
+    }
+    t.send('k');
+    t.send('k');
+    await t.waitForText(`Mounts: ${project}-db-1`);
+    for (const [key, command] of [
+      ['d', `$ docker compose -p ${project} down`],
+      ['D', `$ docker compose -p ${project} down -v`],
+    ] as const) {
+      t.send(key);
+      await t.waitForText(command);
+      await t.waitForText('TOTAL destroyed');
+      t.send(KEYS.escape);
+      await t.waitForText(`Mounts: ${project}-db-1`);
+    }
+    // Running containers without -f: the engine would refuse, and the preview says so.
+    t.send('r');
+    await t.waitForText('BLOCKED');
+    t.send(KEYS.escape);
+    // The volumes view and a volume rm preview.
+    t.send('V');
+    await t.waitForText('PRUNE-A');
+    t.send('x');
+    await t.waitForText('$ docker volume rm');
+    t.send(KEYS.escape);
+    t.send('q');
+    await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
+    expect(t.exitStatus()).toBe(0);
+    await docker(engine, ['compose', '-p', project, 'down', '-v']);
+    await docker(engine, ['rm', '-v', solo]);
+  });
+
+  test('confirming compose down -v removes exactly what the preview listed', async () => {
+    const project = prefix('c');
+    const pdir = await seedProject(project);
+    // A recreate: the anonymous volumes are now inherited by name, so down -v must leave them (orphaned).
+    await docker(engine, ['compose', 'up', '-d', '--force-recreate', 'db'], { cwd: pdir });
+    const bystander = `${prefix('b')}-keep`;
+    await docker(engine, ['volume', 'create', bystander]);
+    const before = await state();
+
+    // The same plan, as JSON, from the real binary: what the preview will show.
+    const { execFileSync } = await import('node:child_process');
+    const plan = JSON.parse(
+      execFileSync(
+        'node',
+        [lastlookBin, '--host', engine.host, 'plan', '--json', '--', 'docker', 'compose', '-p', project, 'down', '-v'],
+        {
+          env: engineEnv(engine),
+          encoding: 'utf8',
+        },
+      ),
+    ) as {
+      destroy: { containers: { name: string }[]; volumes: { name: string }[]; networks: { name: string }[] };
+      orphan: { volumes: { name: string }[] };
+    };
+    expect(plan.destroy.containers.map((c) => c.name).sort()).toEqual([`${project}-db-1`, `${project}-web-1`]);
+    expect(plan.destroy.volumes.map((v) => v.name)).toContain(`${project}_dbdata`);
+    expect(plan.orphan.volumes.length).toBeGreaterThanOrEqual(2);
+
+    const t = open(110, 34);
+    await t.waitForText(`${project} (compose)`);
+    await t.waitForText(`Mounts: ${project}-db-1`);
+    t.send('D');
+    await t.waitForText('TOTAL destroyed');
+    await t.waitForText('ORPHANED');
+    t.send('y');
+    await t.waitForText(`Type ${project} to confirm`);
+    // A wrong name does nothing.
+    t.type('nope');
+    t.send(KEYS.enter);
+    await t.waitForText(`type ${project} exactly`);
+    for (let i = 0; i < 4; i++) t.send('BSpace');
+    t.type(project);
+    t.send(KEYS.enter);
+    await t.waitForText(/Removed \d+ object/, 30_000);
+    const after = await state();
+    const gone = (k: keyof EngineState) => before[k].filter((x) => !after[k].includes(x)).sort();
+    const added = (k: keyof EngineState) => after[k].filter((x) => !before[k].includes(x));
+    expect(gone('containers')).toEqual(plan.destroy.containers.map((c) => c.name).sort());
+    expect(gone('volumes')).toEqual(plan.destroy.volumes.map((v) => v.name).sort());
+    expect(gone('networks')).toEqual(plan.destroy.networks.map((n) => n.name).sort());
+    expect(added('containers')).toEqual([]);
+    expect(after.volumes).toContain(bystander);
+    for (const v of plan.orphan.volumes) expect(after.volumes).toContain(v.name);
+    t.send(KEYS.enter);
+    t.send('q');
+    await docker(engine, ['volume', 'rm', bystander, ...plan.orphan.volumes.map((v) => v.name)]);
+  });
+
+  test('drift: the engine changes between preview and confirmation, and nothing is removed', async () => {
+    const project = prefix('d');
+    await seedProject(project);
+    const t = open(110, 34);
+    await t.waitForText(`${project} (compose)`);
+    await t.waitForText(`Mounts: ${project}-db-1`);
+    t.send('D');
+    await t.waitForText('TOTAL destroyed');
+    // Meanwhile someone adds a container to the project: down -v would now remove it too.
+    await docker(engine, [
+      'create',
+      '--name',
+      `${project}-extra-1`,
+      '--label',
+      `com.docker.compose.project=${project}`,
+      '--label',
+      'com.docker.compose.service=extra',
+      '--label',
+      'com.docker.compose.oneoff=False',
+      '--label',
+      'com.docker.compose.config-hash=x',
+      engine.image,
+      'true',
+    ]);
+    const before = await state();
+    t.send('y');
+    await t.waitForText(`Type ${project} to confirm`);
+    t.type(project);
+    t.send(KEYS.enter);
+    await t.waitForText('NOTHING was removed', 30_000);
+    await t.waitForText(`${project}-extra-1`);
+    expect(await state()).toEqual(before);
+    t.send(KEYS.escape);
+    t.send('q');
+    await docker(engine, ['compose', '-p', project, 'down', '-v']);
+  });
+
+  test('--read-only shows no destructive key and refuses them', async () => {
+    const t = open(100, 30, ['--read-only']);
+    await t.waitForText('READ-ONLY');
+    const screen = await t.waitForText('q quit');
+    expect(screen).not.toMatch(/ r rm /);
+    expect(screen).not.toMatch(/compose down -v/);
+    t.send('R');
+    await t.waitForText('read-only mode');
+    expect(t.capture()).not.toContain('Preview');
+    t.send(KEYS.ctrlC);
+    await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
+  });
+
+  test('80x24 fits, and a smaller terminal gets a notice', async () => {
+    const t = open(80, 24);
+    const screen = await t.waitForText('q quit');
+    expect(screen.split('\n').filter((l) => l.length > 0).length).toBeLessThanOrEqual(24);
+    for (const line of screen.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    t.send('q');
+    const small = open(60, 20);
+    await small.waitForText('needs at least 80×24');
+    small.send('q');
+    await small.waitFor(() => small.exitStatus() !== null, 5000, 'exit');
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Drives the real lastlook binary in a real terminal: a private tmux server (own socket, so the user's tmux is
+ * never touched), send-keys to type, capture-pane to read the screen.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { repoRoot } from '../engine/harness.js';
+
+export const KEYS = {
+  down: 'Down',
+  up: 'Up',
+  enter: 'Enter',
+  escape: 'Escape',
+  tab: 'Tab',
+  ctrlC: 'C-c',
+} as const;
+
+export class TmuxSession {
+  readonly socket = `ll-${randomBytes(4).toString('hex')}`;
+  readonly name = 'll';
+  private alive = false;
+
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {}
+
+  private tmux(args: readonly string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  /** Starts `command` (argv) in a fresh session of the given size, with `env` as its only environment. */
+  start(argv: readonly string[], env: Record<string, string | undefined>): void {
+    const envArgs = Object.entries({ ...env, TERM: 'xterm-256color' })
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([k, v]) => `${k}=${v}`);
+    const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    // `exec env -i …`: the program sees only the environment we give it (no inherited DOCKER_HOST).
+    const cmd = `exec env -i ${envArgs.map(shellQuote).join(' ')} ${argv.map(shellQuote).join(' ')}`;
+    this.tmux(['new-session', '-d', '-s', this.name, '-x', String(this.columns), '-y', String(this.rows), cmd]);
+    this.tmux(['set-option', '-t', this.name, 'remain-on-exit', 'on']);
+    this.alive = true;
+  }
+
+  /** One key (a tmux key name like `Down`, or literal text with `literal`). */
+  send(key: string, literal = false): void {
+    this.tmux(['send-keys', '-t', this.name, ...(literal ? ['-l', key] : [key])]);
+  }
+
+  type(text: string): void {
+    this.send(text, true);
+  }
+
+  /** The screen as plain text, or with escape sequences (for screenshots). */
+  capture(withEscapes = false): string {
+    return this.tmux(['capture-pane', '-p', '-t', this.name, ...(withEscapes ? ['-e'] : [])]);
+  }
+
+  /** Whether the program exited, and its status. */
+  exitStatus(): number | null {
+    const out = this.tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}']).trim();
+    const [dead, status] = out.split(' ');
+    return dead === '1' ? Number(status) : null;
+  }
+
+  /** Polls the screen until `predicate` holds; fails with the last screen after `timeoutMs`. */
+  async waitFor(predicate: (screen: string) => boolean, timeoutMs = 10_000, what = 'screen'): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < deadline) {
+      screen = this.capture();
+      if (predicate(screen)) return screen;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last screen:\n${screen}`);
+  }
+
+  async waitForText(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), timeoutMs, String(text));
+  }
+
+  kill(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    try {
+      this.tmux(['kill-server']);
+    } catch {
+      // Already gone (the program exited and the server stopped with it).
+    }
+  }
+}
+
+export const lastlookBin = join(repoRoot, 'bin/lastlook.js');
