@@ -239,6 +239,12 @@ export function dispatchKey(s: ExplorerState, key: string | KeyName): ExplorerAc
     const b = KEYMAP.find((x) => x.keys.includes(key) && x.destructive && x.modes.includes('browsing'));
     if (b) return { type: 'message', text: 'read-only mode: destructive actions are disabled' };
   }
+  if (s.mode === 'browsing') {
+    // A key of the other view (x in the containers view, r in the volumes view): say where it works.
+    const other = KEYMAP.find((x) => x.keys.includes(key) && x.modes.includes('browsing') && x.views);
+    const reason = other?.disabled?.(s) ?? null;
+    if (reason) return { type: 'message', text: reason };
+  }
   return null;
 }
 
