@@ -1,0 +1,363 @@
+import { describe, expect, test } from 'vitest';
+import {
+  type ExplorerAction,
+  type ExplorerState,
+  explorerReducer,
+  initialState,
+  listRows,
+  type PreviewKind,
+  previewArgv,
+  previewDisabledReason,
+  requiredConfirmation,
+  selectedContainer,
+  splitWords,
+  volumeRows,
+} from '../../src/core/explorer-reducer.js';
+import { loadFixture } from '../helpers/memory-port.js';
+import { planFrom } from '../helpers/plans.js';
+
+// Engine data recorded from Docker 26.1.5 (test/fixtures/engine-json/README.md).
+const f = loadFixture();
+
+function run(s: ExplorerState, ...actions: ExplorerAction[]): ExplorerState {
+  return actions.reduce(explorerReducer, s);
+}
+
+function loaded(opts: { readOnly?: boolean } = {}): ExplorerState {
+  return run(initialState(f.engine, opts.readOnly ?? false), {
+    type: 'data-loaded',
+    containers: f.containers,
+    volumes: f.volumes,
+  });
+}
+
+/** The state with the cursor on the container named `name`. */
+function on(name: string, s = loaded()): ExplorerState {
+  const i = listRows(s).findIndex((r) => r.kind === 'container' && r.container.name === name);
+  if (i < 0) throw new Error(`${name} is not a visible row`);
+  return { ...s, cursor: i };
+}
+
+const labels = (s: ExplorerState) => listRows(s).map((r) => (r.kind === 'group' ? `[${r.label}]` : r.container.name));
+
+const downV = planFrom(f, ['docker', 'compose', '-p', 'shop', 'down', '-v'], {
+  destroy: {
+    containers: ['shop-db-1', 'shop-web-1'],
+    volumes: [{ name: 'shop_dbdata', reason: 'declared by project shop' }],
+    networks: ['shop_default'],
+  },
+});
+const rmScratch = planFrom(f, ['docker', 'rm', 'scratchpad'], { destroy: { containers: ['scratchpad'] } });
+
+describe('listRows', () => {
+  test('groups by compose project (sorted), standalone last, members by name', () => {
+    expect(labels(loaded())).toEqual([
+      '[shop (compose)]',
+      'shop-db-1',
+      'shop-web-1',
+      '[standalone]',
+      'scratchpad',
+      'worker',
+    ]);
+  });
+
+  test.each([
+    ['web', ['[shop (compose)]', 'shop-web-1']],
+    ['SHOP', ['[shop (compose)]', 'shop-db-1', 'shop-web-1']],
+    ['busybox-vol', ['[shop (compose)]', 'shop-db-1']],
+    ['work', ['[standalone]', 'worker']],
+    ['nothing-matches', []],
+  ])('filter %s', (filter, expected) => {
+    expect(labels({ ...loaded(), filter })).toEqual(expected);
+  });
+
+  test('filter by id prefix', () => {
+    const worker = f.containers.find((c) => c.name === 'worker');
+    expect(labels({ ...loaded(), filter: worker?.id.slice(0, 6) ?? '' })).toEqual(['[standalone]', 'worker']);
+  });
+
+  test('enter on a group header collapses and expands it', () => {
+    const collapsed = run({ ...loaded(), cursor: 0 }, { type: 'toggle-open' });
+    expect(labels(collapsed)).toEqual(['[shop (compose)]', '[standalone]', 'scratchpad', 'worker']);
+    expect(listRows(collapsed)[0]).toMatchObject({ kind: 'group', collapsed: true, count: 2 });
+    expect(labels(run(collapsed, { type: 'toggle-open' }))).toEqual(labels(loaded()));
+  });
+});
+
+describe('cursor', () => {
+  test('the first load starts on the first container, not its group header', () => {
+    expect(selectedContainer(loaded())?.name).toBe('shop-db-1');
+  });
+
+  test.each([
+    [1, 'shop-web-1'],
+    [3, 'scratchpad'],
+    [100, 'worker'],
+    [-100, null],
+  ])('move %i from shop-db-1', (delta, name) => {
+    const s = run(loaded(), { type: 'move', delta });
+    expect(selectedContainer(s)?.name ?? null).toBe(name);
+    expect(s.cursor).toBeGreaterThanOrEqual(0);
+    expect(s.cursor).toBeLessThan(listRows(s).length);
+  });
+
+  test('a cursor beyond a shrunken list (filter, removal) is clamped before moving', () => {
+    const s = { ...loaded(), cursor: 5, filter: 'shop' };
+    expect(selectedContainer(run(s, { type: 'move', delta: -1 }))?.name).toBe('shop-db-1');
+  });
+
+  test('move-to top and bottom', () => {
+    expect(run(loaded(), { type: 'move-to', where: 'bottom' }).cursor).toBe(5);
+    expect(run(loaded(), { type: 'move-to', where: 'top' }).cursor).toBe(0);
+  });
+
+  test('in the volumes view j/k move the volume cursor, clamped', () => {
+    const s = run(loaded(), { type: 'toggle-view' }, { type: 'move', delta: 100 });
+    expect(s.volumeCursor).toBe(volumeRows(s).length - 1);
+    expect(s.cursor).toBe(loaded().cursor);
+  });
+});
+
+describe('volumeRows', () => {
+  test('named volumes first, then anonymous ones; users and dangling', () => {
+    const rows = volumeRows(loaded());
+    const names = rows.map((r) => r.volume.name);
+    expect(names.slice(0, 4)).toEqual(['notes', 'old-reports', 'shop_dbdata', 'shop_uploads']);
+    expect(rows.slice(4).every((r) => r.anonymous)).toBe(true);
+    expect(rows.find((r) => r.volume.name === 'old-reports')?.usedBy).toEqual([]);
+    expect(rows.find((r) => r.volume.name === 'shop_dbdata')).toMatchObject({ usedBy: ['shop-db-1'], project: 'shop' });
+  });
+});
+
+describe('previewArgv', () => {
+  const cases: [PreviewKind, string, string[] | null][] = [
+    ['rm', 'scratchpad', ['docker', 'rm', 'scratchpad']],
+    ['rm-v', 'scratchpad', ['docker', 'rm', '-v', 'scratchpad']],
+    ['rm-f', 'worker', ['docker', 'rm', '-f', 'worker']],
+    ['down', 'shop-web-1', ['docker', 'compose', '-p', 'shop', 'down']],
+    ['down-v', 'shop-db-1', ['docker', 'compose', '-p', 'shop', 'down', '-v']],
+    ['down-v', 'worker', null],
+    ['volume-rm', 'worker', ['docker', 'volume', 'rm', 'notes']],
+    ['volume-prune', 'worker', ['docker', 'volume', 'prune']],
+    ['volume-prune-a', 'worker', ['docker', 'volume', 'prune', '-a']],
+    ['container-prune', 'worker', ['docker', 'container', 'prune']],
+    ['system-prune-volumes', 'worker', ['docker', 'system', 'prune', '--volumes']],
+  ];
+  test.each(cases)('%s on %s', (kind, name, argv) => {
+    expect(previewArgv(on(name), kind)).toEqual(argv);
+  });
+
+  test('rm of marked containers names every marked one', () => {
+    const s = run(on('scratchpad'), { type: 'toggle-mark' }, { type: 'move', delta: 1 }, { type: 'toggle-mark' });
+    expect(previewArgv(s, 'rm')).toEqual(['docker', 'rm', 'scratchpad', 'worker']);
+  });
+
+  test('down on the group header uses its project', () => {
+    expect(previewArgv({ ...loaded(), cursor: 0 }, 'down-v')).toEqual([
+      'docker',
+      'compose',
+      '-p',
+      'shop',
+      'down',
+      '-v',
+    ]);
+  });
+});
+
+describe('previewDisabledReason', () => {
+  test.each<[string, PreviewKind, (s: ExplorerState) => ExplorerState, RegExp | null]>([
+    ['rm on a container', 'rm', (s) => s, null],
+    ['rm on a group header', 'rm', (s) => ({ ...s, cursor: 0 }), /select a container/],
+    ['rm in the volumes view', 'rm', (s) => ({ ...s, view: 'volumes' }), /containers view/],
+    ['down -v on a standalone container', 'down-v', (s) => on('worker', s), /not part of a compose project/],
+    ['volume rm in the containers view', 'volume-rm', (s) => s, /volumes view/],
+    ['volume rm in the volumes view', 'volume-rm', (s) => ({ ...s, view: 'volumes' }), null],
+    ['prune anywhere', 'volume-prune', (s) => s, null],
+    ['before the first load', 'volume-prune', () => initialState(f.engine, false), /still loading/],
+    ['read-only', 'volume-prune', (s) => ({ ...s, readOnly: true }), /read-only/],
+  ])('%s', (_name, kind, prepare, reason) => {
+    const r = previewDisabledReason(prepare(loaded()), kind);
+    if (reason === null) expect(r).toBeNull();
+    else expect(r).toMatch(reason);
+  });
+
+  test('a disabled request leaves the mode and says why', () => {
+    const s = run(on('worker'), { type: 'request-preview', kind: 'down-v' });
+    expect(s.mode).toBe('browsing');
+    expect(s.message).toMatch(/not part of a compose project/);
+  });
+});
+
+describe('requiredConfirmation', () => {
+  const volumePlan = (argv: string[]) =>
+    planFrom(f, argv, { destroy: { volumes: [{ name: 'old-reports', reason: 'unused' }] } });
+  test.each<[string, string[], ReturnType<typeof planFrom>, string | null]>([
+    ['no volume data: y is enough', ['docker', 'rm', 'scratchpad'], rmScratch, null],
+    ['compose down -v: the project name', ['docker', 'compose', '-p', 'shop', 'down', '-v'], downV, 'shop'],
+    [
+      'a prune: the word prune',
+      ['docker', 'volume', 'prune', '-a'],
+      volumePlan(['docker', 'volume', 'prune', '-a']),
+      'prune',
+    ],
+    [
+      'volume rm: the volume name',
+      ['docker', 'volume', 'rm', 'old-reports'],
+      volumePlan(['docker', 'volume', 'rm', 'old-reports']),
+      'old-reports',
+    ],
+  ])('%s', (_name, argv, plan, need) => {
+    expect(requiredConfirmation(argv, plan)).toBe(need);
+  });
+});
+
+describe('preview → confirm → run', () => {
+  const previewing = (s: ExplorerState, kind: PreviewKind) => run(s, { type: 'request-preview', kind });
+  const withPlan = (s: ExplorerState, plan = downV) => run(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan });
+
+  test('a preview opens with the command and no plan; the plan of an older preview is ignored', () => {
+    const first = previewing(on('shop-db-1'), 'down-v');
+    expect(first.mode).toBe('previewing');
+    expect(first.preview).toMatchObject({ argv: ['docker', 'compose', '-p', 'shop', 'down', '-v'], plan: null });
+    const second = run(first, { type: 'back' }, { type: 'request-preview', kind: 'down-v' });
+    const late = run(second, { type: 'plan-loaded', seq: first.preview?.seq ?? -1, plan: downV });
+    expect(late.preview?.plan).toBeNull();
+    expect(withPlan(second).preview?.plan).toBe(downV);
+  });
+
+  test('confirmation waits for the plan, and defaults to No', () => {
+    const p = previewing(on('scratchpad'), 'rm');
+    expect(run(p, { type: 'confirm' }).mode).toBe('previewing');
+    const confirming = run(withPlan(p, rmScratch), { type: 'confirm' });
+    expect(confirming.mode).toBe('confirming');
+    const no = run(confirming, { type: 'back' });
+    expect(no.mode).toBe('previewing');
+    expect(no.message).toMatch(/nothing was removed/);
+    expect(run(confirming, { type: 'confirm-yes' }).mode).toBe('running');
+  });
+
+  test('typing confirmation: y does not run it, a wrong name keeps it, the exact name runs it', () => {
+    const confirming = run(withPlan(previewing(on('shop-db-1'), 'down-v')), { type: 'confirm' });
+    expect(run(confirming, { type: 'confirm-yes' }).mode).toBe('confirming');
+    const typed = (text: string) =>
+      run(confirming, ...[...text].map((c): ExplorerAction => ({ type: 'input-char', text: c })), { type: 'submit' });
+    const wrong = typed('sho');
+    expect(wrong.mode).toBe('confirming');
+    expect(wrong.message).toMatch(/type shop exactly/);
+    const right = typed('shop');
+    expect(right.mode).toBe('running');
+    expect(right.run).toMatchObject({ total: 4, done: 0, removed: null });
+    expect(run(typed('shopx'), { type: 'input-backspace' }, { type: 'submit' }).mode).toBe('running');
+  });
+
+  test('blocked and empty plans cannot be confirmed', () => {
+    const p = previewing(on('worker'), 'rm');
+    const blocked = planFrom(f, ['docker', 'rm', 'worker'], { blocked: 'container worker is running' });
+    expect(run(withPlan(p, blocked), { type: 'confirm' })).toMatchObject({
+      mode: 'previewing',
+      message: expect.stringMatching(/refuse.*running/),
+    });
+    const empty = planFrom(f, ['docker', 'rm', 'worker']);
+    expect(run(withPlan(p, empty), { type: 'confirm' }).message).toBe('nothing to remove');
+  });
+
+  test('run progress keeps only the last 200 lines', () => {
+    let s = run(withPlan(previewing(on('scratchpad'), 'rm'), rmScratch), { type: 'confirm' }, { type: 'confirm-yes' });
+    for (let i = 0; i < 250; i++) {
+      s = explorerReducer(s, {
+        type: 'run-progress',
+        line: { text: `volume v${i}`, status: 'removed' },
+        done: i + 1,
+        total: 250,
+      });
+    }
+    expect(s.run?.lines).toHaveLength(200);
+    expect(s.run?.lines[0]?.text).toBe('volume v50');
+    expect(s.run?.lines.at(-1)?.text).toBe('volume v249');
+    expect(s.run).toMatchObject({ done: 250, total: 250 });
+  });
+
+  test('finish, drift and failure end in done and ask for a reload', () => {
+    const running = run(
+      withPlan(previewing(on('scratchpad'), 'rm'), rmScratch),
+      { type: 'confirm' },
+      { type: 'confirm-yes' },
+    );
+    const finished = run(running, { type: 'run-finished', removed: 1, failed: [] });
+    expect(finished).toMatchObject({ mode: 'done', reloadSeq: running.reloadSeq + 1 });
+    expect(finished.run?.removed).toBe(1);
+    const drift = run(running, {
+      type: 'run-drift',
+      items: [{ kind: 'container', name: 'scratchpad', was: 'destroy', now: 'absent' }],
+    });
+    expect(drift.mode).toBe('done');
+    expect(drift.run?.drift).toHaveLength(1);
+    expect(drift.run?.removed).toBeNull();
+    expect(run(running, { type: 'run-failed', error: 'boom' }).run?.error).toBe('boom');
+    const back = run(finished, { type: 'back' });
+    expect(back).toMatchObject({ mode: 'browsing', preview: null, run: null });
+  });
+
+  test('quit is refused while running, and allowed otherwise', () => {
+    const running = run(
+      withPlan(previewing(on('scratchpad'), 'rm'), rmScratch),
+      { type: 'confirm' },
+      { type: 'confirm-yes' },
+    );
+    const refused = run(running, { type: 'quit' });
+    expect(refused.quitting).toBe(false);
+    expect(refused.message).toMatch(/in progress/);
+    expect(run(running, { type: 'back' }).mode).toBe('running');
+    expect(run(loaded(), { type: 'quit' }).quitting).toBe(true);
+  });
+});
+
+describe('read-only', () => {
+  test('preview requests are refused with the reason', () => {
+    const s = run(on('scratchpad', loaded({ readOnly: true })), { type: 'request-preview', kind: 'rm' });
+    expect(s.mode).toBe('browsing');
+    expect(s.preview).toBeNull();
+    expect(s.message).toMatch(/read-only/);
+  });
+
+  test('a previewed command (from `:`) can be looked at but not confirmed', () => {
+    const s = run(loaded({ readOnly: true }), { type: 'preview-command', argv: ['docker', 'rm', 'scratchpad'] });
+    const withPlan = run(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan: rmScratch }, { type: 'confirm' });
+    expect(withPlan.mode).toBe('previewing');
+    expect(withPlan.message).toMatch(/read-only/);
+  });
+});
+
+describe('prompts', () => {
+  test('filter: typing filters live, esc clears, enter keeps', () => {
+    const typing = run(
+      loaded(),
+      { type: 'open-filter' },
+      { type: 'input-char', text: 'w' },
+      { type: 'input-char', text: 'e' },
+    );
+    expect(typing).toMatchObject({ mode: 'filtering', filter: 'we', cursor: 0 });
+    expect(run(typing, { type: 'back' })).toMatchObject({ mode: 'browsing', filter: '' });
+    expect(run(typing, { type: 'submit' })).toMatchObject({ mode: 'browsing', filter: 'we' });
+  });
+
+  test('command: the typed line is previewed with a leading docker', () => {
+    const s = run(
+      loaded(),
+      { type: 'open-command' },
+      ...[...'volume rm "my vol"'].map((c): ExplorerAction => ({ type: 'input-char', text: c })),
+      { type: 'submit' },
+    );
+    expect(s.mode).toBe('previewing');
+    expect(s.preview?.argv).toEqual(['docker', 'volume', 'rm', 'my vol']);
+  });
+
+  test.each([
+    ['rm -v a b', ['rm', '-v', 'a', 'b']],
+    [`volume rm 'a b' "c d"`, ['volume', 'rm', 'a b', 'c d']],
+    ['  spaced   out ', ['spaced', 'out']],
+    [`rm ''`, ['rm', '']],
+  ])('splitWords %s', (line, words) => {
+    expect(splitWords(line)).toEqual(words);
+  });
+});

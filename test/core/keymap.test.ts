@@ -1,0 +1,200 @@
+import { describe, expect, test } from 'vitest';
+import {
+  type ExplorerState,
+  explorerReducer,
+  initialState,
+  listRows,
+  type Mode,
+} from '../../src/core/explorer-reducer.js';
+import {
+  activeBindings,
+  type Binding,
+  dispatchKey,
+  KEYMAP,
+  type KeyName,
+  keyLabel,
+  rootReducer,
+} from '../../src/core/keymap.js';
+import { loadFixture } from '../helpers/memory-port.js';
+import { planFrom } from '../helpers/plans.js';
+
+// Engine data recorded from Docker 26.1.5 (test/fixtures/engine-json/README.md).
+const f = loadFixture();
+
+function loaded(readOnly = false): ExplorerState {
+  return explorerReducer(initialState(f.engine, readOnly), {
+    type: 'data-loaded',
+    containers: f.containers,
+    volumes: f.volumes,
+  });
+}
+
+/** Presses keys one after the other through the root reducer (as the app's one dispatcher does). */
+function press(s: ExplorerState, ...keys: (string | KeyName)[]): ExplorerState {
+  return keys.reduce<ExplorerState>((st, key) => rootReducer(st, { type: 'key', key }), s);
+}
+
+const rmScratch = planFrom(f, ['docker', 'rm', 'scratchpad'], { destroy: { containers: ['scratchpad'] } });
+const downV = planFrom(f, ['docker', 'compose', '-p', 'shop', 'down', '-v'], {
+  destroy: { containers: ['shop-db-1', 'shop-web-1'], volumes: [{ name: 'shop_dbdata', reason: 'declared' }] },
+});
+
+/** A state in which `b` applies: its first mode, the first of its views, with a plan when it is a preview. */
+function stateFor(b: Binding, mode: Mode): ExplorerState {
+  let s: ExplorerState = { ...loaded(), view: b.views?.[0] ?? 'containers' };
+  if (mode === 'previewing' || mode === 'confirming' || mode === 'done') {
+    // A y/N plan (no volume data), so that y and n are answers rather than letters of a name.
+    s = press({ ...s, cursor: 4 }, 'r');
+    s = explorerReducer(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan: rmScratch });
+    if (mode === 'confirming') s = press(s, 'y');
+    if (mode === 'done')
+      s = explorerReducer({ ...s, mode: 'running' }, { type: 'run-finished', removed: 0, failed: [] });
+  } else if (mode !== 'browsing') {
+    s = { ...s, mode };
+  }
+  return s;
+}
+
+describe('KEYMAP', () => {
+  const rows = KEYMAP.flatMap((b) =>
+    b.modes.flatMap((m) => b.keys.map((k) => [`${keyLabel(k)} in ${m}: ${b.label}`, b, m, k] as const)),
+  );
+
+  test.each(rows)('%s is reachable through dispatchKey', (_name, b, mode, key) => {
+    const s = stateFor(b, mode);
+    expect(s.mode).toBe(mode);
+    const action = dispatchKey(s, key);
+    // Either the binding's own action or, when disabled now, the message that says why.
+    const reason = b.disabled?.(s) ?? null;
+    if (reason) expect(action).toEqual({ type: 'message', text: reason });
+    else {
+      // An earlier binding of the same key in the same mode wins: the table is ordered on purpose.
+      const first = KEYMAP.find(
+        (x) => x.keys.includes(key) && x.modes.includes(mode) && (!x.views || x.views.includes(s.view)),
+      );
+      expect(action).toEqual(first?.action(s));
+    }
+  });
+
+  test('no key is bound twice in the same mode and view', () => {
+    const seen = new Map<string, string>();
+    for (const b of KEYMAP) {
+      for (const m of b.modes) {
+        for (const v of b.views ?? ['containers', 'volumes']) {
+          for (const k of b.keys) {
+            const id = `${m}/${v}/${k}`;
+            // A key bound twice in one mode and view would make the later binding unreachable.
+            expect(seen.get(id), `${id}: ${b.label} vs ${seen.get(id)}`).toBeUndefined();
+            seen.set(id, b.label);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('keys resolved against the latest state', () => {
+  test("['j','j','r'] from the top previews rm of the third row", () => {
+    // Rows: [shop] db-1 web-1 [standalone] scratchpad worker.
+    const s = press({ ...loaded(), cursor: 0 }, 'j', 'j', 'r');
+    const target = listRows(s)[2];
+    expect(target?.kind === 'container' && target.container.name).toBe('shop-web-1');
+    expect(s.cursor).toBe(2);
+    expect(s.mode).toBe('previewing');
+    expect(s.preview?.argv).toEqual(['docker', 'rm', 'shop-web-1']);
+  });
+
+  test("['j','j','r'] from scratchpad: the second j is clamped at the last row", () => {
+    const s = press({ ...loaded(), cursor: 4 }, 'j', 'j', 'r');
+    expect(s.preview?.argv).toEqual(['docker', 'rm', 'worker']);
+  });
+
+  test('keys typed during a filter prompt are text, not commands', () => {
+    const s = press(loaded(), '/', 'r', 'q', 'j');
+    expect(s).toMatchObject({ mode: 'filtering', filter: 'rqj', quitting: false, preview: null });
+  });
+
+  test('in a typing confirmation y and n are letters; esc is no', () => {
+    let s = press(loaded(), 'D');
+    s = explorerReducer(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan: downV });
+    s = press(s, 'y', 'n', 'y');
+    expect(s).toMatchObject({ mode: 'confirming', input: 'ny' });
+    expect(press(s, 'escape').mode).toBe('previewing');
+    expect(press(s, 'backspace', 'backspace', 's', 'h', 'o', 'p', 'enter').mode).toBe('running');
+  });
+
+  test('in a y/N confirmation any other key is No', () => {
+    let s = press({ ...loaded(), cursor: 4 }, 'r');
+    s = explorerReducer(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan: rmScratch });
+    s = press(s, 'y');
+    expect(s.mode).toBe('confirming');
+    expect(press(s, 'x').mode).toBe('previewing');
+    expect(press(s, 'enter').mode).toBe('confirming');
+    expect(press(s, 'y').mode).toBe('running');
+  });
+});
+
+describe('disabled keys say why', () => {
+  test.each<[string, (string | KeyName)[], RegExp]>([
+    ['D on a standalone container', ['G', 'D'], /not part of a compose project/],
+    ['x in the containers view', ['x'], /volumes view/],
+    ['r in the volumes view', ['V', 'r'], /containers view/],
+    ['r on a group header', ['g', 'r'], /select a container/],
+    ['y before the plan arrives', ['D', 'y'], /still being computed/],
+  ])('%s', (_name, keys, reason) => {
+    expect(press(loaded(), ...keys).message).toMatch(reason);
+  });
+});
+
+describe('read-only', () => {
+  const destructive = KEYMAP.filter((b) => b.destructive && b.modes.includes('browsing'));
+
+  test('destructive keys are hidden from the footer and help bindings', () => {
+    const active = activeBindings(loaded(true));
+    expect(destructive.length).toBeGreaterThan(5);
+    for (const b of destructive) expect(active).not.toContain(b);
+    expect(active.map((b) => b.label)).toEqual(expect.arrayContaining(['filter', 'help', 'quit']));
+  });
+
+  test.each(destructive.flatMap((b) => b.keys))('%s is refused with the read-only message', (key) => {
+    const s = press(loaded(true), key);
+    expect(s.mode).toBe('browsing');
+    expect(s.preview).toBeNull();
+    expect(s.message).toMatch(/read-only/);
+  });
+});
+
+describe('activeBindings (footer and help come from it)', () => {
+  test('browsing the containers view shows the rm family, not volume rm', () => {
+    const labels = activeBindings(loaded()).map((b) => b.label);
+    expect(labels).toEqual(expect.arrayContaining(['rm', 'rm -v', 'compose down -v', 'filter', 'help', 'quit']));
+    expect(labels).not.toContain('volume rm');
+  });
+
+  test('the volumes view shows volume rm and not rm', () => {
+    const labels = activeBindings({ ...loaded(), view: 'volumes' }).map((b) => b.label);
+    expect(labels).toContain('volume rm');
+    expect(labels).not.toContain('rm');
+  });
+
+  test.each<[Mode, string[]]>([
+    ['filtering', ['apply', 'cancel']],
+    ['help', ['back']],
+  ])('%s', (mode, expected) => {
+    expect(
+      activeBindings({ ...loaded(), mode })
+        .filter((b) => b.footer)
+        .map((b) => b.label),
+    ).toEqual(expect.arrayContaining(expected));
+  });
+});
+
+describe('ctrl-c', () => {
+  test.each<Mode>(['browsing', 'filtering', 'command', 'help'])('quits from %s', (mode) => {
+    expect(press({ ...loaded(), mode }, 'ctrl-c').quitting).toBe(true);
+  });
+
+  test('is refused while running', () => {
+    expect(press({ ...loaded(), mode: 'running' }, 'ctrl-c').quitting).toBe(false);
+  });
+});
