@@ -180,7 +180,13 @@ export function planVolumePrune(snapshot: Snapshot, cmd: VolumePruneCommand, ext
     );
   }
   if (cmd.all && compareVersions(snapshot.engine.apiVersion, '1.42') < 0) {
-    warnings.push(`-a is not sent at API ${snapshot.engine.apiVersion}; the engine prunes named volumes anyway`);
+    // The docker CLI itself refuses the flag (its `version: 1.42` annotation): nothing is sent to the engine.
+    return makePlan(snapshot, cmd.argv, {
+      blocked: {
+        reason: `the docker CLI refuses -a at API ${snapshot.engine.apiVersion} ("--all" requires API version 1.42); without -a this engine prunes named volumes too`,
+      },
+      warnings,
+    });
   }
   if (r.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: r.error }, warnings });
   return makePlan(snapshot, cmd.argv, { destroy: { volumes: r.destroy }, keep: { volumes: r.keep }, warnings });
