@@ -3,7 +3,7 @@
  * domain types of core/model.ts. Nothing outside src/docker sees a dockerode type.
  */
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import Docker from 'dockerode';
 import type {
   Change,
@@ -19,7 +19,7 @@ import type {
 } from '../core/model.js';
 import type { Connection } from './connection.js';
 import { DockerError, toDockerError } from './errors.js';
-import type { CallOptions, DockerPort } from './port.js';
+import type { CallOptions, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
 
 /** The newest Engine API whose shapes this adapter was written against (Docker 26.1, docs/api v1.45). */
 export const CLIENT_MAX_API = '1.45';
@@ -35,7 +35,7 @@ export function compareApi(a: string, b: string): number {
 }
 
 interface DialOptions {
-  readonly method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
+  readonly method: 'GET' | 'POST' | 'DELETE' | 'HEAD' | 'PUT';
   readonly path: string;
   readonly query?: Record<string, string | number | boolean | undefined>;
   readonly body?: unknown;
@@ -422,7 +422,7 @@ export class DockerodeAdapter implements DockerPort {
     });
   }
 
-  async stopContainer(id: string, opts: CallOptions & { timeout: number }): Promise<void> {
+  async stopContainer(id: string, opts: CallOptions & { timeout?: number }): Promise<void> {
     // 304 (already stopped) is a success for us.
     await this.dial({
       method: 'POST',
@@ -503,6 +503,130 @@ export class DockerodeAdapter implements DockerPort {
       signal: opts.signal,
     });
     return r.Id;
+  }
+
+  async createVolumeWriter(volume: string, opts: CallOptions = {}): Promise<string> {
+    await this.ensureEmptyImage(opts.signal);
+    const r = await this.dial<{ Id: string }>({
+      method: 'POST',
+      path: '/containers/create',
+      body: {
+        Image: EMPTY_IMAGE,
+        Cmd: ['/lastlook-never-started'],
+        Labels: { [HELPER_LABEL]: 'volume-writer' },
+        NetworkDisabled: true,
+        HostConfig: {
+          NetworkMode: 'none',
+          Mounts: [{ Type: 'volume', Source: volume, Target: '/v', ReadOnly: false, VolumeOptions: { NoCopy: true } }],
+        },
+      },
+      signal: opts.signal,
+    });
+    return r.Id;
+  }
+
+  async exportContainer(id: string, opts: CallOptions = {}): Promise<Readable> {
+    return this.dial<Readable>({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(id)}/export`,
+      stream: true,
+      signal: opts.signal,
+    });
+  }
+
+  async putArchive(id: string, path: string, tar: Readable, opts: CallOptions = {}): Promise<void> {
+    // A failing body stream must fail the request: the modem only destroys the request, so also abort it.
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let bodyError: unknown = null;
+    tar.once('error', (e) => {
+      bodyError = e;
+      ac.abort();
+    });
+    try {
+      const res = await this.dial<Readable>({
+        method: 'PUT',
+        path: `/containers/${encodeURIComponent(id)}/archive`,
+        query: { path, noOverwriteDirNonDir: true },
+        file: tar,
+        stream: true,
+        signal: ac.signal,
+        headers: { 'Content-Type': 'application/x-tar' },
+      });
+      res.resume();
+      await new Promise<void>((resolve, reject) => {
+        res.once('end', resolve);
+        res.once('error', reject);
+      });
+    } catch (e) {
+      if (bodyError) throw bodyError;
+      throw e;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+    if (bodyError) throw bodyError;
+  }
+
+  async createVolume(spec: VolumeCreateSpec, opts: CallOptions = {}): Promise<void> {
+    await this.dial({
+      method: 'POST',
+      path: '/volumes/create',
+      body: {
+        Name: spec.name,
+        Driver: spec.driver ?? 'local',
+        Labels: spec.labels ?? {},
+        DriverOpts: spec.options ?? {},
+      },
+      signal: opts.signal,
+    });
+  }
+
+  async commitContainer(
+    id: string,
+    spec: { repo: string; tag: string; comment?: string; pause?: boolean },
+    opts: CallOptions = {},
+  ): Promise<string> {
+    const r = await this.dial<{ Id: string }>({
+      method: 'POST',
+      path: '/commit',
+      query: { container: id, repo: spec.repo, tag: spec.tag, comment: spec.comment, pause: spec.pause ?? true },
+      signal: opts.signal,
+    });
+    return r.Id;
+  }
+
+  async execStream(id: string, cmd: readonly string[], opts: CallOptions = {}): Promise<ExecStream> {
+    const created = await this.dial<{ Id: string }>({
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(id)}/exec`,
+      body: { Cmd: [...cmd], AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false },
+      signal: opts.signal,
+    });
+    const exec = this.docker.getExec(created.Id);
+    const raw = (await exec.start({ hijack: true, stdin: false, abortSignal: opts.signal } as never)) as Readable;
+    const stdout = new PassThrough();
+    const stderrSink = new PassThrough();
+    let stderr = '';
+    stderrSink.on('data', (c: Buffer) => {
+      // Capped: a chatty tool must not fill memory; the tail is what explains a failure.
+      stderr = (stderr + c.toString('utf8')).slice(-16_384);
+    });
+    this.docker.modem.demuxStream(raw, stdout, stderrSink);
+    const finished = new Promise<{ exitCode: number | null; stderr: string }>((resolve, reject) => {
+      raw.once('error', (e) => {
+        stdout.destroy(toDockerError(e, this.host));
+        reject(toDockerError(e, this.host));
+      });
+      raw.once('end', () => {
+        stdout.end();
+        this.dial<{ ExitCode: number | null }>({ method: 'GET', path: `/exec/${created.Id}/json`, signal: opts.signal })
+          .then((i) => resolve({ exitCode: i.ExitCode ?? null, stderr }))
+          .catch(reject);
+      });
+    });
+    finished.catch(() => {});
+    return { stdout, finished };
   }
 
   async events(onEvent: (event: EngineEvent) => void, opts: CallOptions = {}): Promise<void> {

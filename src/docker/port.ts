@@ -46,8 +46,11 @@ export interface DockerPort {
   containerChanges(id: string, opts?: CallOptions): Promise<Change[]>;
   /** `GET /containers/{id}/archive?path=…` as a tar stream. The caller must consume or destroy it. */
   archive(id: string, path: string, opts?: CallOptions): Promise<Readable>;
-  /** `POST /containers/{id}/stop?t=…`: SIGTERM, then SIGKILL after `timeout` seconds. Already stopped is fine. */
-  stopContainer(id: string, opts: CallOptions & { readonly timeout: number }): Promise<void>;
+  /**
+   * `POST /containers/{id}/stop[?t=…]`: the stop signal, then SIGKILL after `timeout` seconds — by default the
+   * container's own stop timeout (Compose sets it from `stop_grace_period`). Already stopped is fine.
+   */
+  stopContainer(id: string, opts: CallOptions & { readonly timeout?: number }): Promise<void>;
   /** `DELETE /containers/{id}`. */
   removeContainer(
     id: string,
@@ -66,4 +69,47 @@ export interface DockerPort {
   createVolumeReader(volume: string, opts?: CallOptions): Promise<string>;
   /** Subscribes to `GET /events`. Resolves when the stream ends or the signal aborts. */
   events(onEvent: (event: EngineEvent) => void, opts?: CallOptions): Promise<void>;
+  /**
+   * Like `createVolumeReader`, but the volume is mounted read-write at `/v`: a never-started helper for
+   * writing into a volume with `putArchive`. Returns its ID; the caller removes it.
+   */
+  createVolumeWriter(volume: string, opts?: CallOptions): Promise<string>;
+  /**
+   * `GET /containers/{id}/export`: the container's root filesystem (image layers + writable layer, without
+   * volume or bind-mount contents) as a tar stream. No side effect on the container. Consume or destroy it.
+   */
+  exportContainer(id: string, opts?: CallOptions): Promise<Readable>;
+  /**
+   * `PUT /containers/{id}/archive?path=…`: extracts `tar` into the container (ownership and modes from the
+   * tar headers). Resolves when the engine has finished extracting.
+   */
+  putArchive(id: string, path: string, tar: Readable, opts?: CallOptions): Promise<void>;
+  /** `POST /volumes/create`. */
+  createVolume(spec: VolumeCreateSpec, opts?: CallOptions): Promise<void>;
+  /** `POST /commit`: the writable layer as a new image. Returns the image ID. `pause` @default true */
+  commitContainer(
+    id: string,
+    spec: { readonly repo: string; readonly tag: string; readonly comment?: string; readonly pause?: boolean },
+    opts?: CallOptions,
+  ): Promise<string>;
+  /**
+   * Runs `cmd` in a running container (`POST /containers/{id}/exec` + start) and streams its stdout.
+   * `finished` settles after stdout ended, with the exit code and the (capped) stderr text.
+   */
+  execStream(id: string, cmd: readonly string[], opts?: CallOptions): Promise<ExecStream>;
+}
+
+/** What `createVolume` sends. */
+export interface VolumeCreateSpec {
+  readonly name: string;
+  /** @default 'local' */
+  readonly driver?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly options?: Readonly<Record<string, string>>;
+}
+
+/** A running exec: stdout as a stream, and its end. */
+export interface ExecStream {
+  readonly stdout: Readable;
+  readonly finished: Promise<{ readonly exitCode: number | null; readonly stderr: string }>;
 }
