@@ -41,7 +41,7 @@ export interface ExecuteOptions {
   readonly recompute: (signal?: AbortSignal) => Promise<Plan>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ExecutionProgress) => void;
-  /** Grace period for containers that are stopped before removal (compose down). @default 10 */
+  /** Grace period for containers stopped before removal (compose down). @default each container's own */
   readonly stopTimeout?: number;
 }
 
@@ -68,7 +68,24 @@ export async function executePlan(port: DockerPort, shown: Plan, opts: ExecuteOp
 
   const steps = executionSteps(shown);
   const errors = new Map<string, string>();
-  const graceful = isComposeDown(shown);
+  if (isComposeDown(shown)) {
+    // compose down stops the containers first (their stop signal, then SIGKILL after their own stop timeout),
+    // in parallel as Compose does within a service; the removals below then find them stopped.
+    const running = shown.destroy.containers.filter((c) => c.state === 'running');
+    await Promise.all(
+      running.map(async (c) => {
+        try {
+          await port.stopContainer(c.id, {
+            signal: opts.signal,
+            ...(opts.stopTimeout !== undefined ? { timeout: opts.stopTimeout } : {}),
+          });
+        } catch (e) {
+          if (e instanceof DockerError && e.kind === 'aborted') throw e;
+          // The forced removal below still takes it; its error, if any, is what the report shows.
+        }
+      }),
+    );
+  }
   let done = 0;
   for (const step of steps) {
     opts.signal?.throwIfAborted();
@@ -79,10 +96,6 @@ export async function executePlan(port: DockerPort, shown: Plan, opts: ExecuteOp
         case 'container': {
           const c = shown.destroy.containers.find((x) => x.id === step.id);
           const live = c?.state === 'running' || c?.state === 'paused' || c?.state === 'restarting';
-          if (graceful && c?.state === 'running') {
-            // compose down stops each container (SIGTERM, then SIGKILL after the timeout) before removing it.
-            await port.stopContainer(step.id, { timeout: opts.stopTimeout ?? 10, signal });
-          }
           // Volumes are never removed implicitly (no `v`): the plan lists each one, removed below by name.
           await port.removeContainer(step.id, { force: live, volumes: false, signal });
           break;
