@@ -26,7 +26,9 @@ export function VolumesView({ rows, cursor, sizes, fates, width, height, theme, 
   const inner = Math.max(1, height - 4);
   const { start, end } = windowFor(rows.length, cursor, inner);
   const w = width - 2;
-  const fixed = 2 + 10 + 1 + 9 + 1 + 8 + 1 + 6 + 1 + 7;
+  // Pointer and space (2), kind 9, size 10, project 8, prune 6, prune-a 7, and a space after each of the six
+  // columns before prune-a: a row is exactly `w` wide (one more and Ink wraps every row onto two lines).
+  const fixed = 2 + 9 + 10 + 8 + 6 + 7 + 6;
   const rest = Math.max(20, w - fixed);
   const nameW = Math.max(12, Math.floor(rest * 0.45));
   const usedW = Math.max(8, rest - nameW);
