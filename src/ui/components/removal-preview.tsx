@@ -19,7 +19,10 @@ export interface RemovalPreviewProps {
 export function RemovalPreview({ argv, plan, error, scroll, width, height, theme, readOnly }: RemovalPreviewProps) {
   const w = width - 2;
   const lines = plan ? previewLines(plan) : [];
-  const inner = Math.max(1, height - 5);
+  // Border (2), title, command and the read-only/blank line (3); when the plan is longer than that, one more line
+  // for the "more" marker (without it the box overflows and Yoga squeezes out the title).
+  const room = height - 5 - (error ? 1 : 0);
+  const inner = Math.max(1, lines.length > room ? room - 1 : room);
   const start = Math.min(scroll, Math.max(0, lines.length - inner));
   const color = (t: Tone) =>
     t === 'destroy' || t === 'blocked'
