@@ -110,6 +110,12 @@ export function MountsPane({
         <Table
           data={data}
           padding={1}
+          // ink-table's default heading is hard-coded blue, which ignored --no-color / NO_COLOR.
+          header={({ children }) => (
+            <Text bold color={theme.accent}>
+              {children}
+            </Text>
+          )}
           cell={({ children }) => {
             const text = String(children ?? '');
             const t = text.trim();
