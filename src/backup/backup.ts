@@ -341,7 +341,7 @@ export async function backupVolume(
   }
 }
 
-/** `/a/b/` and `./a/b` → `/a/b`, on latin1 strings (bytes kept). */
+/** `/a/b/` and `./a/b` → `/a/b`. */
 function normalisePath(name: string): string {
   const parts = name.split('/').filter((c) => c !== '' && c !== '.');
   return `/${parts.join('/')}`;
@@ -356,10 +356,12 @@ export function layerFilter(keep: ReadonlySet<string>, stats: ContentStats, skip
   const kept = new Set<string>();
   const scanner = new TarScanner({
     onEntry: (e) => {
-      const p = normalisePath(e.name.toString('latin1'));
+      // `changes` is JSON: the engine turned each invalid UTF-8 byte into U+FFFD, and so does this decoding, so
+      // the two meet. The raw header bytes are what is copied, so the archive keeps the exact name.
+      const p = normalisePath(e.name.toString('utf8'));
       if (!keep.has(p)) return false;
       if (e.type === 'link' && e.linkname) {
-        const t = normalisePath(e.linkname.toString('latin1'));
+        const t = normalisePath(e.linkname.toString('utf8'));
         if (!kept.has(t)) skippedLinks.push(p);
       }
       kept.add(p);

@@ -68,7 +68,14 @@ export async function backupTargets(
   const total = known.every((b) => b !== null) ? known.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
   // One early check for the whole set (each item checks itself again before it starts).
   const knownSum = known.reduce<number>((a, b) => a + (b ?? 0), 0);
-  await checkFreeSpace(opts.dir, knownSum > 0 ? knownSum : null, `${targets.length} backup(s)`);
+  const first = targets[0];
+  const what =
+    targets.length === 1 && first
+      ? first.kind === 'volume'
+        ? `volume ${first.name}`
+        : `the writable layer of ${first.id.slice(0, 12)}`
+      : `${targets.length} backups`;
+  await checkFreeSpace(opts.dir, knownSum > 0 ? knownSum : null, what);
   const items: BackupItem[] = [];
   let before = 0;
   try {
