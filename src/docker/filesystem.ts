@@ -229,20 +229,34 @@ export interface ChangedSizes {
 export async function changedSizes(
   port: DockerPort,
   containerId: string,
-  changes: readonly Change[],
+  changes: readonly Change[] | Promise<readonly Change[]>,
   opts: CallOptions = {},
 ): Promise<ChangedSizes> {
-  const wanted = new Set<string>();
-  for (const c of changes) if (c.kind !== 'deleted') wanted.add(c.path);
   const sizes = new Map<string, PathStat>();
-  if (wanted.size === 0) return { sizes, entriesRead: 0, bytesStreamed: 0 };
+  // The wanted set; null while `changes` is still on its way: then every entry is kept, and pruned on arrival.
+  // Passing the promise lets the export stream while the engine computes the changes (they take about as long).
+  let wanted: Set<string> | null = null;
+  const setWanted = (list: readonly Change[]) => {
+    const w = new Set<string>();
+    for (const c of list) if (c.kind !== 'deleted') w.add(c.path);
+    for (const k of sizes.keys()) if (!w.has(k)) sizes.delete(k);
+    wanted = w;
+  };
+  if (Array.isArray(changes)) {
+    setWanted(changes as readonly Change[]);
+    if (wanted === null || (wanted as Set<string>).size === 0) return { sizes, entriesRead: 0, bytesStreamed: 0 };
+  } else {
+    // A rejection is the caller's to report (it awaits the same promise); here it only stops the pruning.
+    (changes as Promise<readonly Change[]>).then(setWanted, () => undefined);
+  }
   const stream = await port.exportContainer(containerId, opts);
   const read = await readTarHeaders(
     stream,
     (h) => {
       const raw = `/${h.name}`;
       const key = engineFormOf(raw);
-      if (!wanted.has(key) || sizes.has(key)) return true;
+      const w = wanted as Set<string> | null;
+      if ((w !== null && !w.has(key)) || sizes.has(key)) return true;
       sizes.set(key, {
         type: h.type,
         size: h.size,
@@ -250,10 +264,11 @@ export async function changedSizes(
         linkTarget: h.type === 'link' && h.linkName !== null ? `/${h.linkName}` : h.linkName,
         ...(raw !== key ? { rawPath: raw } : {}),
       });
-      return sizes.size < wanted.size;
+      return w === null || sizes.size < w.size;
     },
     opts,
   );
+  if (wanted === null) setWanted(await changes);
   return { sizes, entriesRead: read.entries, bytesStreamed: read.bytes };
 }
 

@@ -203,6 +203,9 @@ export const run: Command = async (ctx: CommandContext) => {
   const port = ctx.port();
   const signal = ctx.signal;
   const info = await port.inspectContainer(args.container, { signal });
+  // Sequential on purpose: the export makes the engine pivot_root into the container's filesystem, which
+  // creates (and then removes) a `/.pivot_root<N>` directory in the writable layer; a `/changes` read at the same
+  // moment reports it (seen on 26.1.5 and 20.10.24, test/engine/diff-cli.test.ts).
   const changes = await port.containerChanges(info.id, { signal });
   const sizes = args.sizes ? (await changedSizes(port, info.id, changes, { signal })).sizes : undefined;
   const mounts = mountsOf(info);
