@@ -3,17 +3,12 @@
  * The composition root's glue between src/docker (snapshot) and src/core (parser, planner).
  */
 import type { Plan } from '../core/plan/types.js';
-import type { DockerPort } from '../docker/port.js';
 import { parseForPlan, planParsed } from './commands/plan.js';
-import type { CommandContext } from './context.js';
+import type { PlanningContext } from './planning-context.js';
 
-export interface PlanningContext {
-  readonly port: DockerPort;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly configDir: string;
-  readonly pinnedApiVersion: string | null;
-}
+export type { PlanningContext } from './planning-context.js';
+export { planningContext } from './planning-context.js';
+
 
 /**
  * Plans each docker command line (parse → snapshot → plan → sizes of the planned objects → plan again), through
@@ -29,22 +24,10 @@ export async function planCommandLines(
   for (const argv of argvs) {
     const parsed = parseForPlan(argv);
     const { plan } = await planParsed(
-      { port: ctx.port, configDir: ctx.configDir, signal, measure: opts.measure ?? true },
+      { port: ctx.port, configDir: ctx.configDir, signal, measure: opts.measure ?? true, env: ctx.env, cwd: ctx.cwd },
       parsed,
     );
     plans.push(plan);
   }
   return plans;
-}
-
-/** The planning context of a CLI invocation: its engine, environment, working folder and docker CLI config. */
-export function planningContext(ctx: CommandContext): PlanningContext {
-  const connection = ctx.connection();
-  return {
-    port: ctx.port(),
-    env: ctx.env,
-    cwd: process.cwd(),
-    configDir: connection.configDir,
-    pinnedApiVersion: connection.pinnedApiVersion,
-  };
 }

@@ -2,6 +2,7 @@
  * `lastlook plan [--json] [--] <docker command line>`: the exact preview of what the command would destroy.
  * Nothing on the engine changes: only reads (list, inspect, sizes).
  */
+import { ComposeLoadError, loadComposeProject } from '../../compose/load.js';
 import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../core/command-line.js';
 import type { Snapshot } from '../../core/model.js';
 import { formatPlan } from '../../core/plan/format.js';
@@ -19,6 +20,9 @@ export interface PlanOptions {
   readonly signal?: AbortSignal;
   /** @default true: measure sizes of the plan's objects and plan again with them. */
   readonly measure?: boolean;
+  /** Environment and folder of the docker command (compose down finds its files and COMPOSE_* there). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
 }
 
 /** Parses a docker command line, mapping parser errors to UsageError (exit 2). */
@@ -53,8 +57,19 @@ function lookupToCli(e: unknown): never {
 export async function planParsed(
   opts: PlanOptions,
   parsed: ParsedCommand,
-  extra: PlanExtra = {},
+  extraIn: PlanExtra = {},
 ): Promise<{ plan: Plan; snapshot: Snapshot }> {
+  let extra: PlanExtra = extraIn;
+  if (parsed.kind === 'compose-down' && !('compose' in extra)) {
+    try {
+      const compose = loadComposeProject(parsed, { cwd: opts.cwd ?? process.cwd(), env: opts.env ?? {} });
+      extra = { ...extra, compose } as PlanExtra;
+    } catch (e) {
+      if (e instanceof ComposeLoadError)
+        throw new UsageError(`cannot preview: docker compose would fail: ${e.message}`);
+      throw e;
+    }
+  }
   const snapshot = await readSnapshot(opts.port, {
     configDir: opts.configDir,
     inspect: (listed) => containersToInspect(listed, parsed),
@@ -92,7 +107,7 @@ export const run: Command = async (ctx) => {
   }
   const parsed = parseForPlan(command);
   const { plan } = await planParsed(
-    { port: ctx.port(), configDir: ctx.connection().configDir, signal: ctx.signal },
+    { port: ctx.port(), configDir: ctx.connection().configDir, signal: ctx.signal, env: ctx.env },
     parsed,
   );
   ctx.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));

@@ -9,14 +9,9 @@
  */
 import type { ComposeModel, ComposeProject, ComposeService } from '../compose-model.js';
 import type { ContainerInfo, ImageInfo, NetworkInfo, Snapshot, VolumeInfo } from '../model.js';
-import {
-  PLAN_SCHEMA,
-  type Plan,
-  type PlannedContainer,
-  type PlannedImage,
-  type PlannedNetwork,
-  type PlannedVolume,
-} from './types.js';
+import { specSource } from './spec-source.js';
+import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
+import type { Plan, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
 
 /** The command fields the planner reads (core/command-line.ts `ComposeDownCommand` has this shape). */
 export interface ComposeDownPlanArgs {
@@ -53,51 +48,10 @@ function isRunningState(c: ContainerInfo): boolean {
   return c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
 }
 
-/**
- * The mount's Spec.Source for `dst` of container `c` (docker-semantics.md §6 rule 1): "" means anonymous (rm -v
- * removes it), a name means mounted by name, undefined means it cannot be known (the container was not inspected
- * or a --volumes-from donor is gone).
- */
-export function specSource(
-  c: ContainerInfo,
-  dst: string,
-  all: readonly ContainerInfo[],
-  depth = 0,
-): string | undefined {
-  const spec = c.spec;
-  if (!spec || depth > 8) return undefined;
-  const m = spec.mounts.find((x) => x.target === dst);
-  if (m) return m.source;
-  for (const b of spec.binds) {
-    const parts = b.split(':');
-    if (parts.length === 1 && parts[0] === dst) return '';
-    if (parts.length >= 2 && parts[1] === dst) return parts[0]?.startsWith('/') ? undefined : parts[0];
-  }
-  for (const vf of spec.volumesFrom) {
-    const ref = vf.split(':')[0] ?? '';
-    const donor = all.find((d) => d.id === ref || d.name === ref || (ref.length >= 12 && d.id.startsWith(ref)));
-    if (donor === undefined) continue;
-    if (donor.mounts.some((dm) => dm.destination === dst)) return specSource(donor, dst, all, depth + 1);
-  }
-  if (spec.configVolumes.includes(dst) || (spec.imageVolumes ?? []).includes(dst)) return '';
-  return undefined;
-}
-
-function plannedContainer(c: ContainerInfo, reason: string): PlannedContainer {
-  return {
-    id: c.id,
-    name: c.name,
-    state: c.state,
-    writableLayer: { bytes: c.sizeRw ?? null, changes: null },
-    logs: { bytes: null },
-    reason,
-    project: c.labels[LABEL.project] ?? null,
-    service: c.labels[LABEL.service] ?? null,
-  };
-}
-
-function plannedVolume(v: VolumeInfo, anonymous: boolean, reason: string): PlannedVolume {
-  return { name: v.name, anonymous, bytes: v.size ?? null, reason, driver: v.driver, labels: v.labels };
+/** What the compose planner needs besides the snapshot: the measured sizes and the loaded project. */
+export interface ComposeExtra extends PlanExtra {
+  /** The project (file mode) or label-mode name from src/compose/load.ts; absent: label mode with `-p`. */
+  readonly compose?: ComposeProject | null;
 }
 
 function names(cs: readonly ContainerInfo[]): string {
@@ -154,49 +108,29 @@ interface Removal {
   readonly reason: string;
 }
 
-function emptyPlan(snapshot: Snapshot, command: readonly string[]): Plan {
-  return {
-    schema: PLAN_SCHEMA,
-    command,
-    engine: { host: snapshot.engine.host, version: snapshot.engine.version, apiVersion: snapshot.engine.apiVersion },
-    blocked: null,
-    destroy: { containers: [], volumes: [], networks: [], images: [] },
-    orphan: { volumes: [] },
-    keep: { containers: [], volumes: [], networks: [] },
-    warnings: [],
-    totals: { bytes: 0, unknown: 0 },
-  };
-}
-
 function normaliseCommand(argv: readonly string[]): readonly string[] {
   if (argv[0] === 'docker' || argv[0] === 'docker-compose') return argv;
   if (argv[0] === 'compose') return ['docker', ...argv];
   return argv;
 }
 
-function totals(destroy: Plan['destroy']): Plan['totals'] {
-  let bytes = 0;
-  let unknown = 0;
-  const add = (b: number | null) => {
-    if (b === null) unknown++;
-    else bytes += b;
-  };
-  for (const c of destroy.containers) {
-    add(c.writableLayer.bytes);
-    add(c.logs.bytes);
-  }
-  for (const v of destroy.volumes) add(v.bytes);
-  for (const i of destroy.images) add(i.bytes);
-  return { bytes, unknown };
-}
-
 /**
  * Plans `docker compose down`. `project` is the loaded project (file mode) or the label-mode name; null means
  * label mode with `cmd.projectName`.
  */
-export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, project: ComposeProject | null): Plan {
+export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, extra: ComposeExtra = {}): Plan {
   const command = normaliseCommand(cmd.argv);
-  const ref: ComposeProject = project ?? {
+  const sizes = extra.sizes;
+  const plannedVolume = (v: VolumeInfo, anonymous: boolean, reason: string): PlannedVolume => ({
+    name: v.name,
+    anonymous,
+    bytes: sizes?.volumes[v.name] ?? v.size ?? null,
+    reason,
+    driver: v.driver,
+    labels: v.labels,
+  });
+  const kept = (c: ContainerInfo, reason: string): PlannedContainer => plannedContainer(c, reason, sizes);
+  const ref: ComposeProject = extra.compose ?? {
     mode: 'labels',
     name: (cmd.projectName ?? '').toLowerCase(),
     why: '-p without -f: Compose ignores any compose file and finds the project by its labels',
@@ -223,16 +157,14 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, pr
     for (const s of services) {
       const missing = s.dependsOn.find((d) => !serviceNames.has(d));
       if (missing !== undefined) {
-        const plan = emptyPlan(snapshot, command);
-        return {
-          ...plan,
+        return makePlan(snapshot, command, {
           blocked: {
             reason:
               `docker compose would fail with "could not find ${missing}: not found": in label mode service ` +
               `${s.name} depends on ${missing}, which has no container left`,
           },
           warnings,
-        };
+        });
       }
     }
   }
@@ -258,11 +190,11 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, pr
   for (const c of projectContainers) {
     const svc = c.labels[LABEL.service] ?? '';
     if (c.labels[LABEL.configHash] === undefined) {
-      keepContainers.push(plannedContainer(c, 'no com.docker.compose.config-hash label, so Compose v2 ignores it'));
+      keepContainers.push(kept(c, 'no com.docker.compose.config-hash label, so Compose v2 ignores it'));
       continue;
     }
     if (isOneOff(c) && !cmd.removeOrphans) {
-      keepContainers.push(plannedContainer(c, 'one-off container (compose run); only --remove-orphans removes it'));
+      keepContainers.push(kept(c, 'one-off container (compose run); only --remove-orphans removes it'));
       continue;
     }
     if (acting.has(svc)) {
@@ -286,11 +218,11 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, pr
     } else if (orphan) {
       orphansKept.push(c);
       keepContainers.push(
-        plannedContainer(c, `orphan: service ${svc} is not in the Compose model; only --remove-orphans removes it`),
+        kept(c, `orphan: service ${svc} is not in the Compose model; only --remove-orphans removes it`),
       );
     } else {
       keepContainers.push(
-        plannedContainer(
+        kept(
           c,
           model?.profileDisabled.includes(svc)
             ? `service ${svc} is disabled by its profile; down keeps it (even with --remove-orphans)`
@@ -343,8 +275,8 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, pr
         f.withoutV.push(r.container);
         continue;
       }
-      const src = specSource(r.container, m.destination, all);
-      if (src === undefined) f.unknown.push(r.container);
+      const src = specSource(all, r.container, m.destination);
+      if (src === null) f.unknown.push(r.container);
       else if (src === '') f.anon.push(r.container);
       else {
         f.named.push(r.container);
@@ -590,8 +522,8 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, pr
     }
   }
 
-  const destroy: Plan['destroy'] = {
-    containers: removals.map((r) => plannedContainer(r.container, r.reason)),
+  const destroy = {
+    containers: removals.map((r) => plannedContainer(r.container, r.reason, sizes)),
     volumes: [...destroyVolumes.values()],
     networks: destroyNetworks,
     images: destroyImages,
@@ -602,12 +534,29 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, pr
   ) {
     warnings.push(`No resource found to remove for project "${name}".`);
   }
-  return {
-    ...emptyPlan(snapshot, command),
+  return makePlan(snapshot, command, {
     destroy,
     orphan: { volumes: orphanVolumes },
     keep: { containers: keepContainers, volumes: [...keepVolumes.values()], networks: keepNetworks },
     warnings,
-    totals: totals(destroy),
-  };
+  });
+}
+
+/**
+ * The containers whose inspect (mount specs) `down` needs: under -v, the compose containers that mount a volume
+ * (of the `-p` project in label mode, of every project otherwise, since the file-mode name is known only after
+ * loading). Their --volumes-from donors are added by the snapshot reader.
+ */
+export function composeContainersToInspect(
+  snapshot: Pick<Snapshot, 'containers'>,
+  cmd: Pick<ComposeDownPlanArgs, 'projectName' | 'volumes'> & { readonly files: readonly string[] },
+): string[] {
+  if (!cmd.volumes) return [];
+  const only = cmd.files.length === 0 && cmd.projectName !== null ? cmd.projectName.toLowerCase() : null;
+  return snapshot.containers
+    .filter((c) => {
+      const project = c.labels[LABEL.project];
+      return project !== undefined && (only === null || project === only) && c.mounts.some((m) => m.type === 'volume');
+    })
+    .map((c) => c.id);
 }

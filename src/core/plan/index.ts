@@ -4,6 +4,7 @@
  */
 import type { ParsedCommand } from '../command-line.js';
 import type { ContainerInfo, Snapshot } from '../model.js';
+import { composeContainersToInspect, planComposeDown } from './compose.js';
 import { planContainerPrune, planSystemPrune } from './prune.js';
 import { resolveContainer } from './resolve.js';
 import { planRm } from './rm.js';
@@ -32,8 +33,7 @@ export function planCommand(snapshot: Snapshot, parsed: ParsedCommand, extra: Pl
     case 'system-prune':
       return planSystemPrune(snapshot, parsed, extra);
     case 'compose-down':
-      // COMPOSE ENGINEER: replace with `return planComposeDown(snapshot, parsed, extra);` from './compose.js'.
-      throw new Error('compose-down is planned by src/core/plan/compose.ts');
+      return planComposeDown(snapshot, parsed, extra);
   }
 }
 
@@ -43,6 +43,7 @@ export function planCommand(snapshot: Snapshot, parsed: ParsedCommand, extra: Pl
  * remove without `v`, so they need none. Compose down passes its own list.
  */
 export function containersToInspect(snapshot: Pick<Snapshot, 'containers'>, parsed: ParsedCommand): string[] {
+  if (parsed.kind === 'compose-down') return composeContainersToInspect(snapshot, parsed);
   if (parsed.kind !== 'rm' || parsed.link || !parsed.volumes) return [];
   const ids: string[] = [];
   for (const ref of parsed.containers) {
