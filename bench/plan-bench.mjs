@@ -3,7 +3,7 @@
 //   npm run build && node bench/plan-bench.mjs [runs=3]
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, freemem, totalmem, tmpdir } from 'node:os';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -38,7 +38,11 @@ async function time(label, file, args) {
 execFileSync('bash', [join(root, 'scripts/engines.sh'), 'start', 'modern', dir], { stdio: 'inherit' });
 try {
   execFileSync('mkdir', ['-p', env.DOCKER_CONFIG]);
-  const tar = readFileSync(execFileSync('bash', [join(root, 'scripts/busybox-rootfs.sh')]).toString().trim());
+  const tar = readFileSync(
+    execFileSync('bash', [join(root, 'scripts/busybox-rootfs.sh')])
+      .toString()
+      .trim(),
+  );
   await docker(['import', '-c', 'CMD ["/bin/sh"]', '-', 'bench/bb:1'], tar);
   const t0 = Date.now();
   // 500 named volumes, and 500 containers each with one anonymous volume (`-v /anon`) and one of the named ones:
@@ -54,10 +58,24 @@ try {
   const ll = ['bin/lastlook.js'].map((p) => join(root, p))[0];
   const df = await time('docker system df -v', cli, ['system', 'df', '-v']);
   const vp = await time('lastlook plan --json -- docker volume prune -a', process.execPath, [
-    ll, 'plan', '--json', '--', 'docker', 'volume', 'prune', '-a',
+    ll,
+    'plan',
+    '--json',
+    '--',
+    'docker',
+    'volume',
+    'prune',
+    '-a',
   ]);
   const sp = await time('lastlook plan --json -- docker system prune --volumes', process.execPath, [
-    ll, 'plan', '--json', '--', 'docker', 'system', 'prune', '--volumes',
+    ll,
+    'plan',
+    '--json',
+    '--',
+    'docker',
+    'system',
+    'prune',
+    '--volumes',
   ]);
   console.log(`ratio volume prune / df -v: ${(vp / df).toFixed(2)}x`);
   console.log(`ratio system prune --volumes / df -v: ${(sp / df).toFixed(2)}x`);
