@@ -1,4 +1,3 @@
-import meow from 'meow';
 import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
 import { DockerError } from '../docker/errors.js';
@@ -79,18 +78,22 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCo
 export async function main(io: MainIo): Promise<ExitCodeValue> {
   try {
     const split = splitArgv(io.argv);
-    const cli = meow(HELP, {
-      importMeta: import.meta,
-      argv: [],
-      autoHelp: false,
-      autoVersion: false,
-      description: false,
-    });
+    // meow reads and normalises package.json: only --help and --version pay for it.
+    const loadMeow = async () =>
+      (await import('meow')).default(HELP, {
+        importMeta: import.meta,
+        argv: [],
+        autoHelp: false,
+        autoVersion: false,
+        description: false,
+      });
     if (split.global.version) {
+      const cli = await loadMeow();
       io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
       return ExitCode.ok;
     }
     if (split.global.help) {
+      const cli = await loadMeow();
       io.stdout.write(`${cli.help.replace(/^\n/, '')}\n`);
       return ExitCode.ok;
     }

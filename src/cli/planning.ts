@@ -3,18 +3,11 @@
  * The composition root's glue between src/docker (snapshot) and src/core (parser, planner).
  */
 import type { Plan } from '../core/plan/types.js';
-import type { DockerPort } from '../docker/port.js';
 import { parseForPlan, planParsed } from './commands/plan.js';
-import type { CommandContext } from './context.js';
+import type { PlanningContext } from './planning-context.js';
 
-export interface PlanningContext {
-  readonly port: DockerPort;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly configDir: string;
-  readonly pinnedApiVersion: string | null;
-}
-
+export type { PlanningContext } from './planning-context.js';
+export { planningContext } from './planning-context.js';
 /**
  * Plans each docker command line (parse → snapshot → plan → sizes of the planned objects → plan again), through
  * the same pipeline as `lastlook plan`. `measure: false` skips the sizes (the explorer's mount fates need none).
@@ -35,16 +28,4 @@ export async function planCommandLines(
     plans.push(plan);
   }
   return plans;
-}
-
-/** The planning context of a CLI invocation: its engine, environment, working folder and docker CLI config. */
-export function planningContext(ctx: CommandContext): PlanningContext {
-  const connection = ctx.connection();
-  return {
-    port: ctx.port(),
-    env: ctx.env,
-    cwd: process.cwd(),
-    configDir: connection.configDir,
-    pinnedApiVersion: connection.pinnedApiVersion,
-  };
 }

@@ -5,7 +5,7 @@ import { Root } from '../../ui/root.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { planCommandLines, planningContext } from '../planning.js';
+import { planningContext } from '../planning-context.js';
 
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
@@ -22,13 +22,16 @@ export const run: Command = async (ctx) => {
   const planning = planningContext(ctx);
   const services: ExplorerServices = {
     port,
-    planAll: (argvs, signal, opts) => planCommandLines(planning, argvs, signal, opts),
+    // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
+    planAll: async (argvs, signal, opts) =>
+      (await import('../planning.js')).planCommandLines(planning, argvs, signal, opts),
     changeSizes: async (container, changes, signal) =>
       (await changedSizes(port, container.id, changes, { signal })).sizes,
     execute: (plan, opts) =>
       executePlan(port, plan, {
         ...opts,
         recompute: async (signal) => {
+          const { planCommandLines } = await import('../planning.js');
           const [fresh] = await planCommandLines(planning, [plan.command], signal ?? opts.signal);
           if (!fresh) throw new Error('the plan could not be recomputed');
           return fresh;
