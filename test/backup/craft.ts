@@ -21,8 +21,12 @@ export interface CraftEntry {
 export async function makeArchive(path: string, entries: readonly CraftEntry[], root = 'v'): Promise<string> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => p.on('end', r));
+  p.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const done = new Promise<void>((r) => {
+    p.on('end', () => r());
+  });
   for (const e of entries) {
     const { body, ...h } = e;
     if (body !== undefined) p.entry({ ...h, type: 'file', mode: 0o644 }, body);

@@ -217,7 +217,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       const { readFileSync } = await import('node:fs');
       const good = readFileSync(archive);
       const flipped = Buffer.from(good);
-      flipped[Math.floor(flipped.length / 2)] ^= 0xff;
+      const mid = Math.floor(flipped.length / 2);
+      flipped[mid] = (flipped[mid] ?? 0) ^ 0xff;
       writeFileSync(archive, flipped);
       const bad = await runCli(engine, ['verify', archive]);
       expect(bad.code).toBe(1);
