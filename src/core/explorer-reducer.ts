@@ -4,9 +4,11 @@
  * the selection and the preview/confirm/run flow. Effects (loading, planning, executing) watch this state and
  * dispatch results back; results for a selection or preview that is no longer current are ignored.
  */
+import { type DiffTree, flatten, type VisibleRow } from './diff-tree.js';
 import type { DriftItem } from './drift.js';
 import type { ContainerInfo, EngineInfo, VolumeInfo } from './model.js';
 import type { Plan } from './plan/types.js';
+import { previewLines } from './plan-lines.js';
 
 export type View = 'containers' | 'volumes';
 export type Mode =
@@ -90,6 +92,8 @@ export interface ExplorerState {
   readonly cursor: number;
   readonly volumeCursor: number;
   readonly changesCursor: number;
+  /** The selected container's change tree (the reducer needs its rows to interpret keys in the changes pane). */
+  readonly changeTree: { readonly id: string; readonly tree: DiffTree } | null;
   readonly filter: string;
   /** Text typed in the filter, command or confirmation prompt. */
   readonly input: string;
@@ -130,7 +134,8 @@ export type ExplorerAction =
   | { readonly type: 'move-to'; readonly where: 'top' | 'bottom' }
   | { readonly type: 'next-pane' }
   | { readonly type: 'toggle-view' }
-  | { readonly type: 'toggle-open'; readonly changesPath?: string }
+  | { readonly type: 'toggle-open' }
+  | { readonly type: 'tree-loaded'; readonly id: string; readonly tree: DiffTree }
   | { readonly type: 'toggle-mark' }
   | { readonly type: 'open-filter' }
   | { readonly type: 'open-command' }
@@ -168,6 +173,7 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     cursor: 0,
     volumeCursor: 0,
     changesCursor: 0,
+    changeTree: null,
     filter: '',
     input: '',
     collapsedGroups: new Set(),
@@ -252,6 +258,21 @@ export function volumeRows(s: Pick<ExplorerState, 'volumes' | 'containers' | 'fi
       project: v.labels[PROJECT_LABEL] ?? null,
       anonymous: isAnonymousName(v.name) || ANONYMOUS_LABEL in v.labels,
     }));
+}
+
+let rowsCache: { tree: DiffTree; collapsed: ReadonlySet<string>; rows: VisibleRow[] } | null = null;
+
+/**
+ * The change tree's visible rows for the selected container (empty while loading or for another container).
+ * Memoised on the tree and the collapsed set: flattening 100,000 paths on every key would cost a frame.
+ */
+export function visibleChanges(s: ExplorerState): VisibleRow[] {
+  const t = s.changeTree;
+  if (!t || t.id !== selectedContainer(s)?.id) return [];
+  if (rowsCache && rowsCache.tree === t.tree && rowsCache.collapsed === s.collapsedPaths) return rowsCache.rows;
+  const rows = flatten(t.tree, s.collapsedPaths);
+  rowsCache = { tree: t.tree, collapsed: s.collapsedPaths, rows };
+  return rows;
 }
 
 function clamp(n: number, length: number): number {
@@ -410,7 +431,10 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
         const n = volumeRows(s).length;
         return { ...s, volumeCursor: clamp(s.volumeCursor + a.delta, n), message: null };
       }
-      if (s.focus === 'changes') return { ...s, changesCursor: Math.max(0, s.changesCursor + a.delta), message: null };
+      if (s.focus === 'changes') {
+        const n = visibleChanges(s).length;
+        return { ...s, changesCursor: clamp(clamp(s.changesCursor, n) + a.delta, n), message: null };
+      }
       const n = listRows(s).length;
       return { ...s, cursor: clamp(clamp(s.cursor, n) + a.delta, n), changesCursor: 0, message: null };
     }
@@ -418,7 +442,9 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
       if (s.view === 'volumes') {
         return { ...s, volumeCursor: a.where === 'top' ? 0 : Math.max(0, volumeRows(s).length - 1) };
       }
-      if (s.focus === 'changes') return { ...s, changesCursor: a.where === 'top' ? 0 : Number.MAX_SAFE_INTEGER };
+      if (s.focus === 'changes') {
+        return { ...s, changesCursor: a.where === 'top' ? 0 : Math.max(0, visibleChanges(s).length - 1) };
+      }
       return { ...s, cursor: a.where === 'top' ? 0 : Math.max(0, listRows(s).length - 1), changesCursor: 0 };
     }
     case 'next-pane': {
@@ -429,10 +455,13 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
     case 'toggle-view':
       return { ...s, view: s.view === 'containers' ? 'volumes' : 'containers', focus: 'list', message: null };
     case 'toggle-open': {
-      if (s.view === 'containers' && s.focus === 'changes' && a.changesPath !== undefined) {
+      if (s.view === 'containers' && s.focus === 'changes') {
+        const rows = visibleChanges(s);
+        const row = rows[clamp(s.changesCursor, rows.length)];
+        if (!row?.hasChildren) return s;
         const next = new Set(s.collapsedPaths);
-        if (next.has(a.changesPath)) next.delete(a.changesPath);
-        else next.add(a.changesPath);
+        if (next.has(row.node.path)) next.delete(row.node.path);
+        else next.add(row.node.path);
         return { ...s, collapsedPaths: next };
       }
       const row = s.view === 'containers' ? selectedRow(s) : null;
@@ -516,9 +545,15 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
     case 'plan-failed':
       if (!s.preview || s.preview.seq !== a.seq) return s;
       return { ...s, preview: { ...s.preview, error: a.error } };
-    case 'scroll-preview':
+    case 'scroll-preview': {
       if (!s.preview) return s;
-      return { ...s, preview: { ...s.preview, scroll: Math.max(0, s.preview.scroll + a.delta) } };
+      const last = s.preview.plan ? Math.max(0, previewLines(s.preview.plan).length - 1) : 0;
+      return { ...s, preview: { ...s.preview, scroll: Math.max(0, Math.min(last, s.preview.scroll + a.delta)) } };
+    }
+    case 'tree-loaded':
+      // A tree for a container that is no longer selected is dropped (latest wins).
+      if (selectedContainer(s)?.id !== a.id) return s;
+      return { ...s, changeTree: { id: a.id, tree: a.tree } };
     case 'confirm': {
       if (s.mode !== 'previewing' || !s.preview?.plan) return s;
       if (s.readOnly) return { ...s, message: 'read-only mode: lastlook will not carry this out' };

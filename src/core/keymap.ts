@@ -273,8 +273,6 @@ export function keyLabel(k: string | KeyName): string {
 export interface KeyAction {
   readonly type: 'key';
   readonly key: string | KeyName;
-  /** Path of the change-tree row under the cursor at render time (the tree lives outside the reducer). */
-  readonly changesPath?: string;
 }
 
 /**
@@ -284,9 +282,5 @@ export interface KeyAction {
 export function rootReducer(s: ExplorerState, a: ExplorerAction | KeyAction): ExplorerState {
   if (a.type !== 'key') return explorerReducer(s, a);
   const action = dispatchKey(s, a.key);
-  if (!action) return s;
-  if (action.type === 'toggle-open' && a.changesPath !== undefined) {
-    return explorerReducer(s, { type: 'toggle-open', changesPath: a.changesPath });
-  }
-  return explorerReducer(s, action);
+  return action ? explorerReducer(s, action) : s;
 }

@@ -1,12 +1,12 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
-import { flatten } from '../core/diff-tree.js';
 import {
   initialState,
   type ListRow,
   listRows,
   requiredConfirmation,
   selectedContainer,
+  visibleChanges,
   volumeRows,
 } from '../core/explorer-reducer.js';
 import { cell, safe } from '../core/format.js';
@@ -82,18 +82,14 @@ export function App({ services, engine, readOnly, noColor, columns, rows, onExit
   );
   const volRows = useMemo(() => volumeRows({ volumes, containers, filter }), [volumes, containers, filter]);
   const container = state.view === 'containers' ? selectedContainer(state) : null;
-  const detail = useSelectionDetail(services, container, state.reloadSeq);
-  const changeRows = useMemo(
-    () => (detail?.tree ? flatten(detail.tree, state.collapsedPaths) : null),
-    [detail?.tree, state.collapsedPaths],
-  );
+  const detail = useSelectionDetail(services, container, state.reloadSeq, dispatch);
+  const tree = container && state.changeTree?.id === container.id ? state.changeTree.tree : null;
+  const changeRows = tree ? visibleChanges(state) : null;
   const pruneFates = usePruneFates(services, state.view === 'volumes' && state.mode === 'browsing', state.volumes);
   usePlanPreview(services, state.preview, dispatch);
   useExecution(services, state.mode === 'running' ? (state.preview?.plan ?? null) : null, dispatch);
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
-  const rowsRef = useRef(changeRows);
-  rowsRef.current = changeRows;
 
   useInput((input, key) => {
     const k = keyName(input, key);
@@ -104,10 +100,7 @@ export function App({ services, engine, readOnly, noColor, columns, rows, onExit
       !['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'].includes(k)
         ? [...k]
         : [k];
-    for (const one of keys) {
-      const path = rowsRef.current?.[changesCursor]?.node.path;
-      dispatch({ type: 'key', key: one, ...(path !== undefined ? { changesPath: path } : {}) });
-    }
+    for (const one of keys) dispatch({ type: 'key', key: one });
   });
 
   useEffect(() => {
@@ -215,9 +208,7 @@ export function App({ services, engine, readOnly, noColor, columns, rows, onExit
           <ChangesPane
             rows={container ? changeRows : []}
             cursor={changesCursor}
-            summary={
-              detail?.tree ? { paths: detail.tree.paths, bytes: detail.tree.bytes, sized: detail.tree.sized } : null
-            }
+            summary={tree ? { paths: tree.paths, bytes: tree.bytes, sized: tree.sized } : null}
             width={layout.rightWidth}
             height={layout.changesHeight}
             isFocused={state.focus === 'changes'}

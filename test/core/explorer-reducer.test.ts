@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { buildDiffTree } from '../../src/core/diff-tree.js';
 import {
   type ExplorerAction,
   type ExplorerState,
@@ -11,8 +12,11 @@ import {
   requiredConfirmation,
   selectedContainer,
   splitWords,
+  visibleChanges,
   volumeRows,
 } from '../../src/core/explorer-reducer.js';
+import { rootReducer } from '../../src/core/keymap.js';
+import { previewLines } from '../../src/core/plan-lines.js';
 import { loadFixture } from '../helpers/memory-port.js';
 import { planFrom } from '../helpers/plans.js';
 
@@ -359,5 +363,55 @@ describe('prompts', () => {
     [`rm ''`, ['rm', '']],
   ])('splitWords %s', (line, words) => {
     expect(splitWords(line)).toEqual(words);
+  });
+});
+
+describe('the change tree lives in the reducer (keys in the changes pane see the latest rows)', () => {
+  const scratch = f.containers.find((c) => c.name === 'scratchpad');
+  if (!scratch) throw new Error('scratchpad missing from the fixture');
+  const tree = buildDiffTree(f.changes[scratch.id] ?? [], { mounts: scratch.mounts });
+  const withTree = () =>
+    run(on('scratchpad'), { type: 'tree-loaded', id: scratch.id, tree }, { type: 'next-pane' }, { type: 'next-pane' });
+
+  test('a tree for a container that is not selected is dropped', () => {
+    const s = run(on('worker'), { type: 'tree-loaded', id: scratch.id, tree });
+    expect(s.changeTree).toBeNull();
+    expect(visibleChanges(s)).toEqual([]);
+  });
+
+  test('moving in the changes pane stops at the last row', () => {
+    const s = withTree();
+    expect(s.focus).toBe('changes');
+    const n = visibleChanges(s).length;
+    expect(n).toBeGreaterThan(3);
+    const end = run(s, ...Array.from({ length: n + 10 }, () => ({ type: 'move', delta: 1 }) as const));
+    expect(end.changesCursor).toBe(n - 1);
+    // One step back is one row up, not ten presses of nothing.
+    expect(run(end, { type: 'move', delta: -1 }).changesCursor).toBe(n - 2);
+  });
+
+  test('enter folds the directory under the cursor, resolved against the state of that moment', () => {
+    const s = withTree();
+    const rows = visibleChanges(s);
+    const dirIndex = rows.findIndex((r) => r.hasChildren);
+    expect(dirIndex).toBeGreaterThanOrEqual(0);
+    const moves = Array.from({ length: dirIndex }, () => ({ type: 'key', key: 'j' }) as const);
+    const folded = [...moves, { type: 'key', key: 'enter' } as const].reduce(rootReducer, s);
+    const dir = rows[dirIndex]?.node.path as string;
+    expect(folded.collapsedPaths.has(dir)).toBe(true);
+    expect(visibleChanges(folded).length).toBeLessThan(rows.length);
+    expect(rootReducer(folded, { type: 'key', key: 'enter' }).collapsedPaths.has(dir)).toBe(false);
+  });
+});
+
+describe('preview scrolling is bounded by the plan', () => {
+  test('scrolling past the end stays on the last line', () => {
+    const s = run(on('scratchpad'), { type: 'request-preview', kind: 'rm' });
+    const seq = s.preview?.seq as number;
+    const withPlan = run(s, { type: 'plan-loaded', seq, plan: rmScratch });
+    const last = previewLines(rmScratch).length - 1;
+    const far = run(withPlan, { type: 'scroll-preview', delta: 1000 });
+    expect(far.preview?.scroll).toBe(last);
+    expect(run(far, { type: 'scroll-preview', delta: -1 }).preview?.scroll).toBe(last - 1);
   });
 });

@@ -1,5 +1,7 @@
+import type { Dispatch } from 'react';
 import { useEffect, useState } from 'react';
-import { buildDiffTree, type DiffTree } from '../../core/diff-tree.js';
+import { buildDiffTree } from '../../core/diff-tree.js';
+import type { ExplorerAction } from '../../core/explorer-reducer.js';
 import { PROJECT_LABEL } from '../../core/explorer-reducer.js';
 import type { ContainerInfo } from '../../core/model.js';
 import type { Plan } from '../../core/plan/types.js';
@@ -9,7 +11,6 @@ import type { ExplorerServices } from '../services.js';
 export interface SelectionDetail {
   readonly id: string;
   readonly mounts: ContainerInfo['mounts'] | null;
-  readonly tree: DiffTree | null;
   readonly fates: ReadonlyMap<string, MountFates> | null;
   /** Why the fates could not be planned (the mount table then shows no verdicts). */
   readonly fatesError: string | null;
@@ -27,13 +28,15 @@ function volumeFate(plan: Plan | null | undefined, name: string | null): Fate {
 
 /**
  * Loads what follows the selection (latest-wins: the previous load is aborted when the selection moves, and its
- * late results are dropped): the change tree, then each mount's fate under rm, rm -v, compose down -v and volume
+ * late results are dropped): the change tree (into the reducer, which needs its rows to interpret keys), then
+ * each mount's fate under rm, rm -v, compose down -v and volume
  * prune, planned against one snapshot.
  */
 export function useSelectionDetail(
   services: ExplorerServices,
   container: ContainerInfo | null,
   reloadSeq: number,
+  dispatch: Dispatch<ExplorerAction>,
 ): SelectionDetail | null {
   const [detail, setDetail] = useState<SelectionDetail | null>(null);
   const id = container?.id ?? null;
@@ -46,14 +49,13 @@ export function useSelectionDetail(
       return;
     }
     const ac = new AbortController();
-    const base = { id: container.id, mounts: container.mounts, tree: null, fates: null, fatesError: null, error: null };
+    const base = { id: container.id, mounts: container.mounts, fates: null, fatesError: null, error: null };
     setDetail(base);
     const run = async () => {
       try {
         const changes = await services.port.containerChanges(container.id, { signal: ac.signal });
         if (ac.signal.aborted) return;
-        let tree = buildDiffTree(changes, { mounts: container.mounts });
-        setDetail((d) => (d?.id === container.id ? { ...d, tree } : d));
+        dispatch({ type: 'tree-loaded', id: container.id, tree: buildDiffTree(changes, { mounts: container.mounts }) });
         const project = container.labels[PROJECT_LABEL];
         const argvs: string[][] = [
           ['docker', 'rm', container.id],
@@ -93,8 +95,11 @@ export function useSelectionDetail(
         if (services.changeSizes && changes.length > 0) {
           const sizes = await services.changeSizes(container, changes, ac.signal);
           if (ac.signal.aborted) return;
-          tree = buildDiffTree(changes, { mounts: container.mounts, sizes });
-          setDetail((d) => (d?.id === container.id ? { ...d, tree } : d));
+          dispatch({
+            type: 'tree-loaded',
+            id: container.id,
+            tree: buildDiffTree(changes, { mounts: container.mounts, sizes }),
+          });
         }
         await fatesPromise;
       } catch (e) {
@@ -105,6 +110,6 @@ export function useSelectionDetail(
     };
     void run();
     return () => ac.abort();
-  }, [id, services, reloadSeq]);
+  }, [id, services, reloadSeq, dispatch]);
   return detail?.id === id ? detail : null;
 }
