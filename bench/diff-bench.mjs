@@ -8,7 +8,7 @@
 // `lastlook diff --json`, and for the record the raw transfer of the two ways to read sizes
 // (`GET /containers/{id}/export` vs `GET /containers/{id}/archive?path=/d`). Peak RSS of lastlook from
 // /usr/bin/time -v ("Maximum resident set size"). Removes everything at the end.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
