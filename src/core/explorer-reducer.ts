@@ -275,6 +275,13 @@ export function visibleChanges(s: ExplorerState): VisibleRow[] {
   return rows;
 }
 
+/** A new filter: the cursor goes to the first matching container (not its group's header). */
+function withFilter(s: ExplorerState, text: string): ExplorerState {
+  const next = { ...s, input: text, filter: text };
+  const first = listRows(next).findIndex((r) => r.kind === 'container');
+  return { ...next, cursor: Math.max(0, first), volumeCursor: 0, changesCursor: 0 };
+}
+
 function clamp(n: number, length: number): number {
   return length <= 0 ? 0 : Math.max(0, Math.min(length - 1, n));
 }
@@ -489,12 +496,12 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
     case 'open-help':
       return { ...s, mode: 'help' };
     case 'input-char':
-      if (s.mode === 'filtering') return { ...s, input: s.input + a.text, filter: s.input + a.text, cursor: 0 };
+      if (s.mode === 'filtering') return withFilter(s, s.input + a.text);
       if (s.mode === 'command' || s.mode === 'confirming') return { ...s, input: s.input + a.text };
       return s;
     case 'input-backspace': {
       const input = [...s.input].slice(0, -1).join('');
-      if (s.mode === 'filtering') return { ...s, input, filter: input, cursor: 0 };
+      if (s.mode === 'filtering') return withFilter(s, input);
       return { ...s, input };
     }
     case 'submit': {

@@ -31,6 +31,8 @@ export interface Binding {
   /** Printable characters or named keys that trigger it. The first is shown in hints. */
   readonly keys: readonly (string | KeyName)[];
   readonly label: string;
+  /** A shorter label for the footer, where 80 columns must hold the essentials. @default label */
+  readonly hint?: string;
   /** Shown in the footer (in the modes it applies to). */
   readonly footer: boolean;
   readonly modes: readonly Mode[];
@@ -42,9 +44,17 @@ export interface Binding {
 }
 
 const browse: Mode[] = ['browsing'];
-const preview = (kind: PreviewKind, keys: string[], label: string, footer: boolean, views?: View[]): Binding => ({
+const preview = (
+  kind: PreviewKind,
+  keys: string[],
+  label: string,
+  footer: boolean,
+  views?: View[],
+  hint?: string,
+): Binding => ({
   keys,
   label,
+  ...(hint ? { hint } : {}),
   footer,
   modes: browse,
   ...(views ? { views } : {}),
@@ -117,13 +127,20 @@ export const KEYMAP: readonly Binding[] = [
   preview('rm-v', ['R'], 'rm -v', true, ['containers']),
   preview('rm-f', ['f'], 'rm -f', false, ['containers']),
   preview('down', ['d'], 'down', false, ['containers']),
-  preview('down-v', ['D'], 'compose down -v', true, ['containers']),
+  preview('down-v', ['D'], 'compose down -v', true, ['containers'], 'down -v'),
   preview('volume-rm', ['x'], 'volume rm', true, ['volumes']),
   preview('volume-prune', ['p'], 'volume prune', false),
-  preview('volume-prune-a', ['P'], 'volume prune -a', true),
+  preview('volume-prune-a', ['P'], 'volume prune -a', true, undefined, 'prune -a'),
   preview('container-prune', ['c'], 'container prune', false),
   preview('system-prune-volumes', ['S'], 'system prune --volumes', false),
-  { keys: ['V'], label: 'volumes/containers', footer: true, modes: browse, action: () => ({ type: 'toggle-view' }) },
+  {
+    keys: ['V'],
+    label: 'volumes/containers view',
+    hint: 'volumes',
+    footer: true,
+    modes: browse,
+    action: () => ({ type: 'toggle-view' }),
+  },
   { keys: ['/'], label: 'filter', footer: true, modes: browse, action: () => ({ type: 'open-filter' }) },
   { keys: [':'], label: 'plan a command', footer: false, modes: browse, action: () => ({ type: 'open-command' }) },
   { keys: ['?'], label: 'help', footer: true, modes: browse, action: () => ({ type: 'open-help' }) },
@@ -283,4 +300,20 @@ export function rootReducer(s: ExplorerState, a: ExplorerAction | KeyAction): Ex
   if (a.type !== 'key') return explorerReducer(s, a);
   const action = dispatchKey(s, a.key);
   return action ? explorerReducer(s, action) : s;
+}
+
+/**
+ * Splits a chunk of several characters that arrived at once (fast typing, a paste, a test harness) into keys:
+ * DEL/BS are backspace, CR enter, TAB tab; other control characters are dropped so they never end up in a name.
+ */
+export function splitChunk(text: string): (string | KeyName)[] {
+  const keys: (string | KeyName)[] = [];
+  for (const ch of text) {
+    if (ch === '\u007f' || ch === '\b') keys.push('backspace');
+    else if (ch === '\r' || ch === '\n') keys.push('enter');
+    else if (ch === '\t') keys.push('tab');
+    else if (ch === '\u0003') keys.push('ctrl-c');
+    else if (ch >= ' ') keys.push(ch);
+  }
+  return keys;
 }

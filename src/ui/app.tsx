@@ -10,7 +10,7 @@ import {
   volumeRows,
 } from '../core/explorer-reducer.js';
 import { cell, safe } from '../core/format.js';
-import { type KeyName, rootReducer } from '../core/keymap.js';
+import { type KeyName, rootReducer, splitChunk } from '../core/keymap.js';
 import { computeLayout } from '../core/layout.js';
 import type { EngineInfo } from '../core/model.js';
 import { ChangesPane } from './components/changes-pane.js';
@@ -94,12 +94,9 @@ export function App({ services, engine, readOnly, noColor, columns, rows, onExit
   useInput((input, key) => {
     const k = keyName(input, key);
     if (k === null) return;
-    // Several printable characters can arrive in one chunk (a paste into a prompt): one action per character.
-    const keys =
-      k.length > 1 &&
-      !['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'].includes(k)
-        ? [...k]
-        : [k];
+    // Several characters can arrive in one chunk (fast typing, a paste): one key action per character.
+    const named = ['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'];
+    const keys = named.includes(k) ? [k] : splitChunk(k);
     for (const one of keys) dispatch({ type: 'key', key: one });
   });
 

@@ -340,7 +340,9 @@ describe('prompts', () => {
       { type: 'input-char', text: 'w' },
       { type: 'input-char', text: 'e' },
     );
-    expect(typing).toMatchObject({ mode: 'filtering', filter: 'we', cursor: 0 });
+    expect(typing).toMatchObject({ mode: 'filtering', filter: 'we' });
+    // The cursor lands on the first matching container, not on its group's header.
+    expect(selectedContainer(typing)?.name).toBe('shop-web-1');
     expect(run(typing, { type: 'back' })).toMatchObject({ mode: 'browsing', filter: '' });
     expect(run(typing, { type: 'submit' })).toMatchObject({ mode: 'browsing', filter: 'we' });
   });

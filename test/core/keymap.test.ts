@@ -14,6 +14,7 @@ import {
   type KeyName,
   keyLabel,
   rootReducer,
+  splitChunk,
 } from '../../src/core/keymap.js';
 import { loadFixture } from '../helpers/memory-port.js';
 import { planFrom } from '../helpers/plans.js';
@@ -196,5 +197,17 @@ describe('ctrl-c', () => {
 
   test('is refused while running', () => {
     expect(press({ ...loaded(), mode: 'running' }, 'ctrl-c').quitting).toBe(false);
+  });
+});
+
+describe('splitChunk: several characters in one stdin chunk', () => {
+  test.each([
+    ['jjr', ['j', 'j', 'r']],
+    ['\u007f\u007f\u007f', ['backspace', 'backspace', 'backspace']],
+    ['ab\rc', ['a', 'b', 'enter', 'c']],
+    ['x\u0007\u001by', ['x', 'y']],
+    ['\tq', ['tab', 'q']],
+  ])('%j → %j', (chunk, keys) => {
+    expect(splitChunk(chunk)).toEqual(keys);
   });
 });

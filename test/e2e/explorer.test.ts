@@ -33,6 +33,15 @@ async function state(): Promise<EngineState> {
   };
 }
 
+/** Narrows the list to one project (other tests' leftovers must not move the selection). */
+async function only(t: TmuxSession, project: string): Promise<void> {
+  await t.waitForText(`${project} (compose)`);
+  t.send('/');
+  t.type(project);
+  t.send(KEYS.enter);
+  await t.waitForText(`Mounts: ${project}-db-1`);
+}
+
 function open(columns = 100, rows = 30, extra: string[] = []): TmuxSession {
   const t = new TmuxSession(columns, rows);
   sessions.push(t);
@@ -114,8 +123,8 @@ describe('the explorer in a real terminal', () => {
       t.send(KEYS.escape);
       await t.waitForText(`Mounts: ${solo}`);
     }
-    t.send('k');
-    t.send('k');
+    // Up past the standalone group's header and web-1.
+    for (let i = 0; i < 3; i++) t.send('k');
     await t.waitForText(`Mounts: ${project}-db-1`);
     for (const [key, command] of [
       ['d', `$ docker compose -p ${project} down`],
@@ -173,8 +182,7 @@ describe('the explorer in a real terminal', () => {
     expect(plan.orphan.volumes.length).toBeGreaterThanOrEqual(2);
 
     const t = open(110, 34);
-    await t.waitForText(`${project} (compose)`);
-    await t.waitForText(`Mounts: ${project}-db-1`);
+    await only(t, project);
     t.send('D');
     await t.waitForText('TOTAL destroyed');
     await t.waitForText('ORPHANED');
@@ -206,8 +214,7 @@ describe('the explorer in a real terminal', () => {
     const project = prefix('d');
     await seedProject(project);
     const t = open(110, 34);
-    await t.waitForText(`${project} (compose)`);
-    await t.waitForText(`Mounts: ${project}-db-1`);
+    await only(t, project);
     t.send('D');
     await t.waitForText('TOTAL destroyed');
     // Meanwhile someone adds a container to the project: down -v would now remove it too.

@@ -12,10 +12,17 @@ export interface KeyHintsProps {
 
 /** The footer: the keys that apply now, from the one keymap. */
 export function KeyHints({ state, columns, theme }: KeyHintsProps) {
-  const hints = activeBindings(state)
+  const all = activeBindings(state)
     .filter((b) => b.footer)
-    .map((b) => `${keyLabel(b.keys[0] ?? '')} ${b.label}`)
-    .join('  ');
+    .map((b) => `${keyLabel(b.keys[0] ?? '')} ${b.hint ?? b.label}`);
+  // The last two (help and quit, or back) always show; others are dropped from the end of the middle to fit.
+  const tail = all.slice(-2);
+  const head: string[] = [];
+  const width = (xs: string[]) => xs.join('  ').length + 1;
+  for (const h of all.slice(0, -2)) {
+    if (width([...head, h, ...tail]) <= columns) head.push(h);
+  }
+  const hints = [...head, ...tail].join('  ');
   return (
     <Box width={columns}>
       <Text color={theme.accent}>{truncate(` ${hints}`, columns)}</Text>
