@@ -34,7 +34,7 @@ const scenes: Scene[] = [
     title: 'lastlook — containers, mounts and changes',
     columns: 120,
     rows: 32,
-    steps: [{ wait: 'shop (compose)' }, { wait: /LOST|keep/ }],
+    steps: [{ wait: 'shop (compose)' }, { wait: / (keep|LOST|orph) / }, { wait: /Changes \(docker diff\): \d+ paths, / }],
   },
   {
     name: 'explorer-80x24',
@@ -43,8 +43,11 @@ const scenes: Scene[] = [
     rows: 24,
     steps: [
       { wait: 'shop (compose)' },
-      { keys: ['j', 'j', 'j'], wait: 'scratchpad' },
-      { wait: /Changes \(docker diff\): \d/ },
+      // Keys only once the app has settled (its fates loaded), so that none is typed before raw mode is on.
+      { wait: / (keep|LOST|orph) / },
+      { keys: ['j', 'j', 'j'], wait: 'Mounts: scratchpad' },
+      { wait: / (keep|LOST|orph) / },
+      { wait: /Changes \(docker diff\): \d+ paths, / },
     ],
   },
   {
@@ -52,7 +55,7 @@ const scenes: Scene[] = [
     title: 'lastlook — preview of docker compose -p shop down -v',
     columns: 120,
     rows: 36,
-    steps: [{ wait: 'shop (compose)' }, { keys: ['D'], wait: 'TOTAL destroyed' }],
+    steps: [{ wait: 'shop (compose)' }, { wait: / (keep|LOST|orph) / }, { keys: ['D'], wait: 'TOTAL destroyed' }],
   },
   {
     name: 'confirmation',
@@ -61,6 +64,7 @@ const scenes: Scene[] = [
     rows: 36,
     steps: [
       { wait: 'shop (compose)' },
+      { wait: / (keep|LOST|orph) / },
       { keys: ['D'], wait: 'TOTAL destroyed' },
       { keys: ['y'], wait: 'Type shop to confirm' },
       { type: 'sh', wait: '> sh' },
@@ -71,14 +75,14 @@ const scenes: Scene[] = [
     title: 'lastlook — volumes and what each prune would take',
     columns: 120,
     rows: 30,
-    steps: [{ wait: 'shop (compose)' }, { keys: ['V'], wait: 'PRUNE-A' }, { wait: /LOST/ }],
+    steps: [{ wait: 'shop (compose)' }, { wait: / (keep|LOST|orph) / }, { keys: ['V'], wait: 'PRUNE-A' }, { wait: /LOST/ }],
   },
   {
     name: 'help',
     title: 'lastlook — keys',
     columns: 100,
     rows: 30,
-    steps: [{ wait: 'shop (compose)' }, { keys: ['?'], wait: 'Keys' }],
+    steps: [{ wait: 'shop (compose)' }, { wait: / (keep|LOST|orph) / }, { keys: ['?'], wait: 'Keys' }],
   },
 ];
 

@@ -41,6 +41,8 @@ export interface Binding {
   readonly destructive?: boolean;
   readonly action: (s: ExplorerState) => ExplorerAction;
   readonly disabled?: (s: ExplorerState) => string | null;
+  /** Applies only when this holds (e.g. y/N only when no name has to be typed). */
+  readonly when?: (s: ExplorerState) => boolean;
 }
 
 const browse: Mode[] = ['browsing'];
@@ -174,10 +176,34 @@ export const KEYMAP: readonly Binding[] = [
     footer: true,
     modes: ['confirming'],
     destructive: true,
+    when: (s) => !needsTyping(s),
     action: () => ({ type: 'confirm-yes' }),
   },
-  { keys: ['n', 'escape'], label: 'no', footer: true, modes: ['confirming'], action: () => ({ type: 'back' }) },
-  { keys: ['enter'], label: 'confirm', footer: false, modes: ['confirming'], action: () => ({ type: 'submit' }) },
+  {
+    keys: ['n', 'escape'],
+    label: 'no',
+    footer: true,
+    modes: ['confirming'],
+    when: (s) => !needsTyping(s),
+    action: () => ({ type: 'back' }),
+  },
+  // Typing confirmation: y and n are letters of the name; enter submits, esc cancels.
+  {
+    keys: ['enter'],
+    label: 'confirm',
+    footer: true,
+    modes: ['confirming'],
+    when: needsTyping,
+    action: () => ({ type: 'submit' }),
+  },
+  {
+    keys: ['escape'],
+    label: 'cancel',
+    footer: true,
+    modes: ['confirming'],
+    when: needsTyping,
+    action: () => ({ type: 'back' }),
+  },
   // Prompts
   {
     keys: ['enter'],
@@ -215,6 +241,7 @@ const TEXT_MODES: readonly Mode[] = ['filtering', 'command', 'confirming'];
 
 function applies(b: Binding, s: ExplorerState): boolean {
   if (!b.modes.includes(s.mode)) return false;
+  if (b.when && !b.when(s)) return false;
   if (b.views && !b.views.includes(s.view)) return false;
   if (b.destructive && s.readOnly && s.mode === 'browsing') return false;
   return true;
@@ -236,7 +263,6 @@ export function dispatchKey(s: ExplorerState, key: string | KeyName): ExplorerAc
     (s.mode === 'confirming' && s.preview?.plan != null && needsTyping(s));
   for (const b of KEYMAP) {
     if (!b.keys.includes(key) || !applies(b, s)) continue;
-    if (typing && key.length === 1 && b.modes.includes('confirming') && s.mode === 'confirming') continue;
     if (typing && key.length === 1 && s.mode !== 'confirming') continue;
     if (s.readOnly && b.destructive) {
       return { type: 'message', text: 'read-only mode: destructive actions are disabled' };

@@ -40,14 +40,17 @@ const downV = planFrom(f, ['docker', 'compose', '-p', 'shop', 'down', '-v'], {
   destroy: { containers: ['shop-db-1', 'shop-web-1'], volumes: [{ name: 'shop_dbdata', reason: 'declared' }] },
 });
 
-/** A state in which `b` applies: its first mode, the first of its views, with a plan when it is a preview. */
-function stateFor(b: Binding, mode: Mode): ExplorerState {
+/**
+ * A state in which `b` applies: its first mode, the first of its views, with a plan when it is a preview. In a
+ * confirmation the plan is a y/N one (no volume data) unless the binding only applies while a name is typed.
+ */
+function stateFor(b: Binding, mode: Mode, typing = false): ExplorerState {
   let s: ExplorerState = { ...loaded(), view: b.views?.[0] ?? 'containers' };
   if (mode === 'previewing' || mode === 'confirming' || mode === 'done') {
-    // A y/N plan (no volume data), so that y and n are answers rather than letters of a name.
-    s = press({ ...s, cursor: 4 }, 'r');
-    s = explorerReducer(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan: rmScratch });
+    s = typing ? press({ ...s, cursor: 1 }, 'D') : press({ ...s, cursor: 4 }, 'r');
+    s = explorerReducer(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan: typing ? downV : rmScratch });
     if (mode === 'confirming') s = press(s, 'y');
+    if (mode === 'confirming' && b.when && !b.when(s) && !typing) return stateFor(b, mode, true);
     if (mode === 'done')
       s = explorerReducer({ ...s, mode: 'running' }, { type: 'run-finished', removed: 0, failed: [] });
   } else if (mode !== 'browsing') {
@@ -71,22 +74,35 @@ describe('KEYMAP', () => {
     else {
       // An earlier binding of the same key in the same mode wins: the table is ordered on purpose.
       const first = KEYMAP.find(
-        (x) => x.keys.includes(key) && x.modes.includes(mode) && (!x.views || x.views.includes(s.view)),
+        (x) =>
+          x.keys.includes(key) &&
+          x.modes.includes(mode) &&
+          (!x.views || x.views.includes(s.view)) &&
+          (!x.when || x.when(s)),
       );
       expect(action).toEqual(first?.action(s));
     }
   });
 
-  test('no key is bound twice in the same mode and view', () => {
-    const seen = new Map<string, string>();
-    for (const b of KEYMAP) {
-      for (const m of b.modes) {
-        for (const v of b.views ?? ['containers', 'volumes']) {
-          for (const k of b.keys) {
-            const id = `${m}/${v}/${k}`;
-            // A key bound twice in one mode and view would make the later binding unreachable.
-            expect(seen.get(id), `${id}: ${b.label} vs ${seen.get(id)}`).toBeUndefined();
-            seen.set(id, b.label);
+  test('no key is bound twice in one state (a y/N and a typed confirmation are two states)', () => {
+    const modes = [...new Set(KEYMAP.flatMap((b) => b.modes))];
+    const probe = KEYMAP.find((b) => b.modes.includes('confirming') && !b.when) as Binding;
+    for (const mode of modes) {
+      for (const view of ['containers', 'volumes'] as const) {
+        const states =
+          mode === 'confirming'
+            ? [stateFor(probe, mode, false), stateFor(probe, mode, true)]
+            : [stateFor({ ...probe, modes: [mode] }, mode)];
+        for (const st of states) {
+          const s = { ...st, view };
+          const seen = new Map<string, string>();
+          for (const b of KEYMAP) {
+            if (!b.modes.includes(mode) || (b.views && !b.views.includes(view)) || (b.when && !b.when(s))) continue;
+            for (const k of b.keys) {
+              // A key bound twice in one state would make the later binding unreachable.
+              expect(seen.get(k), `${mode}/${view}/${k}: ${b.label} vs ${seen.get(k)}`).toBeUndefined();
+              seen.set(k, b.label);
+            }
           }
         }
       }

@@ -28,7 +28,9 @@ export function VolumesView({ rows, cursor, sizes, fates, width, height, theme, 
   const w = width - 2;
   // Pointer and space (2), kind 9, size 10, project 8, prune 6, prune-a 7, and a space after each of the six
   // columns before prune-a: a row is exactly `w` wide (one more and Ink wraps every row onto two lines).
-  const fixed = 2 + 9 + 10 + 8 + 6 + 7 + 6;
+  // Pointer and spaces (2 + 6 separators), KIND, SIZE, PROJECT, PRUNE, PRUNE-A, and one spare column so a row
+  // never touches the border.
+  const fixed = 2 + 9 + 10 + 8 + 6 + 7 + 6 + 1;
   const rest = Math.max(20, w - fixed);
   const nameW = Math.max(12, Math.floor(rest * 0.45));
   const usedW = Math.max(8, rest - nameW);
