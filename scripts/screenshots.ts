@@ -34,7 +34,11 @@ const scenes: Scene[] = [
     title: 'lastlook — containers, mounts and changes',
     columns: 120,
     rows: 32,
-    steps: [{ wait: 'shop (compose)' }, { wait: / (keep|LOST|orph) / }, { wait: /Changes \(docker diff\): \d+ paths, / }],
+    steps: [
+      { wait: 'shop (compose)' },
+      { wait: / (keep|LOST|orph) / },
+      { wait: /Changes \(docker diff\): \d+ paths, / },
+    ],
   },
   {
     name: 'explorer-80x24',
@@ -75,7 +79,12 @@ const scenes: Scene[] = [
     title: 'lastlook — volumes and what each prune would take',
     columns: 120,
     rows: 30,
-    steps: [{ wait: 'shop (compose)' }, { wait: / (keep|LOST|orph) / }, { keys: ['V'], wait: 'PRUNE-A' }, { wait: /LOST/ }],
+    steps: [
+      { wait: 'shop (compose)' },
+      { wait: / (keep|LOST|orph) / },
+      { keys: ['V'], wait: 'PRUNE-A' },
+      { wait: /LOST/ },
+    ],
   },
   {
     name: 'help',
