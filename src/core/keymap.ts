@@ -128,7 +128,7 @@ export const KEYMAP: readonly Binding[] = [
   preview('rm', ['r'], 'rm', true, ['containers']),
   preview('rm-v', ['R'], 'rm -v', true, ['containers']),
   preview('rm-f', ['f'], 'rm -f', false, ['containers']),
-  preview('down', ['d'], 'down', false, ['containers']),
+  preview('down', ['d'], 'compose down', false, ['containers']),
   preview('down-v', ['D'], 'compose down -v', true, ['containers'], 'down -v'),
   preview('volume-rm', ['x'], 'volume rm', true, ['volumes']),
   preview('volume-prune', ['p'], 'volume prune', false),
@@ -144,7 +144,7 @@ export const KEYMAP: readonly Binding[] = [
     action: () => ({ type: 'toggle-view' }),
   },
   { keys: ['/'], label: 'filter', footer: true, modes: browse, action: () => ({ type: 'open-filter' }) },
-  { keys: [':'], label: 'plan a command', footer: false, modes: browse, action: () => ({ type: 'open-command' }) },
+  { keys: [':'], label: 'preview any docker command line', footer: false, modes: browse, action: () => ({ type: 'open-command' }) },
   { keys: ['?'], label: 'help', footer: true, modes: browse, action: () => ({ type: 'open-help' }) },
   { keys: ['q'], label: 'quit', footer: true, modes: browse, action: () => ({ type: 'quit' }) },
   // Preview screen
