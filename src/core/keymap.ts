@@ -144,7 +144,13 @@ export const KEYMAP: readonly Binding[] = [
     action: () => ({ type: 'toggle-view' }),
   },
   { keys: ['/'], label: 'filter', footer: true, modes: browse, action: () => ({ type: 'open-filter' }) },
-  { keys: [':'], label: 'preview any docker command line', footer: false, modes: browse, action: () => ({ type: 'open-command' }) },
+  {
+    keys: [':'],
+    label: 'preview any docker command line',
+    footer: false,
+    modes: browse,
+    action: () => ({ type: 'open-command' }),
+  },
   { keys: ['?'], label: 'help', footer: true, modes: browse, action: () => ({ type: 'open-help' }) },
   { keys: ['q'], label: 'quit', footer: true, modes: browse, action: () => ({ type: 'quit' }) },
   // Preview screen

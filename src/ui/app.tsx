@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { useEffect, useMemo, useReducer } from 'react';
 import {
   initialState,
   type ListRow,
@@ -191,7 +191,11 @@ export function App({ services, engine, readOnly, noColor, columns, rows, onExit
         />
         <Box flexDirection="column" width={layout.rightWidth}>
           <MountsPane
-            title={container ? safe(container.name) : '—'}
+            title={
+              container
+                ? `${safe(container.name)}${container.state === 'running' || container.state === 'paused' ? ` (${container.state}: rm without -f is refused, so rm/rm-v keep all)` : ''}`
+                : '—'
+            }
             mounts={container ? (detail?.mounts ?? container.mounts) : []}
             fates={detail?.fates ?? null}
             width={layout.rightWidth}

@@ -5,7 +5,9 @@
  */
 import prettyBytes from 'pretty-bytes';
 import { escapeName } from '../../core/escape.js';
-import type { MountPoint } from '../../core/model.js';
+import type { ContainerInfo, MountPoint } from '../../core/model.js';
+import { FATE_COMMANDS, type Fate, type FateCommand, fateCommandLines, mountFates } from '../../core/mount-fates.js';
+import type { Plan } from '../../core/plan/types.js';
 import type { VolumeContents } from '../../core/volume-tree.js';
 import { volumeSummary } from '../../docker/filesystem.js';
 import type { DockerPort } from '../../docker/port.js';
@@ -57,6 +59,8 @@ export interface MountRow {
   /** Bytes from `GET /system/df` (local volumes without options); null when the engine cannot say. */
   readonly bytes: number | null;
   readonly contents?: VolumeContents;
+  /** The mount's fate under rm, rm -v, compose down -v (compose containers) and volume prune, from the planner. */
+  readonly fates?: Record<FateCommand, Fate>;
 }
 
 /** Reads the mount table of one container, with sizes and optionally each volume's contents. */
@@ -64,7 +68,7 @@ export async function readMounts(
   port: DockerPort,
   container: string,
   opts: { readonly signal?: AbortSignal; readonly contents?: boolean; readonly depth?: number } = {},
-): Promise<{ readonly id: string; readonly name: string; readonly rows: MountRow[] }> {
+): Promise<{ readonly id: string; readonly name: string; readonly rows: MountRow[]; readonly info: ContainerInfo }> {
   const info = await port.inspectContainer(container, { signal: opts.signal });
   const mounts = mountsOf(info).sort((a, b) => (a.destination < b.destination ? -1 : 1));
   const sizes = mounts.some((m) => m.type === 'volume') ? await port.volumeSizes({ signal: opts.signal }) : new Map();
@@ -84,8 +88,31 @@ export async function readMounts(
       rows.push({ ...base, contents });
     } else rows.push(base);
   }
-  return { id: info.id, name: info.name, rows };
+  return { id: info.id, name: info.name, rows, info };
 }
+
+/** Plans the fate commands for the container and returns each row with its fates. */
+async function withFates(ctx: CommandContext, table: Awaited<ReturnType<typeof readMounts>>): Promise<MountRow[]> {
+  const { planCommandLines, planningContext } = await import('../planning.js');
+  const planning = planningContext(ctx);
+  const plans: Partial<Record<FateCommand, Plan | null>> = {};
+  for (const { command, argv } of fateCommandLines(table.info)) {
+    [plans[command]] = await planCommandLines(planning, [argv], ctx.signal, { measure: false });
+  }
+  const fates = mountFates(mountsOf(table.info), plans);
+  return table.rows.map((r) => {
+    const f = fates.get(r.destination);
+    return f ? { ...r, fates: f } : r;
+  });
+}
+
+const FATE_WORD: Record<Fate, string> = {
+  destroyed: 'LOST',
+  orphaned: 'orphan',
+  kept: 'keep',
+  'not-applicable': '-',
+  unknown: '?',
+};
 
 function pad(s: string, w: number): string {
   return s + ' '.repeat(Math.max(0, w - [...s].length));
@@ -98,9 +125,10 @@ export const run: Command = async (ctx: CommandContext) => {
     contents: args.contents,
     depth: args.depth,
   });
+  const rows = await withFates(ctx, table);
   if (args.json) {
     ctx.stdout.write(
-      `${JSON.stringify({ schema: 'lastlook.mounts/v1', container: { id: table.id, name: table.name }, mounts: table.rows }, null, 2)}\n`,
+      `${JSON.stringify({ schema: 'lastlook.mounts/v1', container: { id: table.id, name: table.name }, mounts: rows }, null, 2)}\n`,
     );
     return ExitCode.ok;
   }
@@ -108,14 +136,15 @@ export const run: Command = async (ctx: CommandContext) => {
     ctx.stdout.write(`${escapeName(table.name)} has no mounts\n`);
     return ExitCode.ok;
   }
-  const cells = table.rows.map((r) => [
+  const cells = rows.map((r) => [
     r.type,
     r.type === 'volume' ? escapeName(r.name ?? '') : r.type === 'bind' ? escapeName(r.source) : '-',
     escapeName(r.destination),
     `${r.rw ? 'rw' : 'ro'}${r.mode ? `,${r.mode}` : ''}`,
     r.bytes === null ? (r.type === 'volume' ? 'unknown' : '-') : prettyBytes(r.bytes),
+    ...FATE_COMMANDS.map((c) => (r.fates ? FATE_WORD[r.fates[c]] : '?')),
   ]);
-  const head = ['TYPE', 'NAME / SOURCE', 'DESTINATION', 'MODE', 'SIZE'];
+  const head = ['TYPE', 'NAME / SOURCE', 'DESTINATION', 'MODE', 'SIZE', ...FATE_COMMANDS.map((c) => c.toUpperCase())];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => [...(c[i] ?? '')].length)));
   const line = (c: string[]) =>
     c
@@ -123,7 +152,7 @@ export const run: Command = async (ctx: CommandContext) => {
       .join('  ')
       .trimEnd();
   const out = [line(head)];
-  table.rows.forEach((r, i) => {
+  rows.forEach((r, i) => {
     out.push(line(cells[i] ?? []));
     if (r.contents) {
       const c = r.contents;

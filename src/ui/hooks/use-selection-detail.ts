@@ -2,8 +2,8 @@ import type { Dispatch } from 'react';
 import { useEffect, useState } from 'react';
 import { buildDiffTree } from '../../core/diff-tree.js';
 import type { ExplorerAction } from '../../core/explorer-reducer.js';
-import { PROJECT_LABEL } from '../../core/explorer-reducer.js';
 import type { ContainerInfo } from '../../core/model.js';
+import { type FateCommand, type Fate as FateValue, fateCommandLines, mountFates } from '../../core/mount-fates.js';
 import type { Plan } from '../../core/plan/types.js';
 import type { Fate, MountFates } from '../components/mounts-pane.js';
 import type { ExplorerServices } from '../services.js';
@@ -17,14 +17,14 @@ export interface SelectionDetail {
   readonly error: string | null;
 }
 
-function volumeFate(plan: Plan | null | undefined, name: string | null): Fate {
-  if (name === null) return '–';
-  if (!plan) return '?';
-  if (plan.blocked) return 'keep';
-  if (plan.destroy.volumes.some((v) => v.name === name)) return 'LOST';
-  if (plan.orphan.volumes.some((v) => v.name === name)) return 'orph';
-  return 'keep';
-}
+/** The mount table's short words for each fate. */
+const SHORT: Record<FateValue, Fate> = {
+  destroyed: 'LOST',
+  orphaned: 'orph',
+  kept: 'keep',
+  'not-applicable': '–',
+  unknown: '?',
+};
 
 /**
  * Loads what follows the selection (latest-wins: the previous load is aborted when the selection moves, and its
@@ -56,34 +56,25 @@ export function useSelectionDetail(
         const changes = await services.port.containerChanges(container.id, { signal: ac.signal });
         if (ac.signal.aborted) return;
         dispatch({ type: 'tree-loaded', id: container.id, tree: buildDiffTree(changes, { mounts: container.mounts }) });
-        const project = container.labels[PROJECT_LABEL];
-        const argvs: string[][] = [
-          ['docker', 'rm', container.id],
-          ['docker', 'rm', '-v', container.id],
-          ['docker', 'volume', 'prune'],
-        ];
-        if (project) argvs.push(['docker', 'compose', '-p', project, 'down', '-v']);
         // Each command planned on its own: one that cannot be planned leaves its column unknown (?), not all.
+        const lines = fateCommandLines(container);
         const fatesPromise = Promise.allSettled(
-          argvs.map(async (argv) => (await services.planAll([argv], ac.signal, { measure: false }))[0]),
+          lines.map(async ({ argv }) => (await services.planAll([argv], ac.signal, { measure: false }))[0] ?? null),
         ).then((settled) => {
-          const [rm, rmV, prune, downV] = settled.map((r) => (r.status === 'fulfilled' ? r.value : null));
+          const plans: Partial<Record<FateCommand, Plan | null>> = {};
+          lines.forEach(({ command }, i) => {
+            const r = settled[i];
+            plans[command] = r?.status === 'fulfilled' ? r.value : null;
+          });
           const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
           const map = new Map<string, MountFates>();
-          for (const m of container.mounts) {
-            const name = m.type === 'volume' ? m.name : null;
-            if (name === null) {
-              // Host bind mounts are never touched; tmpfs contents never persist.
-              const f: Fate = m.type === 'tmpfs' ? '–' : 'keep';
-              map.set(m.destination, { rm: f, rmV: f, downV: project ? f : '–', prune: f });
-            } else {
-              map.set(m.destination, {
-                rm: volumeFate(rm, name),
-                rmV: volumeFate(rmV, name),
-                downV: project ? volumeFate(downV, name) : '–',
-                prune: volumeFate(prune, name),
-              });
-            }
+          for (const [dest, f] of mountFates(container.mounts, plans)) {
+            map.set(dest, {
+              rm: SHORT[f.rm],
+              rmV: SHORT[f['rm -v']],
+              downV: SHORT[f['compose down -v']],
+              prune: SHORT[f['volume prune']],
+            });
           }
           if (ac.signal.aborted) return;
           setDetail((d) =>
