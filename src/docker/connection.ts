@@ -1,6 +1,6 @@
 /**
- * Where is the engine? The same answer the docker CLI gives: --host, then DOCKER_HOST, then the context
- * (--context, DOCKER_CONTEXT, `currentContext` of the CLI config), then the default socket.
+ * Where is the engine? The same answer the docker CLI gives: --host, then --context, then DOCKER_HOST, then
+ * DOCKER_CONTEXT, then `currentContext` of the CLI config, then the default socket.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -121,9 +121,11 @@ export function resolveConnection(req: ConnectionRequest): Connection {
   if (req.host) {
     return { host: normaliseHost(req.host), context: null, tls: envTls(env, configDir), configDir, pinnedApiVersion };
   }
+  // The docker CLI's order (cli/command/cli.go resolveContextName): --context, then DOCKER_HOST, then
+  // DOCKER_CONTEXT, then the config's currentContext.
   const contextName =
-    req.context || env.DOCKER_CONTEXT || (env.DOCKER_HOST ? '' : readCliConfig(configDir).currentContext);
-  if (!req.context && !env.DOCKER_CONTEXT && env.DOCKER_HOST) {
+    req.context || (env.DOCKER_HOST ? '' : env.DOCKER_CONTEXT || readCliConfig(configDir).currentContext);
+  if (!req.context && env.DOCKER_HOST) {
     return {
       host: normaliseHost(env.DOCKER_HOST),
       context: null,
