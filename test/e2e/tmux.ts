@@ -61,7 +61,8 @@ export class TmuxSession {
   exitStatus(): number | null {
     const out = this.tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}']).trim();
     const [dead, status] = out.split(' ');
-    return dead === '1' ? Number(status) : null;
+    // The status can lag the dead flag for a moment: only a number counts.
+    return dead === '1' && status !== undefined && /^\d+$/.test(status) ? Number(status) : null;
   }
 
   /** Polls the screen until `predicate` holds; fails with the last screen after `timeoutMs`. */
