@@ -126,8 +126,10 @@ export type ExplorerAction =
   | {
       readonly type: 'data-loaded';
       readonly containers: readonly ContainerInfo[];
-      readonly volumes: readonly VolumeInfo[];
+      /** Absent when only the containers have been read so far (the first frame does not wait for volumes). */
+      readonly volumes?: readonly VolumeInfo[];
     }
+  | { readonly type: 'volumes-loaded'; readonly volumes: readonly VolumeInfo[] }
   | { readonly type: 'volume-sizes-loaded'; readonly sizes: ReadonlyMap<string, number> }
   | { readonly type: 'load-failed'; readonly error: string }
   | { readonly type: 'move'; readonly delta: number }
@@ -419,13 +421,15 @@ function openPreview(s: ExplorerState, argv: readonly string[]): ExplorerState {
 export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerState {
   switch (a.type) {
     case 'data-loaded': {
-      const next = { ...s, containers: a.containers, volumes: a.volumes, loadError: null };
+      const next = { ...s, containers: a.containers, volumes: a.volumes ?? s.volumes, loadError: null };
       // On the first load, start on the first container rather than on its group's header.
       if (s.containers === null && listRows(next)[0]?.kind === 'group' && listRows(next)[1]) {
         return { ...next, cursor: 1 };
       }
       return next;
     }
+    case 'volumes-loaded':
+      return { ...s, volumes: a.volumes };
     case 'volume-sizes-loaded':
       return { ...s, volumeSizes: a.sizes };
     case 'load-failed':

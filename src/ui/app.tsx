@@ -12,7 +12,7 @@ import {
 import { cell, safe } from '../core/format.js';
 import { type KeyName, rootReducer, splitChunk } from '../core/keymap.js';
 import { computeLayout } from '../core/layout.js';
-import type { EngineInfo } from '../core/model.js';
+import type { ContainerInfo, EngineInfo } from '../core/model.js';
 import { ChangesPane } from './components/changes-pane.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ContainerList } from './components/container-list.js';
@@ -34,6 +34,8 @@ import { makeTheme } from './theme.js';
 export interface AppProps {
   readonly services: ExplorerServices;
   readonly engine: EngineInfo;
+  /** Containers already read by the caller (the first frame then needs no round trip). */
+  readonly initialContainers?: readonly ContainerInfo[];
   /** Hide and refuse every destructive action. @default false */
   readonly readOnly: boolean;
   /** Drop all colours (NO_COLOR, --no-color). @default false */
@@ -69,11 +71,14 @@ function groupHint(row: ListRow | undefined): string {
 }
 
 /** The explorer: containers, mounts and changes side by side; previews, confirmation and execution. */
-export function App({ services, engine, readOnly, noColor, columns, rows, onExit }: AppProps) {
+export function App({ services, engine, initialContainers, readOnly, noColor, columns, rows, onExit }: AppProps) {
   const { exit } = useApp();
-  const [state, dispatch] = useReducer(rootReducer, undefined, () => initialState(engine, readOnly));
+  const [state, dispatch] = useReducer(rootReducer, undefined, () => {
+    const s = initialState(engine, readOnly);
+    return initialContainers ? rootReducer(s, { type: 'data-loaded', containers: initialContainers }) : s;
+  });
   const theme = useMemo(() => makeTheme(noColor), [noColor]);
-  useEngineData(services.port, dispatch, state.reloadSeq);
+  useEngineData(services.port, dispatch, state.reloadSeq, initialContainers !== undefined);
 
   const { containers, volumes, filter, collapsedGroups } = state;
   const listRowsMemo = useMemo(
@@ -193,7 +198,7 @@ export function App({ services, engine, readOnly, noColor, columns, rows, onExit
           <MountsPane
             title={
               container
-                ? `${safe(container.name)}${container.state === 'running' || container.state === 'paused' ? ` (${container.state}: rm without -f is refused, so rm/rm-v keep all)` : ''}`
+                ? `${safe(container.name)}${container.state === 'running' || container.state === 'paused' ? ` (${container.state}: rm refused without -f)` : ''}`
                 : '—'
             }
             mounts={container ? (detail?.mounts ?? container.mounts) : []}

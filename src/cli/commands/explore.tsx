@@ -1,7 +1,3 @@
-import { render } from 'ink';
-import { executePlan } from '../../docker/execute.js';
-import { changedSizes } from '../../docker/filesystem.js';
-import { Root } from '../../ui/root.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -10,8 +6,13 @@ import { planningContext } from '../planning-context.js';
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
   const port = ctx.port();
-  // Fail fast, before anything else, when the engine cannot be reached: that is the error the user must fix.
+  // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
+  const ui = Promise.all([import('ink'), import('../../ui/root.js'), import('../../docker/execute.js')]);
+  ui.catch(() => {});
+  // Fail fast when the engine cannot be reached: that is the error the user must fix.
   const engine = await port.engineInfo({ signal: ctx.signal });
+  const firstList = port.listContainers({ signal: ctx.signal });
+  firstList.catch(() => {});
   if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
     throw new CliError(
       'the explorer needs an interactive terminal (stdin and stdout must be a TTY)',
@@ -19,14 +20,18 @@ export const run: Command = async (ctx) => {
       'for scripts use `lastlook plan --json -- <docker command>`, or `lastlook guard --yes -- <docker command>`',
     );
   }
+  const [{ render }, { Root }, { executePlan }] = await ui;
+  const initialContainers = await firstList;
   const planning = planningContext(ctx);
   const services: ExplorerServices = {
     port,
     // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
     planAll: async (argvs, signal, opts) =>
       (await import('../planning.js')).planCommandLines(planning, argvs, signal, opts),
-    changeSizes: async (container, changes, signal) =>
-      (await changedSizes(port, container.id, changes, { signal })).sizes,
+    changeSizes: async (container, changes, signal) => {
+      const { changedSizes } = await import('../../docker/filesystem.js');
+      return (await changedSizes(port, container.id, changes, { signal })).sizes;
+    },
     execute: (plan, opts) =>
       executePlan(port, plan, {
         ...opts,
@@ -42,6 +47,7 @@ export const run: Command = async (ctx) => {
     <Root
       services={services}
       engine={engine}
+      initialContainers={initialContainers}
       readOnly={ctx.global.readOnly}
       noColor={ctx.global.noColor}
       onExit={() => {}}

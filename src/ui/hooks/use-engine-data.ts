@@ -10,7 +10,13 @@ const RECONNECT_MS = 2000;
  * Lists containers and volumes, then volume sizes; refreshes from the engine's event stream (throttled,
  * reconnecting on error) and when `reloadSeq` changes. Nothing is polled on a timer.
  */
-export function useEngineData(port: DockerPort, dispatch: Dispatch<ExplorerAction>, reloadSeq: number): void {
+export function useEngineData(
+  port: DockerPort,
+  dispatch: Dispatch<ExplorerAction>,
+  reloadSeq: number,
+  /** Skip the first list when the caller already has it (the CLI reads it while the UI modules load). */
+  hasInitial = false,
+): void {
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloadSeq is the explicit "read again" trigger
   useEffect(() => {
     const ac = new AbortController();
@@ -24,10 +30,13 @@ export function useEngineData(port: DockerPort, dispatch: Dispatch<ExplorerActio
       }
       running = true;
       try {
-        const [containers, volumes] = await Promise.all([
-          port.listContainers({ signal: ac.signal }),
-          port.listVolumes({ signal: ac.signal }),
-        ]);
+        const volumesP = port.listVolumes({ signal: ac.signal });
+        volumesP.catch(() => {});
+        // Containers first: the list is what the first frame shows; volumes follow.
+        const containers = await port.listContainers({ signal: ac.signal });
+        if (ac.signal.aborted) return;
+        dispatch({ type: 'data-loaded', containers });
+        const volumes = await volumesP;
         if (ac.signal.aborted) return;
         dispatch({ type: 'data-loaded', containers, volumes });
         const sizes = await port.volumeSizes({ signal: ac.signal });
@@ -66,7 +75,20 @@ export function useEngineData(port: DockerPort, dispatch: Dispatch<ExplorerActio
         schedule();
       }
     };
-    void load();
+    // With containers already in hand, only the volumes (and sizes) are read at once.
+    if (hasInitial && reloadSeq === 0) {
+      void (async () => {
+        try {
+          const volumes = await port.listVolumes({ signal: ac.signal });
+          if (ac.signal.aborted) return;
+          dispatch({ type: 'volumes-loaded', volumes });
+          const sizes = await port.volumeSizes({ signal: ac.signal });
+          if (!ac.signal.aborted) dispatch({ type: 'volume-sizes-loaded', sizes });
+        } catch (e) {
+          if (!ac.signal.aborted) dispatch({ type: 'load-failed', error: (e as Error).message });
+        }
+      })();
+    } else void load();
     void listen();
     return () => {
       ac.abort();
