@@ -14,7 +14,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cache="${LASTLOOK_ENGINE_CACHE:-$here/.cache/engines}"
+# The unpacked engines live in a machine-wide store, so that a fresh clone on the same machine reuses them;
+# .cache/engines in the work tree points there (every script and test finds the binaries under that path).
+store="${LASTLOOK_ENGINE_STORE:-/var/cache/lastlook/engines}"
+cache="$here/.cache/engines"
 modern="$cache/modern"
 
 die() { printf 'engines.sh: %s\n' "$*" >&2; exit 1; }
@@ -54,7 +57,15 @@ provision_legacy() {
   fi
 }
 
+link_store() {
+  # A real folder from an older layout is kept as it is.
+  if [ -d "$cache" ] && [ ! -L "$cache" ]; then return 0; fi
+  mkdir -p "$store" "$here/.cache"
+  ln -sfn "$store" "$cache"
+}
+
 provision_modern() {
+  link_store
   if [ -x "$modern/usr/sbin/dockerd" ] && [ -x "$modern/usr/bin/docker" ] &&
      [ -x "$modern/usr/libexec/docker/cli-plugins/docker-compose" ] && [ -f "$modern/.complete" ]; then
     return 0
