@@ -19,7 +19,7 @@ import type {
 } from '../core/model.js';
 import type { Connection } from './connection.js';
 import { DockerError, toDockerError } from './errors.js';
-import type { CallOptions, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
+import type { CallOptions, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
 
 /** The newest Engine API whose shapes this adapter was written against (Docker 26.1, docs/api v1.45). */
 export const CLIENT_MAX_API = '1.45';
@@ -340,6 +340,41 @@ export class DockerodeAdapter implements DockerPort {
       if (typeof size === 'number' && size >= 0) sizes.set(v.Name, size);
     }
     return sizes;
+  }
+
+  async diskUsage(opts: CallOptions & { containers?: boolean; volumes?: boolean } = {}): Promise<DiskUsage> {
+    const info = await this.engineInfo(opts);
+    const wantContainers = opts.containers ?? true;
+    const wantVolumes = opts.volumes ?? true;
+    // `type` (API >= 1.42) spares the engine measuring what is not asked for; older APIs measure everything.
+    const types = [...(wantContainers ? ['container'] : []), ...(wantVolumes ? ['volume'] : [])];
+    const typed = compareApi(info.apiVersion, '1.42') >= 0 && types.length < 2;
+    const r = await this.dial<{
+      Containers?: { Id: string; SizeRw?: number }[] | null;
+      Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null;
+    }>({
+      method: 'GET',
+      path: '/system/df',
+      query: typed && types[0] ? { type: types[0] } : {},
+      signal: opts.signal,
+    });
+    const containers = new Map<string, number>();
+    // SizeRw is `omitempty` in the summary: absent means 0 bytes (docker-semantics.md §5).
+    if (wantContainers) for (const c of r.Containers ?? []) containers.set(c.Id, c.SizeRw ?? 0);
+    const volumes = new Map<string, number>();
+    if (wantVolumes) {
+      for (const v of r.Volumes ?? []) {
+        const size = v.UsageData?.Size;
+        // -1 means the engine could not measure it: leave it out (unknown), never guess.
+        if (typeof size === 'number' && size >= 0) volumes.set(v.Name, size);
+      }
+    }
+    return { containers, volumes };
+  }
+
+  async dataRoot(opts: CallOptions = {}): Promise<string | null> {
+    const r = await this.dial<{ DockerRootDir?: string }>({ method: 'GET', path: '/info', signal: opts.signal });
+    return r.DockerRootDir || null;
   }
 
   async listNetworks(opts: CallOptions = {}): Promise<NetworkInfo[]> {

@@ -38,6 +38,17 @@ export interface DockerPort {
    * engine). Names absent from the map could not be measured.
    */
   volumeSizes(opts?: CallOptions): Promise<Map<string, number>>;
+  /**
+   * One `GET /system/df`: writable-layer bytes of every container (`SizeRw`; absent means 0) and bytes of every
+   * local volume without options (`UsageData.Size`; -1 = not measurable, left out). The same work as
+   * `docker system df -v`. With API >= 1.42 only the asked kinds are measured (`type=`).
+   * Optional until every DockerPort implements it; callers fall back to `volumeSizes` / inspect `?size=1`.
+   * @param containers measure containers @default true
+   * @param volumes measure volumes @default true
+   */
+  diskUsage?(opts?: CallOptions & { readonly containers?: boolean; readonly volumes?: boolean }): Promise<DiskUsage>;
+  /** `GET /info` `DockerRootDir`: the engine's data root (logs live under it); null when not reported. */
+  dataRoot?(opts?: CallOptions): Promise<string | null>;
   /** `GET /networks` and each network's endpoints. */
   listNetworks(opts?: CallOptions): Promise<NetworkInfo[]>;
   /** `GET /images/json`. */
@@ -97,6 +108,12 @@ export interface DockerPort {
    * `finished` settles after stdout ended, with the exit code and the (capped) stderr text.
    */
   execStream(id: string, cmd: readonly string[], opts?: CallOptions): Promise<ExecStream>;
+}
+
+/** What `diskUsage` returns: container ID → `SizeRw`, volume name → bytes. Absent: not measured or not measurable. */
+export interface DiskUsage {
+  readonly containers: ReadonlyMap<string, number>;
+  readonly volumes: ReadonlyMap<string, number>;
 }
 
 /** What `createVolume` sends. */

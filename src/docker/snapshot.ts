@@ -1,16 +1,18 @@
 /**
- * One read of the engine for the planner (shared/DESIGN.md "Snapshot → plan"): engine info, every container,
- * volume, network and image, the CLI config's pruneFilters, and inspect of only the containers a command can touch.
- * Then sizes, for the objects of a plan only: writable layer (inspect ?size=1), change count, log bytes (local
- * engines, readable log files), volume bytes (one `GET /system/df`). Unknown stays null, never a guess.
+ * One read of the engine for the planner (shared/DESIGN.md "Snapshot → plan"): engine info, every container and
+ * volume, networks and images when the command's planner reads them (`snapshotNeeds`), the CLI config's
+ * pruneFilters, and inspect of only the containers a command can touch.
+ * Then sizes, for the objects of a plan only (`measurePlan`): writable layers, change counts, log bytes (local
+ * engines, readable log files), volume bytes. Unknown stays null, never a guess.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ParsedCommand } from '../core/command-line.js';
 import type { ContainerInfo, Snapshot } from '../core/model.js';
-import type { ContainerMeasure, PlanSizes } from '../core/plan/totals.js';
+import { type ContainerMeasure, EXACT_CHANGES_MAX, type PlanSizes } from '../core/plan/totals.js';
 import type { Plan } from '../core/plan/types.js';
 import { readCliConfig } from './connection.js';
-import type { DockerPort } from './port.js';
+import type { DiskUsage, DockerPort } from './port.js';
 
 export interface SnapshotOptions {
   /** Docker CLI config folder (for `pruneFilters`). */
@@ -21,20 +23,91 @@ export interface SnapshotOptions {
    */
   readonly inspect?: (listed: Pick<Snapshot, 'containers'>) => readonly string[];
   readonly donors?: (listed: Pick<Snapshot, 'containers'>, c: ContainerInfo) => readonly string[];
+  /** What to read besides containers and volumes (see `snapshotNeeds`). @default everything */
+  readonly needs?: SnapshotNeeds;
   readonly signal?: AbortSignal;
   /** Wall clock, for `takenAt` (@default Date.now). */
   readonly now?: () => number;
 }
 
+/** The parts of a snapshot a command's planner reads, besides containers and volumes (which every planner reads). */
+export interface SnapshotNeeds {
+  /** Networks with their endpoints: one inspect per network. */
+  readonly networks: boolean;
+  readonly images: boolean;
+  /**
+   * Sizes `measurePlan` will want, read while the snapshot is read instead of after the first plan:
+   * `volumes` = volume bytes (`/system/df?type=volume`) from the start; `prune` = when more than
+   * EXACT_CHANGES_MAX containers are not running (a prune destroys them all), one `/system/df` for every
+   * writable layer and volume, started as soon as the container list is in. @default null
+   */
+  readonly prefetch?: 'volumes' | 'prune' | null;
+}
+
+/**
+ * What a parsed command's planner reads: only system prune looks at images; system prune and compose down at
+ * networks. `rm`, `volume rm|prune` and `container prune` read neither, so their snapshots leave them empty.
+ */
+export function snapshotNeeds(parsed: ParsedCommand): SnapshotNeeds {
+  switch (parsed.kind) {
+    case 'system-prune':
+      return { networks: true, images: true, prefetch: 'prune' };
+    case 'container-prune':
+      return { networks: false, images: false, prefetch: 'prune' };
+    case 'volume-prune':
+    case 'volume-rm':
+      return { networks: false, images: false, prefetch: 'volumes' };
+    case 'compose-down':
+      return { networks: true, images: false };
+    case 'rm':
+      return { networks: false, images: false };
+  }
+}
+
+interface Prefetched {
+  readonly containers: boolean;
+  readonly volumes: boolean;
+  readonly usage: Promise<DiskUsage>;
+  readonly dataRoot: Promise<string | null> | null;
+}
+
+/** Disk usage read together with a snapshot (SnapshotNeeds.prefetch), for `measurePlan` of that snapshot. */
+const prefetched = new WeakMap<Snapshot, Prefetched>();
+
+function startDiskUsage(
+  port: DockerPort,
+  what: { containers: boolean; volumes: boolean },
+  signal: AbortSignal | undefined,
+): Prefetched | null {
+  if (!port.diskUsage) return null;
+  const usage = port.diskUsage({ ...what, signal });
+  // Container logs are found under the data root: ask for it at the same time.
+  const dataRoot = what.containers && port.dataRoot ? port.dataRoot({ signal }) : null;
+  // Handled here so that a plan that never measures (blocked, or readSnapshot failing first) does not leave an
+  // unhandled rejection; `measurePlan` awaits them itself and sees the error.
+  usage.catch(() => undefined);
+  dataRoot?.catch(() => undefined);
+  return { ...what, usage, dataRoot };
+}
+
 /** Reads one snapshot. Engine errors propagate as DockerError. */
 export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Promise<Snapshot> {
   const signal = opts.signal;
+  const needs = opts.needs ?? { networks: true, images: true };
   const engine = await port.engineInfo({ signal });
+  let pre: Prefetched | null =
+    needs.prefetch === 'volumes' ? startDiskUsage(port, { containers: false, volumes: true }, signal) : null;
   const [containers, volumes, networks, images] = await Promise.all([
-    port.listContainers({ signal }),
+    port.listContainers({ signal }).then((list) => {
+      const stopped = list.filter((c) => c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting');
+      if (needs.prefetch === 'prune' && stopped.length > EXACT_CHANGES_MAX) {
+        pre = startDiskUsage(port, { containers: true, volumes: true }, signal);
+      }
+      return list;
+    }),
     port.listVolumes({ signal }),
-    port.listNetworks({ signal }),
-    port.listImages({ signal }),
+    needs.networks ? port.listNetworks({ signal }) : [],
+    needs.images ? port.listImages({ signal }) : [],
   ]);
   const pruneFilters = readCliConfig(opts.configDir).pruneFilters ?? [];
   const byId = new Map(containers.map((c) => [c.id, c]));
@@ -50,7 +123,7 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
       for (const d of opts.donors?.(listed, c) ?? []) if (!done.has(d)) queue.push(d);
     }
   }
-  return {
+  const snapshot: Snapshot = {
     engine,
     containers: containers.map((c) => byId.get(c.id) ?? c),
     volumes,
@@ -59,6 +132,8 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
     pruneFilters: [...pruneFilters],
     takenAt: (opts.now ?? Date.now)(),
   };
+  if (pre) prefetched.set(snapshot, pre);
+  return snapshot;
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -103,11 +178,41 @@ export interface MeasureOptions {
   readonly signal?: AbortSignal;
   /** Parallel requests. @default 8 */
   readonly concurrency?: number;
+  /** See EXACT_CHANGES_MAX. @default EXACT_CHANGES_MAX */
+  readonly exactChangesMax?: number;
+}
+
+/**
+ * Bytes of the log files the engine keeps for a container under its data root (`<root>/containers/<id>/`):
+ * json-file logs with their rotations (`<id>-json.log`, `.1`, …) and the `local` driver's `local-logs/`. The whole
+ * folder goes with the container. Null when the folder cannot be read from here (remote engine, no permission).
+ */
+export function containerDirLogBytes(host: string, dataRoot: string | null, id: string): number | null {
+  if (!host.startsWith('unix://') || !dataRoot) return null;
+  const dir = join(dataRoot, 'containers', id);
+  try {
+    let total = 0;
+    for (const f of readdirSync(dir)) {
+      if (f === `${id}-json.log` || f.startsWith(`${id}-json.log.`)) total += statSync(join(dir, f)).size;
+      else if (f === 'local-logs') {
+        for (const l of readdirSync(join(dir, f))) total += statSync(join(dir, f, l)).size;
+      }
+    }
+    return total;
+  } catch {
+    // Not readable from here (another user's engine, a socket forwarded from a VM): unknown.
+    return null;
+  }
 }
 
 /**
  * Measures what `plan` destroys or orphans: each destroyed container's writable layer (bytes and change count) and
- * logs, and the volumes of the plan (one `GET /system/df`). Plan again with the result to fill the sizes in.
+ * logs, and the volumes of the plan. Plan again with the result to fill the sizes in.
+ *
+ * Requests: at most EXACT_CHANGES_MAX destroyed containers get inspect `?size=1` and `/changes` each (they walk
+ * only those layers); more get ONE `GET /system/df` for every writable layer and volume at once (the work of
+ * `docker system df -v`), the data root once (`GET /info`) for the log files, and no change counts (null; the planner
+ * adds the warning, core/plan/totals.ts). Volumes alone: `/system/df?type=volume`.
  */
 export async function measurePlan(
   port: DockerPort,
@@ -116,30 +221,48 @@ export async function measurePlan(
   opts: MeasureOptions = {},
 ): Promise<PlanSizes> {
   const signal = opts.signal;
+  const limit = opts.concurrency ?? 8;
+  const destroyed = plan.destroy.containers;
+  const wanted = [...plan.destroy.volumes, ...plan.orphan.volumes, ...plan.keep.volumes];
+  const exact = destroyed.length <= (opts.exactChangesMax ?? EXACT_CHANGES_MAX);
   const containers: Record<string, ContainerMeasure> = {};
-  const measured = await mapLimit(plan.destroy.containers, opts.concurrency ?? 8, async (pc) => {
+  const volumes: Record<string, number> = {};
+  const bulk = !exact && port.diskUsage !== undefined;
+  const need = { containers: bulk, volumes: wanted.length > 0 };
+  const pre = prefetched.get(snapshot);
+  const covered = pre && (!need.containers || pre.containers) && (!need.volumes || pre.volumes);
+  const [usage, dataRoot] = await Promise.all([
+    covered ? pre.usage : need.containers || need.volumes ? (port.diskUsage?.({ signal, ...need }) ?? null) : null,
+    destroyed.length === 0 ? null : (pre?.dataRoot ?? (port.dataRoot ? port.dataRoot({ signal }) : null)),
+  ]);
+  const volumeSizes = usage?.volumes ?? (wanted.length > 0 ? await port.volumeSizes({ signal }) : new Map());
+  for (const v of wanted) {
+    const n = volumeSizes.get(v.name);
+    if (n !== undefined) volumes[v.name] = n;
+  }
+  const host = snapshot.engine.host;
+  if (!exact && usage) {
+    for (const pc of destroyed) {
+      containers[pc.id] = {
+        sizeRw: usage.containers.get(pc.id) ?? null,
+        changes: null,
+        logBytes: containerDirLogBytes(host, dataRoot, pc.id),
+      };
+    }
+    return { containers, volumes };
+  }
+  const measured = await mapLimit(destroyed, limit, async (pc) => {
     const [inspected, changes] = await Promise.all([
       port.inspectContainer(pc.id, { signal, size: true }),
-      port.containerChanges(pc.id, { signal }),
+      exact ? port.containerChanges(pc.id, { signal }) : null,
     ]);
-    return {
-      id: pc.id,
-      m: {
-        sizeRw: inspected.sizeRw ?? null,
-        changes: changes.length,
-        logBytes: logBytes(snapshot.engine.host, inspected),
-      },
+    const m: ContainerMeasure = {
+      sizeRw: inspected.sizeRw ?? null,
+      changes: changes ? changes.length : null,
+      logBytes: containerDirLogBytes(host, dataRoot, pc.id) ?? logBytes(host, inspected),
     };
+    return { id: pc.id, m };
   });
   for (const { id, m } of measured) containers[id] = m;
-  const wanted = [...plan.destroy.volumes, ...plan.orphan.volumes, ...plan.keep.volumes];
-  const volumes: Record<string, number> = {};
-  if (wanted.length > 0) {
-    const sizes = await port.volumeSizes({ signal });
-    for (const v of wanted) {
-      const n = sizes.get(v.name);
-      if (n !== undefined) volumes[v.name] = n;
-    }
-  }
   return { containers, volumes };
 }
