@@ -48,6 +48,7 @@ provision_legacy() {
   [ -x /bin/busybox ] || missing+=(busybox-static)
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
       quiet apt-get update
@@ -111,8 +112,10 @@ start() {
   local dockerd="${bin%%:*}/dockerd"
   [ -x "$dockerd" ] || die "no $kind dockerd at $dockerd: run scripts/engines.sh provision"
   mkdir -p "$dir/root" "$dir/exec" "$dir/config"
-  # Each daemon gets its own containerd (started by dockerd from PATH) and never touches host networking.
-  PATH="$bin:/usr/sbin:/usr/bin:/sbin:/bin" setsid "$dockerd" \
+  # Each daemon gets its own containerd (started by dockerd from PATH) and its own network namespace: the bridges
+  # its networks create live and die with it, never touch the host's interfaces or routes, and cannot use up
+  # the address pools that other engines on this machine draw from. Its socket is a file, reachable as usual.
+  PATH="$bin:/usr/sbin:/usr/bin:/sbin:/bin" setsid unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh "$dockerd" \
     --host "unix://$dir/docker.sock" --data-root "$dir/root" --exec-root "$dir/exec" \
     --pidfile "$dir/docker.pid" --iptables=false --ip6tables=false --bridge=none \
     --storage-driver overlay2 --log-level warn >"$dir/dockerd.log" 2>&1 </dev/null &
