@@ -488,3 +488,43 @@ describe('reasons and warnings', () => {
     expect(p.destroy).toEqual(plan('fresh', 'docker compose down -v').destroy);
   });
 });
+
+describe('label mode: two volumes sharing the com.docker.compose.volume key', () => {
+  // Compose keys label-mode volumes by that label, so only one of the pair is removed: the last one the engine
+  // lists. The engine lists volumes in Go map order, which varies between calls (seen on 26.1.5: three orders in
+  // 30 calls), so the plan cannot know which; it picks the last by name, whatever the snapshot's order.
+  const fx = fixture('keycollide');
+  const parsed = parseDockerCommand('docker compose -p keycollide down -v'.split(' ')) as ComposeDownCommand;
+  const compose = fx.commands['docker compose -p keycollide down -v'] as ComposeProject;
+
+  test.each([
+    ['as recorded', fx.snapshot.volumes],
+    ['reversed', [...fx.snapshot.volumes].reverse()],
+  ])('one of the pair is destroyed, the other kept, with a warning (%s)', (_, volumes) => {
+    const p = planComposeDown({ ...fx.snapshot, volumes }, parsed, { compose });
+    expect(p.destroy.volumes.map((v) => v.name)).toEqual(['keycollide_data2']);
+    expect(p.keep.volumes).toEqual([
+      expect.objectContaining({
+        name: 'keycollide_data',
+        reason:
+          'shares the Compose key "data" with keycollide_data2: Compose removes only one of them, not predictably which',
+      }),
+    ]);
+    expect(p.warnings).toContain(
+      'volumes keycollide_data, keycollide_data2 share the Compose key "data": docker compose down -v removes only ' +
+        "ONE of them, and which one depends on the engine's volume list order, which varies between calls; shown: " +
+        'keycollide_data2 destroyed (back up all of them)',
+    );
+    expect(p.destroy.containers.map((c) => c.name)).toEqual(['keycollide-app-1']);
+  });
+
+  test('file mode ignores both (neither is declared)', () => {
+    const p = planComposeDown(
+      fx.snapshot,
+      parseDockerCommand('docker compose down -v'.split(' ')) as ComposeDownCommand,
+      { compose: fx.commands['docker compose down -v'] as ComposeProject },
+    );
+    expect(p.destroy.volumes).toEqual([]);
+    expect(p.keep.volumes.map((v) => v.name).sort()).toEqual(['keycollide_data', 'keycollide_data2']);
+  });
+});
