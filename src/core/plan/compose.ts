@@ -375,20 +375,34 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
         }
       }
     } else {
-      // Label mode: every project-labelled volume, keyed by its compose volume label (same key: last one wins).
+      // Label mode: every project-labelled volume, keyed by its compose volume label. Volumes sharing a key
+      // collapse into one map entry, the last the engine lists; but the engine lists volumes in map order, which
+      // changes from call to call, so which one Compose removes cannot be known. The plan shows the last by name
+      // (stable across snapshots, so guard sees no drift) and says that the other may go instead.
       const byKey = new Map<string, VolumeInfo[]>();
       for (const vol of snapshot.volumes) {
         if (vol.labels[LABEL.project] !== name) continue;
         const key = vol.labels[LABEL.volume] ?? '';
         byKey.set(key, [...(byKey.get(key) ?? []), vol]);
       }
-      for (const [key, vols] of byKey) {
+      for (const [key, unordered] of byKey) {
+        const vols = [...unordered].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         const chosen = vols[vols.length - 1] as VolumeInfo;
-        for (const other of vols.slice(0, -1)) {
-          keepVolumes.set(other.name, plannedVolume(other, false, `another volume has the same key "${key}"`));
+        if (vols.length > 1) {
           warnings.push(
-            `volumes ${vols.map((v) => v.name).join(', ')} share the Compose key "${key}": Compose removes only one ` +
-              `(${chosen.name}, the last the engine lists)`,
+            `volumes ${vols.map((v) => v.name).join(', ')} share the Compose key "${key}": docker compose down -v ` +
+              `removes only ONE of them, and which one depends on the engine's volume list order, which varies ` +
+              `between calls; shown: ${chosen.name} destroyed (back up all of them)`,
+          );
+        }
+        for (const other of vols.slice(0, -1)) {
+          keepVolumes.set(
+            other.name,
+            plannedVolume(
+              other,
+              false,
+              `shares the Compose key "${key}" with ${chosen.name}: Compose removes only one of them, not predictably which`,
+            ),
           );
         }
         const still = survivingRefs(chosen.name);
