@@ -45,8 +45,8 @@ export interface SnapshotNeeds {
 }
 
 /**
- * What a parsed command's planner reads: only system prune looks at images; system prune and compose down at
- * networks. `rm`, `volume rm|prune` and `container prune` read neither, so their snapshots leave them empty.
+ * What a parsed command's planner reads: system prune and compose down --rmi look at images; system prune and
+ * compose down at networks. `rm`, `volume rm|prune` and `container prune` read neither, so their snapshots leave them empty.
  */
 export function snapshotNeeds(parsed: ParsedCommand): SnapshotNeeds {
   switch (parsed.kind) {
@@ -58,7 +58,8 @@ export function snapshotNeeds(parsed: ParsedCommand): SnapshotNeeds {
     case 'volume-rm':
       return { networks: false, images: false, prefetch: 'volumes' };
     case 'compose-down':
-      return { networks: true, images: false };
+      // --rmi reads the images: their tags and which surviving containers use them.
+      return { networks: true, images: parsed.rmi !== null };
     case 'rm':
       return { networks: false, images: false };
   }
