@@ -66,7 +66,7 @@ export class TmuxSession {
   }
 
   /** Polls the screen until `predicate` holds; fails with the last screen after `timeoutMs`. */
-  async waitFor(predicate: (screen: string) => boolean, timeoutMs = 10_000, what = 'screen'): Promise<string> {
+  async waitFor(predicate: (screen: string) => boolean, timeoutMs = 20_000, what = 'screen'): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < deadline) {
@@ -77,7 +77,7 @@ export class TmuxSession {
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last screen:\n${screen}`);
   }
 
-  async waitForText(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
+  async waitForText(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
     return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), timeoutMs, String(text));
   }
 
