@@ -13,9 +13,14 @@ tar=$(bash "$here/scripts/busybox-rootfs.sh")
 project="$sandbox/shop"
 mkdir -p "$project"
 cp "$here/scripts/demo/compose.yaml" "$project/compose.yaml"
-(cd "$project" && "$docker" compose up -d --quiet-pull)
-# One recreate: db's anonymous volumes are now passed to the new container by name, so down -v leaves them.
-(cd "$project" && "$docker" compose up -d --force-recreate db)
+# The compose project and the standalone containers are independent: seed them side by side.
+(
+  cd "$project"
+  "$docker" compose up -d --quiet-pull
+  # One recreate: db's anonymous volumes are now passed to the new container by name, so down -v leaves them.
+  "$docker" compose up -d --force-recreate db
+) &
+compose=$!
 
 # A standalone container that changed its filesystem, and stopped.
 "$docker" run --name scratchpad -v notes:/notes lastlook-demo/busybox:1 sh -c '
@@ -23,12 +28,13 @@ cp "$here/scripts/demo/compose.yaml" "$project/compose.yaml"
   echo "debug=true" >> /etc/profile; rm -f /bin/vi; echo hello > /root/notes.txt
   for i in $(seq 1 40); do echo "line $i" > /var/log/app/run-$i.log; done
   echo draft > /notes/todo.md'
-# A running one with an anonymous volume and a bind mount.
+# A running one with an anonymous volume, a bind mount and a tmpfs.
 mkdir -p "$sandbox/bind-src"
 "$docker" run -d --name worker -v /cache -v "$sandbox/bind-src:/src:ro" --tmpfs /run/worker \
-  lastlook-demo/busybox:1 sh -c 'echo warm > /cache/state; touch /tmp/worker.pid; exec sleep 2147483647'
+  lastlook-demo/busybox:1 sh -c 'echo warm > /cache/state; touch /tmp/worker.pid; trap "exit 0" TERM; sleep 2147483647 & wait'
 # Dangling volumes: a named one with data, and an anonymous one left by `docker rm` without -v.
 "$docker" volume create old-reports
 "$docker" run --rm -v old-reports:/r lastlook-demo/busybox:1 sh -c 'dd if=/dev/zero of=/r/2025-q4.csv bs=1024 count=700 2>/dev/null'
 "$docker" run --name tmpjob -v /work lastlook-demo/busybox:1 sh -c 'echo partial > /work/out.txt'
 "$docker" rm tmpjob
+wait "$compose"
