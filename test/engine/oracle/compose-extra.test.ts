@@ -1,0 +1,212 @@
+/**
+ * More oracle scenarios for `docker compose down` (shared/docker-semantics.md §3.1) on the modern private engine
+ * (Docker 26.1.5, Compose v2.26.1): each plans with lastlook, runs the real command, reads the engine back and
+ * compares destroy/orphan exactly (./oracle.ts). Every project gives its default network an explicit subnet: on a
+ * machine shared with other private engines the default address pools can all be taken.
+ */
+import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import { docker, prefix, type TestEngine } from '../harness.js';
+import { planned, projectDir } from './compose-helpers.js';
+import { dockerCompose, oracle, prefixScope, readState } from './oracle.js';
+
+const modern = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
+const dirs: string[] = [];
+const compose = (cwd: string, args: readonly string[], env?: Record<string, string>) =>
+  docker(modern, ['compose', ...args], { cwd, ...(env ? { env } : {}) });
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const net = () =>
+  `networks:\n  default:\n    ipam:\n      config:\n        - subnet: 10.${randomInt(100, 250)}.${randomInt(0, 256)}.0/24\n`;
+
+const svc = (image: string, extra = '') =>
+  `    image: ${image}\n    command: ["sleep", "3600"]\n    stop_signal: SIGKILL\n${extra}`;
+
+/** db (anonymous /scratch + named dbdata, image VOLUME /data) and web (image VOLUME /data, depends on db). */
+function shop(name: string | null, more = '', moreVolumes = ''): string {
+  return `${name ? `name: ${name}\n` : ''}services:
+  db:
+${svc(modern.volumeImage, '    volumes:\n      - /scratch\n      - dbdata:/var/db\n')}  web:
+${svc(modern.volumeImage, '    depends_on: [db]\n')}${more}volumes:
+  dbdata:
+${moreVolumes}${net()}`;
+}
+
+function project(tag: string, files: (p: string) => Record<string, string>): { p: string; cwd: string } {
+  const p = prefix(tag);
+  const cwd = projectDir(files(p));
+  dirs.push(cwd);
+  return { p, cwd };
+}
+
+const anon = (name: string | null) => name !== null && /^[0-9a-f]{64}$/.test(name);
+
+describe('compose down oracle, more scenarios (Docker 26.1.5, Compose v2.26.1)', () => {
+  test('a declared, used volume that does not exist: a warning, nothing to remove, and Compose succeeds', async () => {
+    const { p, cwd } = project('cx1', (x) => ({
+      'compose.yaml': `name: ${x}
+services:
+  a:
+${svc(modern.image, '    volumes: ["data:/d"]\n')}  b:
+${svc(modern.image, '    volumes: ["gone:/g"]\n')}volumes:
+  data:
+  gone:
+${net()}`,
+    }));
+    await compose(cwd, ['up', '-d']);
+    await compose(cwd, ['rm', '-s', '-f', 'b']);
+    await docker(modern, ['volume', 'rm', `${p}_gone`]);
+    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    expect(run.commandOk).toBe(true);
+    expect(planned(run.plan).containers).toEqual([`${p}-a-1`]);
+    expect(planned(run.plan).volumes).toEqual([`${p}_data`]);
+    expect(planned(run.plan).networks).toEqual([`${p}_default`]);
+    expect(run.plan.warnings).toEqual([
+      `declared volume ${p}_gone does not exist: down -v has nothing to remove there`,
+    ]);
+  });
+
+  test('label mode: two volumes sharing the com.docker.compose.volume key, Compose removes exactly one', async () => {
+    const { p, cwd } = project('cx2', (x) => ({
+      'compose.yaml': `name: ${x}\nservices:\n  app:\n${svc(modern.image)}${net()}`,
+    }));
+    const pair = [`${p}_data`, `${p}_data2`];
+    for (const v of pair) {
+      await docker(modern, [
+        'volume',
+        'create',
+        '--label',
+        `com.docker.compose.project=${p}`,
+        '--label',
+        'com.docker.compose.volume=data',
+        v,
+      ]);
+    }
+    await compose(cwd, ['up', '-d']);
+    // Which one goes depends on the engine's volume list order, which varies between calls: everything else is
+    // compared exactly, the pair by count.
+    const run = await oracle(modern, {
+      argv: ['docker', 'compose', '-p', p, 'down', '-v'],
+      scope: prefixScope(p),
+      unpredictable: pair,
+    });
+    expect(planned(run.plan).containers).toEqual([`${p}-app-1`]);
+    const left = pair.filter((v) => run.after.volumes.includes(v));
+    expect(left).toHaveLength(1);
+    expect(run.plan.destroy.volumes.map((v) => v.name)).toEqual([`${p}_data2`]);
+    expect(run.plan.keep.volumes.map((v) => v.name)).toEqual([`${p}_data`]);
+    expect(run.plan.warnings.join('\n')).toContain('removes only ONE of them');
+    await docker(modern, ['volume', 'rm', ...left]);
+  });
+
+  test('label mode, a dependency without a container: blocked, the real command fails, nothing changes', async () => {
+    const { p, cwd } = project('cx3', (x) => ({ 'compose.yaml': shop(x) }));
+    await compose(cwd, ['up', '-d']);
+    await docker(modern, ['rm', '-f', `${p}-db-1`]);
+    const run = await oracle(modern, { argv: ['docker', 'compose', '-p', p, 'down', '-v'], scope: prefixScope(p) });
+    expect(run.plan.blocked?.reason).toContain('could not find db');
+    expect(run.commandOk).toBe(false);
+    expect(run.commandError).toMatch(/not found/);
+    expect(run.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
+    expect(run.after.containers.filter((c) => c.name.startsWith(p)).map((c) => c.name)).toEqual([`${p}-web-1`]);
+    await compose(cwd, ['down', '-v']);
+  });
+
+  test('--rmi local removes the built image of a service without image:, keeps the named one', async () => {
+    const { p, cwd } = project('cx4', (x) => ({
+      Dockerfile: `FROM ${modern.image}\nCOPY marker /marker\n`,
+      marker: `${x}\n`,
+      'compose.yaml': `name: ${x}
+services:
+  built:
+    build: .
+    command: ["sleep", "3600"]
+    stop_signal: SIGKILL
+  named:
+${svc(modern.image)}${net()}`,
+    }));
+    // The classic builder: BuildKit would look the base image up in a registry.
+    await compose(cwd, ['build'], { DOCKER_BUILDKIT: '0' });
+    await compose(cwd, ['up', '-d']);
+    const idOf = async (ref: string) => (await docker(modern, ['image', 'inspect', ref, '--format', '{{.Id}}'])).trim();
+    const builtId = await idOf(`${p}-built`);
+    const baseId = await idOf(modern.image);
+    const run = await oracle(modern, {
+      cwd,
+      argv: ['docker', 'compose', 'down', '--rmi', 'local'],
+      scope: { ...prefixScope(p), image: (id) => id === builtId || id === baseId },
+    });
+    expect(planned(run.plan).images).toEqual([builtId]);
+    expect(planned(run.plan).containers).toEqual([`${p}-built-1`, `${p}-named-1`]);
+  });
+
+  test('.env and COMPOSE_FILE, end to end (the same environment for lastlook and docker compose)', async () => {
+    const { p, cwd } = project('cx5', (x) => ({
+      '.env': `COMPOSE_PROJECT_NAME=${x}\nDATA_NAME=${x}-envdata\n`,
+      'base.yml': `services:\n  a:\n${svc(modern.image, '    volumes: ["data:/d"]\n')}volumes:\n  data:\n    name: \${DATA_NAME}\n${net()}`,
+      'extra.yml': `services:\n  b:\n${svc(modern.volumeImage)}`,
+    }));
+    const env = { COMPOSE_FILE: 'base.yml:extra.yml' };
+    await compose(cwd, ['up', '-d'], env);
+    const run = await oracle(modern, { cwd, env, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    expect(planned(run.plan).containers).toEqual([`${p}-a-1`, `${p}-b-1`]);
+    const bAnon = run.before.containers.find((c) => c.name === `${p}-b-1`)?.mounts.find((m) => anon(m.name))?.name;
+    expect(planned(run.plan).volumes).toEqual([`${p}-envdata`, bAnon].sort());
+    expect(planned(run.plan).networks).toEqual([`${p}_default`]);
+  });
+
+  test('the docker-compose spelling (Compose v2 standalone) plans and removes the same', async () => {
+    const { p, cwd } = project('cx6', (x) => ({ 'compose.yaml': shop(x) }));
+    await dockerCompose(modern, ['up', '-d'], { cwd });
+    const run = await oracle(modern, { cwd, argv: ['docker-compose', 'down', '-v'], scope: prefixScope(p) });
+    expect(run.plan.command).toEqual(['docker-compose', 'down', '-v']);
+    expect(planned(run.plan).containers).toEqual([`${p}-db-1`, `${p}-web-1`]);
+    expect(planned(run.plan).volumes).toHaveLength(4); // db /scratch + /data, web /data, dbdata
+    expect(planned(run.plan).volumes).toContain(`${p}_dbdata`);
+  });
+
+  test('-p with -f is file mode with that name: a stale labelled volume stays', async () => {
+    const { p, cwd } = project('cx7', () => ({ 'compose.yaml': shop(null) }));
+    await docker(modern, [
+      'volume',
+      'create',
+      '--label',
+      `com.docker.compose.project=${p}`,
+      '--label',
+      'com.docker.compose.volume=old',
+      `${p}_old`,
+    ]);
+    await compose(cwd, ['-p', p, '-f', 'compose.yaml', 'up', '-d']);
+    const run = await oracle(modern, {
+      cwd,
+      argv: ['docker', 'compose', '-p', p, '-f', 'compose.yaml', 'down', '-v'],
+      scope: prefixScope(p),
+    });
+    expect(run.plan.warnings).toEqual([]);
+    expect(planned(run.plan).containers).toEqual([`${p}-db-1`, `${p}-web-1`]);
+    expect(planned(run.plan).volumes).toContain(`${p}_dbdata`);
+    expect(planned(run.plan).volumes).not.toContain(`${p}_old`);
+    expect(run.plan.keep.volumes.map((v) => v.name)).toEqual([`${p}_old`]);
+    await docker(modern, ['volume', 'rm', `${p}_old`]);
+  });
+
+  test('--profile enables the profiled service: its container, its volume and the network go', async () => {
+    const tool = `  tool:\n${svc(modern.image, '    profiles: [tools]\n    volumes: [toolvol:/t]\n')}`;
+    const { p, cwd } = project('cx8', (x) => ({ 'compose.yaml': shop(x, tool, '  toolvol:\n') }));
+    await compose(cwd, ['--profile', 'tools', 'up', '-d']);
+    const run = await oracle(modern, {
+      cwd,
+      argv: ['docker', 'compose', '--profile', 'tools', 'down', '-v'],
+      scope: prefixScope(p),
+    });
+    expect(planned(run.plan).containers).toEqual([`${p}-db-1`, `${p}-tool-1`, `${p}-web-1`]);
+    expect(planned(run.plan).volumes).toContain(`${p}_toolvol`);
+    expect(planned(run.plan).networks).toEqual([`${p}_default`]);
+    expect(run.plan.keep.containers).toEqual([]);
+    expect((await readState(modern)).containers.filter((c) => c.name.startsWith(p))).toEqual([]);
+  });
+});
