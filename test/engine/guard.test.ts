@@ -99,7 +99,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(anon).toBeDefined();
     const r = guard(engine, ['--yes', '--', 'docker', 'rm', '-v', `${p}-c`]);
     expect(await r.code).toBe(0);
-    expect(r.stdout()).toContain(`container ${p}-c`);
+    expect(r.stdout()).toMatch(new RegExp(`Containers \\(1\\)\\n\\s+${p}-c `));
     expect(r.stdout()).toMatch(/Removed 2 objects/);
     const after = await readState(engine);
     expect(after.containers.map((c) => c.name)).not.toContain(`${p}-c`);

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { backupForPlan } from '../../backup/for-plan.js';
 import { requiredConfirmation } from '../../core/explorer-reducer.js';
 import { formatBytes, plural } from '../../core/format.js';
+import { formatPlan } from '../../core/plan/format.js';
 import type { Plan } from '../../core/plan/types.js';
-import { previewLines } from '../../core/plan-lines.js';
 import { DriftError, executePlan } from '../../docker/execute.js';
 import { CliError, type Command, type CommandContext, UsageError } from '../context.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
@@ -50,11 +50,6 @@ export function parseGuardArgs(argv: readonly string[]): {
   return { backupTo: values['backup-to'] ?? null, yes: values.yes ?? false, command };
 }
 
-function printPlan(ctx: CommandContext, plan: Plan): void {
-  ctx.stdout.write(`$ ${plan.command.join(' ')}\n`);
-  for (const l of previewLines(plan)) ctx.stdout.write(`${l.text}\n`);
-}
-
 async function confirm(ctx: CommandContext, plan: Plan): Promise<boolean> {
   const need = requiredConfirmation(plan.command, plan);
   const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
@@ -84,7 +79,8 @@ export const run: Command = async (ctx) => {
   const planning = planningContext(ctx);
   const [plan] = await planCommandLines(planning, [args.command], ctx.signal);
   if (!plan) throw new CliError('no plan was computed', ExitCode.engine);
-  printPlan(ctx, plan);
+  // The same listing as `lastlook plan`.
+  ctx.stdout.write(formatPlan(plan, { closing: false }));
   if (plan.blocked) {
     ctx.stderr.write(`lastlook: nothing done: the engine would refuse this command (${plan.blocked.reason})\n`);
     return ExitCode.engine;

@@ -26,7 +26,11 @@ function volumeLine(v: PlannedVolume): string {
   return `    ${safe(shortName(v.name))}${v.anonymous ? ' (anonymous)' : ''}  ${formatBytes(v.bytes)}  — ${safe(v.reason)}`;
 }
 
-export function formatPlan(plan: Plan): string {
+/**
+ * The plan as text for people. `closing` ends it with the preview's reassurance; `guard` leaves it out, since it
+ * is about to act on the plan. @default true
+ */
+export function formatPlan(plan: Plan, opts: { readonly closing?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`Plan for: ${commandText(plan.command)}`);
   out.push(`Engine ${plan.engine.version} (API ${plan.engine.apiVersion}) at ${plan.engine.host}`);
@@ -78,6 +82,6 @@ export function formatPlan(plan: Plan): string {
   if (plan.warnings.length) out.push('Warnings:', ...plan.warnings.map((w) => `  ! ${safe(w)}`), '');
   const unknown = plan.totals.unknown > 0 ? ` (+ ${plural(plan.totals.unknown, 'size')} unknown)` : '';
   out.push(`Total destroyed: ${formatBytes(plan.totals.bytes)}${unknown}`);
-  out.push('Nothing was changed: this is a preview.');
+  if (opts.closing ?? true) out.push('Nothing was changed: this is a preview.');
   return `${out.join('\n')}\n`;
 }
