@@ -36,10 +36,9 @@ export interface SnapshotNeeds {
   readonly networks: boolean;
   readonly images: boolean;
   /**
-   * Sizes `measurePlan` will want, read while the snapshot is read instead of after the first plan:
-   * `volumes` = volume bytes (`/system/df?type=volume`) from the start; `prune` = when more than
-   * EXACT_CHANGES_MAX containers are not running (a prune destroys them all), one `/system/df` for every
-   * writable layer and volume, started as soon as the container list is in. @default null
+   * Sizes `measurePlan` will want, read at the same time as the lists instead of after the first plan:
+   * `volumes` = volume bytes (`/system/df?type=volume`); `prune` = one `/system/df` for every writable layer and
+   * volume (a prune destroys every stopped container: the work of `docker system df -v`). @default null
    */
   readonly prefetch?: 'volumes' | 'prune' | null;
 }
@@ -96,16 +95,11 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   const signal = opts.signal;
   const needs = opts.needs ?? { networks: true, images: true };
   const engine = await port.engineInfo({ signal });
-  let pre: Prefetched | null =
-    needs.prefetch === 'volumes' ? startDiskUsage(port, { containers: false, volumes: true }, signal) : null;
+  const pre = needs.prefetch
+    ? startDiskUsage(port, { containers: needs.prefetch === 'prune', volumes: true }, signal)
+    : null;
   const [containers, volumes, networks, images] = await Promise.all([
-    port.listContainers({ signal }).then((list) => {
-      const stopped = list.filter((c) => c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting');
-      if (needs.prefetch === 'prune' && stopped.length > EXACT_CHANGES_MAX) {
-        pre = startDiskUsage(port, { containers: true, volumes: true }, signal);
-      }
-      return list;
-    }),
+    port.listContainers({ signal }),
     port.listVolumes({ signal }),
     needs.networks ? port.listNetworks({ signal }) : [],
     needs.images ? port.listImages({ signal }) : [],
@@ -210,10 +204,11 @@ export function containerDirLogBytes(host: string, dataRoot: string | null, id: 
  * Measures what `plan` destroys or orphans: each destroyed container's writable layer (bytes and change count) and
  * logs, and the volumes of the plan. Plan again with the result to fill the sizes in.
  *
- * Requests: at most EXACT_CHANGES_MAX destroyed containers get inspect `?size=1` and `/changes` each (they walk
- * only those layers); more get ONE `GET /system/df` for every writable layer and volume at once (the work of
- * `docker system df -v`), the data root once (`GET /info`) for the log files, and no change counts (null; the planner
- * adds the warning, core/plan/totals.ts). Volumes alone: `/system/df?type=volume`.
+ * Requests: writable layers and volumes come from ONE `GET /system/df` (the work of `docker system df -v`) when it
+ * was read with the snapshot (prunes) or when more than EXACT_CHANGES_MAX containers are destroyed; otherwise each
+ * destroyed container gets an inspect `?size=1` (walking only its own layer, not every container's) and the
+ * volumes `/system/df?type=volume`. Change counts: one `/changes` per container up to EXACT_CHANGES_MAX, none
+ * above (null; the planner adds the warning, core/plan/totals.ts). Logs: the data root once (`GET /info`).
  */
 export async function measurePlan(
   port: DockerPort,
@@ -222,45 +217,36 @@ export async function measurePlan(
   opts: MeasureOptions = {},
 ): Promise<PlanSizes> {
   const signal = opts.signal;
-  const limit = opts.concurrency ?? 8;
   const destroyed = plan.destroy.containers;
   const wanted = [...plan.destroy.volumes, ...plan.orphan.volumes, ...plan.keep.volumes];
   const exact = destroyed.length <= (opts.exactChangesMax ?? EXACT_CHANGES_MAX);
-  const containers: Record<string, ContainerMeasure> = {};
-  const volumes: Record<string, number> = {};
-  const bulk = !exact && port.diskUsage !== undefined;
-  const need = { containers: bulk, volumes: wanted.length > 0 };
   const pre = prefetched.get(snapshot);
+  // Writable layers from /system/df when it was read with the snapshot, or when there are too many containers
+  // for one inspect `?size=1` each; volumes from it whenever the plan names any.
+  const need = { containers: destroyed.length > 0 && (!exact || pre?.containers === true), volumes: wanted.length > 0 };
   const covered = pre && (!need.containers || pre.containers) && (!need.volumes || pre.volumes);
   const [usage, dataRoot] = await Promise.all([
     covered ? pre.usage : need.containers || need.volumes ? (port.diskUsage?.({ signal, ...need }) ?? null) : null,
     destroyed.length === 0 ? null : (pre?.dataRoot ?? (port.dataRoot ? port.dataRoot({ signal }) : null)),
   ]);
+  const volumes: Record<string, number> = {};
   const volumeSizes = usage?.volumes ?? (wanted.length > 0 ? await port.volumeSizes({ signal }) : new Map());
   for (const v of wanted) {
     const n = volumeSizes.get(v.name);
     if (n !== undefined) volumes[v.name] = n;
   }
   const host = snapshot.engine.host;
-  if (!exact && usage) {
-    for (const pc of destroyed) {
-      containers[pc.id] = {
-        sizeRw: usage.containers.get(pc.id) ?? null,
-        changes: null,
-        logBytes: containerDirLogBytes(host, dataRoot, pc.id),
-      };
-    }
-    return { containers, volumes };
-  }
-  const measured = await mapLimit(destroyed, limit, async (pc) => {
+  const layers = need.containers && usage ? usage.containers : null;
+  const containers: Record<string, ContainerMeasure> = {};
+  const measured = await mapLimit(destroyed, opts.concurrency ?? 8, async (pc) => {
     const [inspected, changes] = await Promise.all([
-      port.inspectContainer(pc.id, { signal, size: true }),
+      layers ? null : port.inspectContainer(pc.id, { signal, size: true }),
       exact ? port.containerChanges(pc.id, { signal }) : null,
     ]);
     const m: ContainerMeasure = {
-      sizeRw: inspected.sizeRw ?? null,
+      sizeRw: (layers ? layers.get(pc.id) : inspected?.sizeRw) ?? null,
       changes: changes ? changes.length : null,
-      logBytes: containerDirLogBytes(host, dataRoot, pc.id) ?? logBytes(host, inspected),
+      logBytes: containerDirLogBytes(host, dataRoot, pc.id) ?? (inspected ? logBytes(host, inspected) : null),
     };
     return { id: pc.id, m };
   });
