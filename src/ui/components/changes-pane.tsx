@@ -1,9 +1,10 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { memo } from 'react';
 import { KIND_LETTER, type VisibleRow } from '../../core/diff-tree.js';
 import { cell, formatBytes, plural, safe } from '../../core/format.js';
 import { windowFor } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
+import { Pane } from './pane.js';
 
 export interface ChangesPaneProps {
   readonly rows: readonly VisibleRow[] | null;
@@ -67,14 +68,7 @@ export function ChangesPane({ rows, cursor, summary, width, height, isFocused, t
     ? ` Changes (docker diff): ${plural(summary.paths, 'path')}${summary.sized ? `, ${formatBytes(summary.bytes)}` : ''}`
     : ' Changes (docker diff)';
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={height}
-      borderStyle={isFocused ? 'bold' : 'single'}
-      borderColor={isFocused ? theme.accent : undefined}
-    >
-      <Text bold>{cell(title, width - 2)}</Text>
+    <Pane title={title} width={width} height={height} isFocused={isFocused} theme={theme}>
       {error ? <Text color={theme.destroy}>{cell(error, width - 2)}</Text> : null}
       {rows === null && !error ? <Text dimColor>loading…</Text> : null}
       {rows !== null && list.length === 0 ? <Text dimColor>no changes in the writable layer</Text> : null}
@@ -88,6 +82,6 @@ export function ChangesPane({ rows, cursor, summary, width, height, isFocused, t
           sized={summary?.sized ?? false}
         />
       ))}
-    </Box>
+    </Pane>
   );
 }

@@ -1,9 +1,10 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { memo } from 'react';
 import type { ListRow } from '../../core/explorer-reducer.js';
 import { cell, formatBytes, safe } from '../../core/format.js';
 import { windowFor } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
+import { Pane } from './pane.js';
 
 export interface ContainerListProps {
   readonly rows: readonly ListRow[];
@@ -75,14 +76,7 @@ export function ContainerList({
   const visible = rows.slice(start, end);
   const title = ` Containers${filter ? ` /${filter}` : ''} ${rows.length > inner ? `${cursor + 1}/${rows.length} ` : ''}`;
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={height}
-      borderStyle={isFocused ? 'bold' : 'single'}
-      borderColor={isFocused ? theme.accent : undefined}
-    >
-      <Text bold>{cell(title, width - 2)}</Text>
+    <Pane title={title} width={width} height={height} isFocused={isFocused} theme={theme}>
       {rows.length === 0 ? <Text dimColor>{filter ? 'no container matches' : 'no containers'}</Text> : null}
       {visible.map((row, i) => (
         <Row
@@ -95,6 +89,6 @@ export function ContainerList({
           size={row.kind === 'container' ? sizes.get(row.container.id) : undefined}
         />
       ))}
-    </Box>
+    </Pane>
   );
 }

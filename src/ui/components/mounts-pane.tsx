@@ -1,8 +1,9 @@
 import { Table } from '@alcalzone/ink-table';
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { cell, safe, shortName, truncate } from '../../core/format.js';
 import type { MountPoint } from '../../core/model.js';
 import type { Theme } from '../theme.js';
+import { Pane } from './pane.js';
 
 /** A mount's fate under one command: LOST (destroyed), orph (orphaned), keep. */
 export type Fate = 'LOST' | 'orph' | 'keep' | '…' | '–' | '?';
@@ -90,16 +91,13 @@ export function MountsPane({
     return row;
   });
   return (
-    <Box
-      flexDirection="column"
+    <Pane
+      title={` Mounts: ${title}${list.length > shown.length ? ` (${shown.length} of ${list.length})` : ''}`}
       width={width}
       height={height}
-      borderStyle={isFocused ? 'bold' : 'single'}
-      borderColor={isFocused ? theme.accent : undefined}
+      isFocused={isFocused}
+      theme={theme}
     >
-      <Text bold>
-        {cell(` Mounts: ${title}${list.length > shown.length ? ` (${shown.length} of ${list.length})` : ''}`, inner)}
-      </Text>
       {error ? <Text color={theme.destroy}>{truncate(error, inner)}</Text> : null}
       {mounts === null && !error ? <Text dimColor>loading…</Text> : null}
       {placeholder ? <Text dimColor>{truncate(placeholder, inner)}</Text> : null}
@@ -129,6 +127,6 @@ export function MountsPane({
           }}
         />
       ) : null}
-    </Box>
+    </Pane>
   );
 }
