@@ -5,6 +5,7 @@
  * Then sizes, for the objects of a plan only (`measurePlan`): writable layers, change counts, log bytes (local
  * engines, readable log files), volume bytes. Unknown stays null, never a guess.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ParsedCommand } from '../core/command-line.js';
@@ -94,6 +95,9 @@ function startDiskUsage(
 export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Promise<Snapshot> {
   const signal = opts.signal;
   const needs = opts.needs ?? { networks: true, images: true };
+  // The lists run together, and the adapter inspects every network at once: each request in flight is one abort
+  // listener on `signal`. Lift Node's leak warning (10) for this legitimate fan-out.
+  if (signal) setMaxListeners(Math.max(getMaxListeners(signal), 64), signal);
   const engine = await port.engineInfo({ signal });
   const pre = needs.prefetch
     ? startDiskUsage(port, { containers: needs.prefetch === 'prune', volumes: true }, signal)
@@ -217,6 +221,10 @@ export async function measurePlan(
   opts: MeasureOptions = {},
 ): Promise<PlanSizes> {
   const signal = opts.signal;
+  const concurrency = opts.concurrency ?? 8;
+  // Every request in flight adds an abort listener to the caller's signal (two per container here, plus the
+  // snapshot's own): lift Node's leak warning above what this fan-out legitimately uses.
+  if (signal) setMaxListeners(Math.max(getMaxListeners(signal), 2 * concurrency + 16), signal);
   const destroyed = plan.destroy.containers;
   const wanted = [...plan.destroy.volumes, ...plan.orphan.volumes, ...plan.keep.volumes];
   const exact = destroyed.length <= (opts.exactChangesMax ?? EXACT_CHANGES_MAX);
@@ -238,7 +246,7 @@ export async function measurePlan(
   const host = snapshot.engine.host;
   const layers = need.containers && usage ? usage.containers : null;
   const containers: Record<string, ContainerMeasure> = {};
-  const measured = await mapLimit(destroyed, opts.concurrency ?? 8, async (pc) => {
+  const measured = await mapLimit(destroyed, concurrency, async (pc) => {
     const [inspected, changes] = await Promise.all([
       layers ? null : port.inspectContainer(pc.id, { signal, size: true }),
       exact ? port.containerChanges(pc.id, { signal }) : null,
