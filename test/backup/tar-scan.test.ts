@@ -19,7 +19,11 @@ async function tarOf(
   const done = new Promise<void>((r) => {
     p.on('end', () => r());
   });
-  for (const { body, ...h } of entries) p.entry({ uid: 1234, gid: 5678, mode: 0o4755, ...h }, body);
+  for (const { body, ...h } of entries) {
+    const header = { uid: 1234, gid: 5678, mode: 0o4755, ...h };
+    if (body === undefined) p.entry(header);
+    else p.entry(header, body);
+  }
   p.finalize();
   await done;
   return Buffer.concat(chunks);

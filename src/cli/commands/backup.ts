@@ -1,5 +1,5 @@
 /**
- * `lastlook backup VOLUME|CONTAINER... [--to DIR] [--json] [--commit] [--dump]`
+ * `lastlook backup VOLUME|CONTAINER... [--to DIR] [--json] [--commit] [--dump] [--level 1-9]`
  *
  * Volumes become `.tar.gz` archives read through a never-started helper; containers, their writable layer
  * (added/changed paths; deleted paths in the manifest). Everything is verified before it counts, and the set
@@ -74,6 +74,8 @@ interface Args {
   readonly json: boolean;
   readonly commit: boolean;
   readonly dump: boolean;
+  /** gzip level. @default GZIP_LEVEL (1) */
+  readonly level: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -82,12 +84,17 @@ function parseArgs(argv: readonly string[]): Args {
   let json = false;
   let commit = false;
   let dump = false;
+  let level: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--to' || a.startsWith('--to=')) {
       const v = a === '--to' ? argv[++i] : a.slice(5);
       if (!v) throw new UsageError('--to needs a folder');
       dir = v;
+    } else if (a === '--level' || a.startsWith('--level=')) {
+      const v = a === '--level' ? argv[++i] : a.slice(8);
+      if (!v || !/^[1-9]$/.test(v)) throw new UsageError('--level takes a gzip level from 1 to 9');
+      level = Number(v);
     } else if (a === '--json') json = true;
     else if (a === '--commit') commit = true;
     else if (a === '--dump') dump = true;
@@ -97,7 +104,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === '--') break;
   }
   if (names.length === 0) throw new UsageError('backup needs at least one volume or container name');
-  return { names, dir, json, commit, dump };
+  return { names, dir, json, commit, dump, level };
 }
 
 export const run: Command = async (ctx) => {
@@ -178,6 +185,7 @@ export const run: Command = async (ctx) => {
       signal,
       commit: args.commit,
       warnings,
+      ...(args.level !== undefined ? { level: args.level } : {}),
       onProgress: (p) =>
         printer.update(
           `[${p.index + 1}/${p.count}] ${p.phase === 'verify' ? 'verifying ' : ''}${p.item}`,
