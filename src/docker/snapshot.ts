@@ -10,6 +10,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ParsedCommand } from '../core/command-line.js';
 import type { ContainerInfo, Snapshot } from '../core/model.js';
+import { compareVersions } from '../core/plan/engine-version.js';
 import { type ContainerMeasure, EXACT_CHANGES_MAX, type PlanSizes } from '../core/plan/totals.js';
 import type { Plan } from '../core/plan/types.js';
 import { readCliConfig } from './connection.js';
@@ -99,9 +100,13 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   // listener on `signal`. Lift Node's leak warning (10) for this legitimate fan-out.
   if (signal) setMaxListeners(Math.max(getMaxListeners(signal), 64), signal);
   const engine = await port.engineInfo({ signal });
-  const pre = needs.prefetch
-    ? startDiskUsage(port, { containers: needs.prefetch === 'prune', volumes: true }, signal)
-    : null;
+  // Engines before 23.0 refuse a second disk-usage request while one runs ("a disk usage operation is already
+  // running"; 23.0+ share one): a prefetch the plan then does not use (blocked) would still be running there when
+  // the user's next `docker system df` or `lastlook plan` comes. On those engines, sizes are read after planning.
+  const pre =
+    needs.prefetch && compareVersions(engine.version, '23.0.0') >= 0
+      ? startDiskUsage(port, { containers: needs.prefetch === 'prune', volumes: true }, signal)
+      : null;
   const [containers, volumes, networks, images] = await Promise.all([
     port.listContainers({ signal }),
     port.listVolumes({ signal }),
