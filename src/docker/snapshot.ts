@@ -259,7 +259,11 @@ export async function measurePlan(
     const m: ContainerMeasure = {
       sizeRw: (layers ? layers.get(pc.id) : inspected?.sizeRw) ?? null,
       changes: changes ? changes.length : null,
-      logBytes: containerDirLogBytes(host, dataRoot, pc.id) ?? (inspected ? logBytes(host, inspected) : null),
+      // A container that never started has no log file at all (LogPath is set at the first start): no need to look.
+      logBytes:
+        pc.state === 'created' && host.startsWith('unix://')
+          ? 0
+          : (containerDirLogBytes(host, dataRoot, pc.id) ?? (inspected ? logBytes(host, inspected) : null)),
     };
     return { id: pc.id, m };
   });
