@@ -4,6 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../engine/harness.js';
 
@@ -18,6 +20,7 @@ export const KEYS = {
 
 export class TmuxSession {
   readonly socket = `ll-${randomBytes(4).toString('hex')}`;
+  private readonly exitFile = join(tmpdir(), `${this.socket}.exit`);
   readonly name = 'll';
   private alive = false;
 
@@ -36,8 +39,9 @@ export class TmuxSession {
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);
     const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    // `exec env -i …`: the program sees only the environment we give it (no inherited DOCKER_HOST).
-    const cmd = `exec env -i ${envArgs.map(shellQuote).join(' ')} ${argv.map(shellQuote).join(' ')}`;
+    // `env -i …`: the program sees only the environment we give it (no inherited DOCKER_HOST). Its exit status
+    // goes to a file: tmux 3.3's #{pane_dead_status} is sometimes empty for a process that exited normally.
+    const cmd = `env -i ${envArgs.map(shellQuote).join(' ')} ${argv.map(shellQuote).join(' ')}; echo $? > ${shellQuote(this.exitFile)}`;
     this.tmux(['new-session', '-d', '-s', this.name, '-x', String(this.columns), '-y', String(this.rows), cmd]);
     this.tmux(['set-option', '-t', this.name, 'remain-on-exit', 'on']);
     this.alive = true;
@@ -57,12 +61,11 @@ export class TmuxSession {
     return this.tmux(['capture-pane', '-p', '-t', this.name, ...(withEscapes ? ['-e'] : [])]);
   }
 
-  /** Whether the program exited, and its status. */
+  /** The program's exit status once it has exited, else null. */
   exitStatus(): number | null {
-    const out = this.tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}']).trim();
-    const [dead, status] = out.split(' ');
-    // The status can lag the dead flag for a moment: only a number counts.
-    return dead === '1' && status !== undefined && /^\d+$/.test(status) ? Number(status) : null;
+    if (!existsSync(this.exitFile)) return null;
+    const text = readFileSync(this.exitFile, 'utf8').trim();
+    return /^\d+$/.test(text) ? Number(text) : null;
   }
 
   /** Polls the screen until `predicate` holds; fails with the last screen after `timeoutMs`. */
@@ -84,6 +87,7 @@ export class TmuxSession {
   kill(): void {
     if (!this.alive) return;
     this.alive = false;
+    rmSync(this.exitFile, { force: true });
     try {
       this.tmux(['kill-server']);
     } catch {
