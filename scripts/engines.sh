@@ -139,6 +139,8 @@ stop() {
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
   fi
   rm -f "$dir/docker.pid"
+  # A daemon that was killed can leave its container mounts behind; they would make the folder impossible to remove.
+  awk -v d="$dir/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 
 case "${1:-}" in

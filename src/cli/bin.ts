@@ -21,5 +21,12 @@ const code = await main({
   signal: controller.signal,
 });
 process.exitCode = code;
-// Open handles (a keep-alive socket, a finished Ink instance) must not hold the process.
-setImmediate(() => process.exit(code));
+// Open handles (a keep-alive socket, a finished Ink instance) must not hold the process, but a pipe must get every
+// byte first: exiting at once cut `plan --json | jq` at 64 KiB. A write's callback runs after the writes before it.
+let pending = 2;
+const done = () => {
+  pending--;
+  if (pending === 0) process.exit(code);
+};
+process.stdout.write('', done);
+process.stderr.write('', done);

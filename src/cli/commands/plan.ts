@@ -10,7 +10,7 @@ import { containersToInspect, donorsOf, LookupError, planCommand } from '../../c
 import type { PlanExtra } from '../../core/plan/totals.js';
 import type { Plan } from '../../core/plan/types.js';
 import type { DockerPort } from '../../docker/port.js';
-import { measurePlan, readSnapshot } from '../../docker/snapshot.js';
+import { measurePlan, readSnapshot, snapshotNeeds } from '../../docker/snapshot.js';
 import { CliError, type Command, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -74,6 +74,7 @@ export async function planParsed(
     configDir: opts.configDir,
     inspect: (listed) => containersToInspect(listed, parsed),
     donors: donorsOf,
+    needs: snapshotNeeds(parsed),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   let plan: Plan;
