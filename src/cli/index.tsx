@@ -15,14 +15,18 @@ export const HELP = `
     $ lastlook plan [--json] [--] <docker command line>
     $ lastlook guard [--backup-to DIR] [--yes] [--] <docker command line>
     $ lastlook diff <container> [--json]         writable-layer changes as a tree, with sizes
-    $ lastlook mounts <container> [--json]       mount table, with each mount's fate under each command
-    $ lastlook backup <volume|container>... [--to DIR] [--json]
-    $ lastlook verify <archive>
-    $ lastlook restore <archive> [--volume NAME]
+                    [--added] [--changed] [--deleted] [--min-size SIZE] [--search TEXT] [--sort name|size]
+    $ lastlook mounts <container> [--json] [--contents [--depth N]]
+                                                 mount table, with each mount's fate under each command
+    $ lastlook backup <volume|container>... [--to DIR] [--json] [--commit] [--dump] [--level 1-9]
+                                                 verified .tar.gz archives with a manifest (sha256)
+    $ lastlook verify <archive> [--json]         re-read an archive and check it against its manifest
+    $ lastlook restore <archive> [--volume NAME | --container NAME] [--force] [--json]
 
   Docker command lines lastlook can preview
     docker rm [-f] [-v] [-l] CONTAINER...        docker container rm …
-    docker compose [-p NAME] [-f FILE]... [--project-directory DIR] [--profile P]... down [-v] [--remove-orphans] [--rmi local|all] [SERVICE...]
+    docker compose [-p NAME] [-f FILE]... [--project-directory DIR] [--profile P]...
+                   down [-v] [--remove-orphans] [--rmi local|all] [SERVICE...]      (docker-compose too)
     docker volume prune [-a] [--filter label=…|label!=…]... [-f]
     docker volume rm [-f] VOLUME...
     docker container prune [--filter …]
@@ -38,6 +42,8 @@ export const HELP = `
 
   Exit codes
     0 done · 1 declined · 2 bad usage · 3 engine unreachable or refused · 4 object not found · 5 drift (nothing done)
+    verify: 1 the archive fails verification, 2 it is missing or unreadable
+    restore: 1 the target volume is not empty (use --force), 2 an unsafe archive was refused (nothing written)
 
   Examples
     $ lastlook plan -- docker compose -p shop down -v
