@@ -519,45 +519,44 @@ export class DockerodeAdapter implements DockerPort {
     await consumeJsonStream(stream);
   }
 
-  async createVolumeReader(volume: string, opts: CallOptions = {}): Promise<string> {
-    await this.ensureEmptyImage(opts.signal);
+  /**
+   * A never-started helper container from the empty image with `volume` mounted at /v: nothing can run in it
+   * (its command does not exist), and it holds a reference to the volume until it is removed.
+   */
+  private async createVolumeHelper(volume: string, mode: 'reader' | 'writer', signal?: AbortSignal): Promise<string> {
+    await this.ensureEmptyImage(signal);
     const r = await this.dial<{ Id: string }>({
       method: 'POST',
       path: '/containers/create',
       body: {
         Image: EMPTY_IMAGE,
-        // Never started: the command does not even exist in the empty image.
         Cmd: ['/lastlook-never-started'],
-        Labels: { [HELPER_LABEL]: 'volume-reader' },
+        Labels: { [HELPER_LABEL]: `volume-${mode}` },
         NetworkDisabled: true,
         HostConfig: {
           NetworkMode: 'none',
-          Mounts: [{ Type: 'volume', Source: volume, Target: '/v', ReadOnly: true, VolumeOptions: { NoCopy: true } }],
+          Mounts: [
+            {
+              Type: 'volume',
+              Source: volume,
+              Target: '/v',
+              ReadOnly: mode === 'reader',
+              VolumeOptions: { NoCopy: true },
+            },
+          ],
         },
       },
-      signal: opts.signal,
+      signal,
     });
     return r.Id;
   }
 
+  async createVolumeReader(volume: string, opts: CallOptions = {}): Promise<string> {
+    return this.createVolumeHelper(volume, 'reader', opts.signal);
+  }
+
   async createVolumeWriter(volume: string, opts: CallOptions = {}): Promise<string> {
-    await this.ensureEmptyImage(opts.signal);
-    const r = await this.dial<{ Id: string }>({
-      method: 'POST',
-      path: '/containers/create',
-      body: {
-        Image: EMPTY_IMAGE,
-        Cmd: ['/lastlook-never-started'],
-        Labels: { [HELPER_LABEL]: 'volume-writer' },
-        NetworkDisabled: true,
-        HostConfig: {
-          NetworkMode: 'none',
-          Mounts: [{ Type: 'volume', Source: volume, Target: '/v', ReadOnly: false, VolumeOptions: { NoCopy: true } }],
-        },
-      },
-      signal: opts.signal,
-    });
-    return r.Id;
+    return this.createVolumeHelper(volume, 'writer', opts.signal);
   }
 
   async exportContainer(id: string, opts: CallOptions = {}): Promise<Readable> {

@@ -107,7 +107,11 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       expect((err as BackupError).reason).toBe('space');
       expect(readdirSync(small)).toEqual([]);
       expect((await docker(engine, ['volume', 'ls', '-q', '--filter', `name=${vol}`])).trim()).toBe(vol);
-      expect((await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper'])).trim()).toBe('');
+      expect(
+        (
+          await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper', '--filter', `volume=${vol}`])
+        ).trim(),
+      ).toBe('');
       await docker(engine, ['volume', 'rm', vol]);
     });
 
@@ -161,7 +165,11 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       const r = await run;
       expect(r.code).not.toBe(0);
       expect(readdirSync(dir)).toEqual([]);
-      expect((await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper'])).trim()).toBe('');
+      expect(
+        (
+          await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper', '--filter', `volume=${vol}`])
+        ).trim(),
+      ).toBe('');
       await docker(engine, ['volume', 'rm', vol]);
     });
 

@@ -70,7 +70,14 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume backup on the %s
     expect(readdirSync(dir).sort()).toEqual(
       [archive.split('/').pop(), `${archive.split('/').pop()}.manifest.json`].sort(),
     );
-    const helpers = await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper']);
+    const helpers = await docker(engine, [
+      'ps',
+      '-aq',
+      '--filter',
+      'label=io.lastlook.helper',
+      '--filter',
+      `volume=${vol}`,
+    ]);
     expect(helpers.trim()).toBe('');
 
     const v = await runCli(engine, ['verify', archive]);

@@ -9,8 +9,17 @@ import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
 
 const engines = inject('engines');
 
-async function helpers(engine: TestEngine): Promise<string[]> {
-  const out = await docker(engine, ['ps', '-a', '-q', '--filter', `label=${HELPER_LABEL}`]);
+/** Helper containers that mount `volume` (other test files run helpers of their own on the same engine). */
+async function helpers(engine: TestEngine, volume: string): Promise<string[]> {
+  const out = await docker(engine, [
+    'ps',
+    '-a',
+    '-q',
+    '--filter',
+    `label=${HELPER_LABEL}`,
+    '--filter',
+    `volume=${volume}`,
+  ]);
   return out.split('\n').filter((l) => l !== '');
 }
 
@@ -38,7 +47,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     expect(s.entries.find((e) => e.path === '/a/b')).toMatchObject({ depth: 2, bytes: 1000, files: 1 });
     // The engine's own measure of the volume (GET /system/df) agrees.
     expect((await port().volumeSizes()).get(v)).toBe(s.bytes);
-    expect(await helpers(engine)).toEqual([]);
+    expect(await helpers(engine, v)).toEqual([]);
     await docker(engine, ['volume', 'rm', v]);
   });
 
@@ -67,7 +76,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     expect(helper).toMatch(/^[0-9a-f]{64}$/);
     await expect(docker(engine, ['inspect', helper])).rejects.toThrow(/No such/i);
     expect(seen).toBeLessThan(400);
-    expect(await helpers(engine)).toEqual([]);
+    expect(await helpers(engine, v)).toEqual([]);
     // No reference left: the engine lets the volume go.
     await docker(engine, ['volume', 'rm', v]);
     expect(await docker(engine, ['volume', 'ls', '-q', '--filter', `name=${v}`])).toBe('');
@@ -81,7 +90,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     ac.abort();
     const err = await volumeSummary(port(), v, { signal: ac.signal }).catch((e: unknown) => e);
     expect(isDockerError(err, 'aborted')).toBe(true);
-    expect(await helpers(engine)).toEqual([]);
+    expect(await helpers(engine, v)).toEqual([]);
     await docker(engine, ['volume', 'rm', v]);
   });
 
@@ -124,7 +133,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     expect(vol.contents.bytes).toBe(vol.bytes);
     expect(byDest.get('/scratch')).toMatchObject({ type: 'tmpfs', bytes: null });
     expect(byDest.get('/hostdir')).toMatchObject({ type: 'bind', source: engine.dir, bytes: null });
-    expect(await helpers(engine)).toEqual([]);
+    expect(await helpers(engine, `${p}-vol`)).toEqual([]);
     await docker(engine, ['rm', id]);
     await docker(engine, ['volume', 'rm', `${p}-vol`]);
   });
