@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     env: { FORCE_COLOR: '0' },
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         extends: true,
