@@ -18,6 +18,18 @@ writeFileSync(
   "module.exports = new Proxy({}, { get(_, k) { if (k === '__esModule') return false; throw new Error('gRPC is not bundled with lastlook (BuildKit sessions are not used)'); } });\n",
 );
 
+// ssh2 serves ssh:// hosts only, yet docker-modem requires it at load: a stand-in loads it on first use.
+const lazySsh2 = join(root, 'dist/.lazy-ssh2.cjs');
+writeFileSync(
+  lazySsh2,
+  [
+    'let real;',
+    `const load = () => (real ??= require(${JSON.stringify(join(root, 'node_modules/ssh2/lib/index.js'))}));`,
+    'module.exports = { Client: function Client(...args) { return new (load().Client)(...args); } };',
+    '',
+  ].join('\n'),
+);
+
 await build({
   entryPoints: { cli: join(root, 'src/cli/bin.ts') },
   outdir: join(root, 'dist'),
@@ -33,7 +45,7 @@ await build({
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-  alias: { 'react-devtools-core': stub, '@grpc/grpc-js': grpcStub, '@grpc/proto-loader': grpcStub },
+  alias: { 'react-devtools-core': stub, '@grpc/grpc-js': grpcStub, '@grpc/proto-loader': grpcStub, ssh2: lazySsh2 },
   // ssh2's optional native helpers: loaded in a try/catch by ssh2 itself.
   external: ['cpu-features', '*.node'],
   define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
