@@ -7,7 +7,7 @@ import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../
 import type { Snapshot } from '../../core/model.js';
 import { formatPlan } from '../../core/plan/format.js';
 import { containersToInspect, donorsOf, LookupError, planCommand } from '../../core/plan/index.js';
-import type { PlanExtra } from '../../core/plan/totals.js';
+import { applySizes, type PlanExtra } from '../../core/plan/totals.js';
 import type { Plan } from '../../core/plan/types.js';
 import type { DockerPort } from '../../docker/port.js';
 import { measurePlan, readSnapshot, snapshotNeeds } from '../../docker/snapshot.js';
@@ -85,7 +85,7 @@ export async function planParsed(
   }
   if (opts.measure === false || plan.blocked) return { plan, snapshot };
   const sizes = await measurePlan(opts.port, snapshot, plan, opts.signal ? { signal: opts.signal } : {});
-  return { plan: planCommand(snapshot, parsed, { ...extra, sizes }), snapshot };
+  return { plan: applySizes(plan, sizes), snapshot };
 }
 
 /** `plan`'s own flags, then the docker command line (from the first positional, or after `--`). */

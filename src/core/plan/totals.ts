@@ -92,6 +92,36 @@ export function makePlan(snapshot: Snapshot, command: readonly string[], parts: 
   };
 }
 
+/**
+ * The plan with measured sizes filled in: the same as planning again with `extra.sizes` (sizes only ever fill
+ * `bytes` and change counts; no fate depends on them), without running the planner a second time.
+ */
+export function applySizes(plan: Plan, sizes: PlanSizes): Plan {
+  const container = (c: PlannedContainer): PlannedContainer => {
+    const m = sizes.containers[c.id];
+    if (!m) return c;
+    return { ...c, writableLayer: { bytes: m.sizeRw, changes: m.changes }, logs: { bytes: m.logBytes } };
+  };
+  const volume = (v: PlannedVolume): PlannedVolume => {
+    const bytes = sizes.volumes[v.name];
+    return bytes === undefined ? v : { ...v, bytes };
+  };
+  const destroy = {
+    ...plan.destroy,
+    containers: plan.destroy.containers.map(container),
+    volumes: plan.destroy.volumes.map(volume),
+  };
+  const changed = new Set(changesWarning(plan.destroy.containers));
+  return {
+    ...plan,
+    destroy,
+    orphan: { volumes: plan.orphan.volumes.map(volume) },
+    keep: { ...plan.keep, containers: plan.keep.containers.map(container), volumes: plan.keep.volumes.map(volume) },
+    warnings: [...new Set([...plan.warnings.filter((w) => !changed.has(w)), ...changesWarning(destroy.containers)])],
+    totals: totals(destroy),
+  };
+}
+
 /** The warning for change counts not read because more than EXACT_CHANGES_MAX containers are destroyed. */
 function changesWarning(containers: readonly PlannedContainer[]): string[] {
   if (containers.length <= EXACT_CHANGES_MAX) return [];
