@@ -52,7 +52,7 @@ export function RemovalPreview({ argv, plan, error, scroll, width, height, theme
           bold={l.tone === 'heading' || l.tone === 'blocked'}
           dimColor={l.tone === 'dim'}
         >
-          {cell(l.text, w)}
+          {cell(` ${l.text}`, w)}
         </Text>
       ))}
       {lines.length > inner ? (
