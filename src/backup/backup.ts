@@ -19,6 +19,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ContainerInfo, EngineInfo } from '../core/model.js';
+import { TAR_END, TarScanner } from '../core/tar-scan.js';
 import { DockerError } from '../docker/errors.js';
 import type { DockerPort } from '../docker/port.js';
 import { AtomicFile, freeBytes } from './atomic-file.js';
@@ -34,7 +35,6 @@ import {
   safeName,
   stamp,
 } from './manifest.js';
-import { TAR_END, TarScanner } from './tar-scan.js';
 import { ArchiveError, compareWithManifest, readBack } from './verify.js';
 
 /**

@@ -8,7 +8,7 @@
  * whose root is the container's `/`: a relative target that climbs above `/`); hard links to anything but an
  * earlier non-directory entry of the archive; character and block devices; unknown entry types.
  */
-import type { TarEntry } from './tar-scan.js';
+import type { TarEntry } from '../core/tar-scan.js';
 
 export interface PolicyOptions {
   /** `v` for a volume archive (every entry is `v` or `v/…`), `` for a writable layer (paths relative to `/`). */

@@ -3,7 +3,7 @@
  * backed up, when, from which engine, and what the archive must contain. `verify` checks an archive against it.
  */
 import { readFile } from 'node:fs/promises';
-import type { TarEntry } from './tar-scan.js';
+import type { TarEntry } from '../core/tar-scan.js';
 
 export const MANIFEST_SCHEMA = 'lastlook.backup/v1';
 

@@ -11,10 +11,10 @@ import { createReadStream } from 'node:fs';
 import { PassThrough, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { TarScanner } from '../core/tar-scan.js';
 import type { DockerPort } from '../docker/port.js';
 import { EntryPolicy } from './entry-policy.js';
 import type { BackupManifest } from './manifest.js';
-import { TarScanner } from './tar-scan.js';
 import { ArchiveError, compareWithManifest, loadManifest, readBack } from './verify.js';
 
 export interface ValidatedArchive {

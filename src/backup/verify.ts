@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { type TarEntry, TarFormatError, TarScanner } from '../core/tar-scan.js';
 import {
   type BackupManifest,
   type ContentStats,
@@ -18,7 +19,6 @@ import {
   manifestPathFor,
   readManifest,
 } from './manifest.js';
-import { type TarEntry, TarFormatError, TarScanner } from './tar-scan.js';
 
 /**
  * Why an archive cannot be used. `missing`: the archive or its manifest is not there; `unreadable`: not a file

@@ -2,16 +2,17 @@
  * Streaming readers of container and volume filesystems: only tar headers are read, entry bodies are skipped
  * as they stream past (never buffered whole, never extracted).
  *
- * Why a small tar header reader of our own rather than tar-stream: Docker's tars are written by Go's
- * archive/tar, which puts every non-ASCII name into a PAX `path` record holding the name's raw bytes; tar-stream
- * decodes PAX records as UTF-8 whatever `filenameEncoding` says, so a byte like 0xFF became U+FFFD and the real
- * name was lost. This reader keeps the bytes (core/escape.ts `decodeNameBytes`), and it does not create a
- * stream object per entry, which matters at 200,000 entries.
+ * Why our own tar scanner (core/tar-scan.ts, shared with the backups) rather than tar-stream: Docker's tars are
+ * written by Go's archive/tar, which puts every non-ASCII name into a PAX `path` record holding the name's raw
+ * bytes; tar-stream decodes PAX records as UTF-8 whatever `filenameEncoding` says, so a byte like 0xFF became
+ * U+FFFD and the real name was lost. The scanner keeps the bytes (core/escape.ts `decodeNameBytes`), and it does
+ * not create a stream object per entry, which matters at 200,000 entries.
  */
 import type { Readable } from 'node:stream';
 import type { PathStat } from '../core/diff-tree.js';
 import { decodeNameBytes, engineFormOf } from '../core/escape.js';
 import type { Change, FsEntry } from '../core/model.js';
+import { type TarEntryType, TarFormatError, TarScanner } from '../core/tar-scan.js';
 import { type VolumeContents, VolumeTreeBuilder } from '../core/volume-tree.js';
 import { DockerError } from './errors.js';
 import type { CallOptions, DockerPort } from './port.js';
@@ -28,56 +29,9 @@ export interface TarHeader {
   readonly linkName: string | null;
 }
 
-const BLOCK = 512;
-
-function cString(buf: Buffer, start: number, len: number): Buffer {
-  const end = buf.indexOf(0, start);
-  return buf.subarray(start, end === -1 || end > start + len ? start + len : end);
-}
-
-function octal(buf: Buffer, start: number, len: number): number {
-  // GNU base-256 for large numbers: high bit of the first byte set.
-  if ((buf[start] as number) & 0x80) {
-    let v = (buf[start] as number) & 0x7f;
-    for (let i = 1; i < len; i++) v = v * 256 + (buf[start + i] as number);
-    return v;
-  }
-  const s = cString(buf, start, len).toString('latin1').trim();
-  return s === '' ? 0 : Number.parseInt(s, 8);
-}
-
-function typeOf(flag: number): FsEntry['type'] {
-  switch (flag) {
-    case 0:
-    case 0x30: // '0'
-    case 0x37: // '7' contiguous file
-      return 'file';
-    case 0x31:
-      return 'link';
-    case 0x32:
-      return 'symlink';
-    case 0x35:
-      return 'directory';
-    default:
-      return 'other';
-  }
-}
-
-/** PAX extended header records (`len key=value\n`), values kept as raw bytes. */
-function parsePax(buf: Buffer): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  let pos = 0;
-  while (pos < buf.length) {
-    const sp = buf.indexOf(0x20, pos);
-    if (sp === -1) break;
-    const len = Number.parseInt(buf.subarray(pos, sp).toString('latin1'), 10);
-    if (!(len > 0)) break;
-    const rec = buf.subarray(sp + 1, pos + len - 1); // without the trailing newline
-    const eq = rec.indexOf(0x3d);
-    if (eq > 0) out.set(rec.subarray(0, eq).toString('latin1'), rec.subarray(eq + 1));
-    pos += len;
-  }
-  return out;
+/** The diff tree's entry types, from the scanner's finer ones (devices and fifos are `other`). */
+function typeOf(t: TarEntryType): FsEntry['type'] {
+  return t === 'file' || t === 'directory' || t === 'symlink' || t === 'link' ? t : 'other';
 }
 
 function cleanName(raw: Buffer): string {
@@ -88,116 +42,49 @@ function cleanName(raw: Buffer): string {
 }
 
 /**
- * Reads every header of a tar stream, skipping bodies. `onEntry` may return `false` to stop early (the stream is
- * then destroyed, which ends the engine's request). Resolves after the last header or the stop.
+ * Reads every header of a tar stream through the shared scanner (core/tar-scan.ts), skipping bodies. `onEntry`
+ * may return `false` to stop early (the stream is then destroyed, which ends the engine's request). Resolves
+ * after the last header or the stop.
  */
 export async function readTarHeaders(
   stream: Readable,
   onEntry: (h: TarHeader) => boolean | undefined,
   opts: CallOptions = {},
 ): Promise<{ readonly entries: number; readonly bytes: number }> {
-  let carry: Buffer | null = null;
-  let skip = 0; // body bytes (plus padding) still to pass over
-  let longWant = 0; // bytes of a long-name / PAX body still to collect
-  let longKind = 0;
-  let longParts: Buffer[] = [];
-  let longPadding = 0;
-  let pax: Map<string, Buffer> | null = null;
-  let gnuName: Buffer | null = null;
-  let gnuLink: Buffer | null = null;
   let entries = 0;
   let bytes = 0;
   let stopped = false;
+  const scanner = new TarScanner({
+    onEntry: (e) => {
+      // One chunk can hold many headers: once stopped (or aborted), the rest of it is not reported.
+      if (stopped || opts.signal?.aborted) return false;
+      entries++;
+      const keepGoing = onEntry({
+        name: cleanName(e.name),
+        type: typeOf(e.type),
+        size: e.type === 'file' ? e.size : 0,
+        mode: e.mode,
+        uid: e.uid,
+        gid: e.gid,
+        linkName: e.linkname ? decodeNameBytes(e.linkname) : null,
+      });
+      if (keepGoing === false) stopped = true;
+      // Bodies are never kept: they stream past.
+      return false;
+    },
+  });
   const onAbort = () => stream.destroy(new DockerError('aborted', 'cancelled'));
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    outer: for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytes += chunk.length;
-      let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-      carry = null;
-      let pos = 0;
-      while (pos < buf.length) {
-        if (skip > 0) {
-          const n = Math.min(skip, buf.length - pos);
-          skip -= n;
-          pos += n;
-          continue;
-        }
-        if (longWant > 0) {
-          const n = Math.min(longWant, buf.length - pos);
-          longParts.push(Buffer.from(buf.subarray(pos, pos + n)));
-          longWant -= n;
-          pos += n;
-          if (longWant === 0) {
-            const body = Buffer.concat(longParts);
-            longParts = [];
-            if (longKind === 0x78)
-              pax = parsePax(body); // 'x'
-            else if (longKind === 0x4c)
-              gnuName = cString(body, 0, body.length); // 'L'
-            else if (longKind === 0x4b) gnuLink = cString(body, 0, body.length); // 'K'
-            skip = longPadding; // 'g' (global PAX) is read and ignored
-          }
-          continue;
-        }
-        if (buf.length - pos < BLOCK) {
-          carry = Buffer.from(buf.subarray(pos));
-          break;
-        }
-        const h = buf.subarray(pos, pos + BLOCK);
-        pos += BLOCK;
-        if (h.every((b) => b === 0)) continue; // end-of-archive blocks
-        const flag = h[156] as number;
-        let size = octal(h, 124, 12);
-        const padding = (BLOCK - (size % BLOCK)) % BLOCK;
-        if (flag === 0x78 || flag === 0x67 || flag === 0x4c || flag === 0x4b) {
-          if (size > 16 * 1024 * 1024)
-            throw new DockerError('protocol', `tar extended header too large (${size} bytes)`);
-          longKind = flag;
-          longWant = size;
-          longPadding = padding;
-          if (size === 0) skip = padding;
-          continue;
-        }
-        const isUstar = h.subarray(257, 263).toString('latin1') === 'ustar\u0000';
-        let name: Buffer = cString(h, 0, 100);
-        if (isUstar && h[345] !== 0) name = Buffer.concat([cString(h, 345, 155), Buffer.from('/'), name]);
-        let link: Buffer | null = h[157] === 0 ? null : cString(h, 157, 100);
-        if (gnuName) name = gnuName;
-        if (gnuLink) link = gnuLink;
-        const paxPath = pax?.get('path');
-        if (paxPath) name = paxPath;
-        const paxLink = pax?.get('linkpath');
-        if (paxLink) link = paxLink;
-        const paxSize = pax?.get('size');
-        if (paxSize) size = Number.parseInt(paxSize.toString('latin1'), 10);
-        pax = null;
-        gnuName = null;
-        gnuLink = null;
-        const type = typeOf(flag);
-        // Hardlinks and directories carry no body whatever the size field says (tar-stream does the same).
-        skip = type === 'file' || type === 'other' ? size + ((BLOCK - (size % BLOCK)) % BLOCK) : 0;
-        entries++;
-        const keepGoing = onEntry({
-          name: cleanName(name),
-          type,
-          size: type === 'file' ? size : 0,
-          mode: octal(h, 100, 8),
-          uid: octal(h, 108, 8),
-          gid: octal(h, 116, 8),
-          linkName: link ? decodeNameBytes(link) : null,
-        });
-        if (opts.signal?.aborted) break outer; // stop within the chunk too, not only at the next one
-        if (keepGoing === false) {
-          stopped = true;
-          break outer;
-        }
-      }
-      buf = Buffer.alloc(0);
+      scanner.write(chunk);
+      if (stopped || opts.signal?.aborted) break;
     }
   } catch (e) {
     if (opts.signal?.aborted) throw new DockerError('aborted', 'cancelled');
+    if (e instanceof TarFormatError) throw new DockerError('protocol', `unreadable tar from the engine: ${e.message}`);
     throw e;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

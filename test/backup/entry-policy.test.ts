@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { EntryPolicy } from '../../src/backup/entry-policy.js';
-import type { TarEntry, TarEntryType } from '../../src/backup/tar-scan.js';
+import type { TarEntry, TarEntryType } from '../../src/core/tar-scan.js';
 
 function entry(name: string | Buffer, type: TarEntryType = 'file', linkname: string | null = null): TarEntry {
   return {

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { TarScanner } from '../../src/backup/tar-scan.js';
 import { main } from '../../src/cli/index.js';
+import { TarScanner } from '../../src/core/tar-scan.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import type { DockerPort } from '../../src/docker/port.js';

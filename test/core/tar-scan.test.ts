@@ -1,6 +1,6 @@
 import { pack } from 'tar-stream';
 import { expect, test } from 'vitest';
-import { type TarEntry, TarFormatError, TarScanner } from '../../src/backup/tar-scan.js';
+import { type TarEntry, TarFormatError, TarScanner } from '../../src/core/tar-scan.js';
 
 async function tarOf(
   entries: {
