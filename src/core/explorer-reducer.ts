@@ -6,7 +6,13 @@
  */
 import { type DiffTree, flatten, type VisibleRow } from './diff-tree.js';
 import type { DriftItem } from './drift.js';
-import type { ContainerInfo, EngineInfo, VolumeInfo } from './model.js';
+import {
+  ANONYMOUS_VOLUME_LABEL,
+  COMPOSE_LABELS,
+  type ContainerInfo,
+  type EngineInfo,
+  type VolumeInfo,
+} from './model.js';
 import type { Plan } from './plan/types.js';
 import { previewLines } from './plan-lines.js';
 
@@ -23,9 +29,9 @@ export type Mode =
   | 'error';
 export type Pane = 'list' | 'mounts' | 'changes';
 
-export const PROJECT_LABEL = 'com.docker.compose.project';
-export const SERVICE_LABEL = 'com.docker.compose.service';
-export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
+export const PROJECT_LABEL = COMPOSE_LABELS.project;
+export const SERVICE_LABEL = COMPOSE_LABELS.service;
+export const ANONYMOUS_LABEL = ANONYMOUS_VOLUME_LABEL;
 
 export type ListRow =
   | {

@@ -19,6 +19,20 @@ export interface EngineInfo {
   readonly arch: string;
 }
 
+/** Labels Compose puts on what it creates (docker/compose `pkg/api/labels.go`). */
+export const COMPOSE_LABELS = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  oneoff: 'com.docker.compose.oneoff',
+  configHash: 'com.docker.compose.config-hash',
+  dependsOn: 'com.docker.compose.depends_on',
+  volume: 'com.docker.compose.volume',
+  network: 'com.docker.compose.network',
+} as const;
+
+/** The label engines ≥ 23.0 put on anonymous volumes; `volume prune` without `-a` removes only those. */
+export const ANONYMOUS_VOLUME_LABEL = 'com.docker.volume.anonymous';
+
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 /** A mount as the engine reports it in `Mounts[]` (inspect or list). It does not carry the mount Spec. */

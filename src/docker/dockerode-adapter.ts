@@ -17,6 +17,7 @@ import type {
   NetworkInfo,
   VolumeInfo,
 } from '../core/model.js';
+import { compareVersions } from '../core/plan/engine-version.js';
 import type { Connection } from './connection.js';
 import { DockerError, toDockerError } from './errors.js';
 import type { CallOptions, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
@@ -27,12 +28,6 @@ export const CLIENT_MAX_API = '1.45';
 export const EMPTY_IMAGE = 'lastlook/empty:1';
 /** Label put on every helper container lastlook creates, so leftovers can be found and removed. */
 export const HELPER_LABEL = 'io.lastlook.helper';
-
-export function compareApi(a: string, b: string): number {
-  const [am = 0, an = 0] = a.split('.').map(Number);
-  const [bm = 0, bn = 0] = b.split('.').map(Number);
-  return am - bm || an - bn;
-}
 
 interface DialOptions {
   readonly method: 'GET' | 'POST' | 'DELETE' | 'HEAD' | 'PUT';
@@ -200,7 +195,7 @@ export class DockerodeAdapter implements DockerPort {
       signal: opts.signal,
     });
     const negotiated =
-      this.apiVersion ?? (compareApi(v.ApiVersion, CLIENT_MAX_API) < 0 ? v.ApiVersion : CLIENT_MAX_API);
+      this.apiVersion ?? (compareVersions(v.ApiVersion, CLIENT_MAX_API) < 0 ? v.ApiVersion : CLIENT_MAX_API);
     this.apiVersion = negotiated;
     this.info = {
       host: this.host,
@@ -326,7 +321,7 @@ export class DockerodeAdapter implements DockerPort {
   async volumeSizes(opts: CallOptions = {}): Promise<Map<string, number>> {
     const info = await this.engineInfo(opts);
     // `type=volume` (API >= 1.42) spares the engine measuring every container and image too.
-    const typed = compareApi(info.apiVersion, '1.42') >= 0;
+    const typed = compareVersions(info.apiVersion, '1.42') >= 0;
     const r = await this.dial<{ Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null }>({
       method: 'GET',
       path: '/system/df',
@@ -348,7 +343,7 @@ export class DockerodeAdapter implements DockerPort {
     const wantVolumes = opts.volumes ?? true;
     // `type` (API >= 1.42) spares the engine measuring what is not asked for; older APIs measure everything.
     const types = [...(wantContainers ? ['container'] : []), ...(wantVolumes ? ['volume'] : [])];
-    const typed = compareApi(info.apiVersion, '1.42') >= 0 && types.length < 2;
+    const typed = compareVersions(info.apiVersion, '1.42') >= 0 && types.length < 2;
     const r = await this.dial<{
       Containers?: { Id: string; SizeRw?: number }[] | null;
       Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null;

@@ -8,7 +8,14 @@
  * networks that have no running endpoint left, then images (--rmi), then volumes (-v) by name with force.
  */
 import type { ComposeModel, ComposeProject, ComposeService } from '../compose-model.js';
-import type { ContainerInfo, ImageInfo, NetworkInfo, Snapshot, VolumeInfo } from '../model.js';
+import {
+  COMPOSE_LABELS,
+  type ContainerInfo,
+  type ImageInfo,
+  type NetworkInfo,
+  type Snapshot,
+  type VolumeInfo,
+} from '../model.js';
 import { specSource } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
 import type { Plan, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
@@ -23,15 +30,7 @@ export interface ComposeDownPlanArgs {
   readonly argv: readonly string[];
 }
 
-export const LABEL = {
-  project: 'com.docker.compose.project',
-  service: 'com.docker.compose.service',
-  oneoff: 'com.docker.compose.oneoff',
-  configHash: 'com.docker.compose.config-hash',
-  dependsOn: 'com.docker.compose.depends_on',
-  volume: 'com.docker.compose.volume',
-  network: 'com.docker.compose.network',
-} as const;
+export const LABEL = COMPOSE_LABELS;
 
 export const INHERITED_REASON = 'inherited by name at a recreate, so -v leaves it';
 

@@ -5,7 +5,7 @@
  * fields with the daemon's precedence (`registerMountPoints`): HostConfig.Mounts > Binds > VolumesFrom (the
  * donor's spec is copied) > Config.Volumes / image volumes (only for destinations still free).
  */
-import type { ContainerInfo, Snapshot } from '../model.js';
+import { ANONYMOUS_VOLUME_LABEL, type ContainerInfo, type Snapshot } from '../model.js';
 import { resolveContainer } from './resolve.js';
 import type { PlannedVolume } from './types.js';
 
@@ -78,7 +78,7 @@ export function volumeReferences(containers: readonly ContainerInfo[]): Map<stri
   return refs;
 }
 
-export const ANONYMOUS_LABEL = 'com.docker.volume.anonymous';
+export const ANONYMOUS_LABEL = ANONYMOUS_VOLUME_LABEL;
 
 export interface VolumeFates {
   /** Removed by the daemon together with the containers (`v`, empty Spec.Source, no other reference). */

@@ -2,7 +2,7 @@
  * Shared pieces of every planner: the measured sizes a plan is built with, the PlannedContainer shape, and the
  * final Plan value with its totals. Pure.
  */
-import type { ContainerInfo, Snapshot } from '../model.js';
+import { COMPOSE_LABELS, type ContainerInfo, type Snapshot } from '../model.js';
 import { PLAN_SCHEMA, type Plan, type PlannedContainer, type PlannedNetwork, type PlannedVolume } from './types.js';
 
 /** What was measured for one container of a plan; null = could not be known. */
@@ -39,8 +39,8 @@ export interface PlanExtra {
 
 export function plannedContainer(c: ContainerInfo, reason: string, sizes: PlanSizes | undefined): PlannedContainer {
   const m = sizes?.containers[c.id];
-  const project = c.labels['com.docker.compose.project'];
-  const service = c.labels['com.docker.compose.service'];
+  const project = c.labels[COMPOSE_LABELS.project];
+  const service = c.labels[COMPOSE_LABELS.service];
   return {
     id: c.id,
     name: c.name,
