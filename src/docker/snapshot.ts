@@ -92,6 +92,16 @@ function startDiskUsage(
   return { ...what, usage, dataRoot };
 }
 
+/** What several commands read together: everything any of them reads; a size prefetch only when all want the same. */
+export function mergeNeeds(list: readonly SnapshotNeeds[]): SnapshotNeeds {
+  const prefetch = list.every((n) => n.prefetch === list[0]?.prefetch) ? (list[0]?.prefetch ?? null) : null;
+  return {
+    networks: list.some((n) => n.networks),
+    images: list.some((n) => n.images),
+    prefetch,
+  };
+}
+
 /** Reads one snapshot. Engine errors propagate as DockerError. */
 export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Promise<Snapshot> {
   const signal = opts.signal;

@@ -95,10 +95,18 @@ export async function readMounts(
 async function withFates(ctx: CommandContext, table: Awaited<ReturnType<typeof readMounts>>): Promise<MountRow[]> {
   const { planCommandLines, planningContext } = await import('../planning.js');
   const planning = planningContext(ctx);
+  const lines = fateCommandLines(table.info);
+  // One read of the engine for all the commands.
+  const planned = await planCommandLines(
+    planning,
+    lines.map((l) => l.argv),
+    ctx.signal,
+    { measure: false },
+  );
   const plans: Partial<Record<FateCommand, Plan | null>> = {};
-  for (const { command, argv } of fateCommandLines(table.info)) {
-    [plans[command]] = await planCommandLines(planning, [argv], ctx.signal, { measure: false });
-  }
+  lines.forEach(({ command }, i) => {
+    plans[command] = planned[i] ?? null;
+  });
   const fates = mountFates(mountsOf(table.info), plans);
   return table.rows.map((r) => {
     const f = fates.get(r.destination);

@@ -10,7 +10,7 @@ import { containersToInspect, donorsOf, LookupError, planCommand } from '../../c
 import { applySizes, type PlanExtra } from '../../core/plan/totals.js';
 import type { Plan } from '../../core/plan/types.js';
 import type { DockerPort } from '../../docker/port.js';
-import { measurePlan, readSnapshot, snapshotNeeds } from '../../docker/snapshot.js';
+import { measurePlan, mergeNeeds, readSnapshot, snapshotNeeds } from '../../docker/snapshot.js';
 import { CliError, type Command, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -18,8 +18,10 @@ export interface PlanOptions {
   readonly port: DockerPort;
   readonly configDir: string;
   readonly signal?: AbortSignal;
-  /** @default true: measure sizes of the plan's objects and plan again with them. */
+  /** @default true: measure sizes of the plan's objects and fill them in. */
   readonly measure?: boolean;
+  /** A snapshot already read for this command (with `snapshotFor`), e.g. one shared by several commands. */
+  readonly snapshot?: Snapshot;
   /** Environment and folder of the docker command (compose down finds its files and COMPOSE_* there). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
@@ -70,13 +72,7 @@ export async function planParsed(
       throw e;
     }
   }
-  const snapshot = await readSnapshot(opts.port, {
-    configDir: opts.configDir,
-    inspect: (listed) => containersToInspect(listed, parsed),
-    donors: donorsOf,
-    needs: snapshotNeeds(parsed),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  const snapshot = opts.snapshot ?? (await snapshotFor(opts, [parsed]));
   let plan: Plan;
   try {
     plan = planCommand(snapshot, parsed, extra);
@@ -86,6 +82,17 @@ export async function planParsed(
   if (opts.measure === false || plan.blocked) return { plan, snapshot };
   const sizes = await measurePlan(opts.port, snapshot, plan, opts.signal ? { signal: opts.signal } : {});
   return { plan: applySizes(plan, sizes), snapshot };
+}
+
+/** One read of the engine that serves every command of `parsed`: the union of what their planners read. */
+export function snapshotFor(opts: PlanOptions, parsed: readonly ParsedCommand[]): Promise<Snapshot> {
+  return readSnapshot(opts.port, {
+    configDir: opts.configDir,
+    inspect: (listed) => [...new Set(parsed.flatMap((p) => containersToInspect(listed, p)))],
+    donors: donorsOf,
+    needs: mergeNeeds(parsed.map(snapshotNeeds)),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
 }
 
 /** `plan`'s own flags, then the docker command line (from the first positional, or after `--`). */

@@ -56,33 +56,42 @@ export function useSelectionDetail(
         const changes = await services.port.containerChanges(container.id, { signal: ac.signal });
         if (ac.signal.aborted) return;
         dispatch({ type: 'tree-loaded', id: container.id, tree: buildDiffTree(changes, { mounts: container.mounts }) });
-        // Each command planned on its own: one that cannot be planned leaves its column unknown (?), not all.
+        // All commands against one read of the engine; if that fails, each on its own, so that one that cannot be
+        // planned leaves its column unknown (?) rather than all of them.
         const lines = fateCommandLines(container);
-        const fatesPromise = Promise.allSettled(
-          lines.map(async ({ argv }) => (await services.planAll([argv], ac.signal, { measure: false }))[0] ?? null),
-        ).then((settled) => {
-          const plans: Partial<Record<FateCommand, Plan | null>> = {};
-          lines.forEach(({ command }, i) => {
-            const r = settled[i];
-            plans[command] = r?.status === 'fulfilled' ? r.value : null;
-          });
-          const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-          const map = new Map<string, MountFates>();
-          for (const [dest, f] of mountFates(container.mounts, plans)) {
-            map.set(dest, {
-              rm: SHORT[f.rm],
-              rmV: SHORT[f['rm -v']],
-              downV: SHORT[f['compose down -v']],
-              prune: SHORT[f['volume prune']],
+        const argvs = lines.map((l) => l.argv);
+        const fatesPromise = services
+          .planAll(argvs, ac.signal, { measure: false })
+          .then(
+            (plans) => plans.map((value): PromiseSettledResult<Plan | null> => ({ status: 'fulfilled', value })),
+            () =>
+              Promise.allSettled(
+                argvs.map(async (argv) => (await services.planAll([argv], ac.signal, { measure: false }))[0] ?? null),
+              ),
+          )
+          .then((settled) => {
+            const plans: Partial<Record<FateCommand, Plan | null>> = {};
+            lines.forEach(({ command }, i) => {
+              const r = settled[i];
+              plans[command] = r?.status === 'fulfilled' ? r.value : null;
             });
-          }
-          if (ac.signal.aborted) return;
-          setDetail((d) =>
-            d?.id === container.id
-              ? { ...d, fates: map, fatesError: failed ? String((failed.reason as Error).message) : null }
-              : d,
-          );
-        });
+            const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+            const map = new Map<string, MountFates>();
+            for (const [dest, f] of mountFates(container.mounts, plans)) {
+              map.set(dest, {
+                rm: SHORT[f.rm],
+                rmV: SHORT[f['rm -v']],
+                downV: SHORT[f['compose down -v']],
+                prune: SHORT[f['volume prune']],
+              });
+            }
+            if (ac.signal.aborted) return;
+            setDetail((d) =>
+              d?.id === container.id
+                ? { ...d, fates: map, fatesError: failed ? String((failed.reason as Error).message) : null }
+                : d,
+            );
+          });
         if (services.changeSizes && changes.length > 0) {
           const sizes = await services.changeSizes(container, changes, ac.signal);
           if (ac.signal.aborted) return;
