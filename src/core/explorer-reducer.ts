@@ -114,6 +114,8 @@ export interface ExplorerState {
   readonly quitting: boolean;
   /** Bumped to ask the data hook for a fresh read (after an execution, or `R`efresh). */
   readonly reloadSeq: number;
+  /** Sequence number of the last preview opened (results carry it, so late ones are recognised). */
+  readonly previewSeq: number;
 }
 
 export type PreviewKind =
@@ -192,6 +194,7 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     message: null,
     quitting: false,
     reloadSeq: 0,
+    previewSeq: 0,
   };
 }
 
@@ -410,17 +413,16 @@ export function splitWords(line: string): string[] {
   return out;
 }
 
-let previewCounter = 0;
-
 function openPreview(s: ExplorerState, argv: readonly string[]): ExplorerState {
-  previewCounter++;
+  const seq = s.previewSeq + 1;
   return {
     ...s,
     mode: 'previewing',
     input: '',
     message: null,
     run: null,
-    preview: { argv, seq: previewCounter, plan: null, error: null, scroll: 0 },
+    previewSeq: seq,
+    preview: { argv, seq, plan: null, error: null, scroll: 0 },
   };
 }
 
