@@ -209,8 +209,27 @@ function matchesFilter(c: ContainerInfo, filter: string): boolean {
   );
 }
 
-/** Containers grouped by compose project (sorted), standalone ones last; collapsed groups hide their members. */
+let listCache: {
+  containers: ExplorerState['containers'];
+  filter: string;
+  collapsed: ReadonlySet<string>;
+  rows: ListRow[];
+} | null = null;
+
+/**
+ * Containers grouped by compose project (sorted), standalone ones last; collapsed groups hide their members.
+ * Memoised on (containers, filter, collapsed set): the reducer and the render both need the rows on every key,
+ * and grouping and sorting 1,000 containers each time would be wasted.
+ */
 export function listRows(s: Pick<ExplorerState, 'containers' | 'filter' | 'collapsedGroups'>): ListRow[] {
+  const c = listCache;
+  if (c && c.containers === s.containers && c.filter === s.filter && c.collapsed === s.collapsedGroups) return c.rows;
+  const rows = groupRows(s);
+  listCache = { containers: s.containers, filter: s.filter, collapsed: s.collapsedGroups, rows };
+  return rows;
+}
+
+function groupRows(s: Pick<ExplorerState, 'containers' | 'filter' | 'collapsedGroups'>): ListRow[] {
   const groups = new Map<string | null, ContainerInfo[]>();
   for (const c of s.containers ?? []) {
     if (!matchesFilter(c, s.filter)) continue;

@@ -81,10 +81,7 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
   useEngineData(services.port, dispatch, state.reloadSeq, initialContainers !== undefined);
 
   const { containers, volumes, filter, collapsedGroups } = state;
-  const listRowsMemo = useMemo(
-    () => listRows({ containers, filter, collapsedGroups }),
-    [containers, filter, collapsedGroups],
-  );
+  const listRowsMemo = listRows({ containers, filter, collapsedGroups });
   const volRows = useMemo(() => volumeRows({ volumes, containers, filter }), [volumes, containers, filter]);
   const container = state.view === 'containers' ? selectedContainer(state) : null;
   const detail = useSelectionDetail(services, container, state.reloadSeq, dispatch);
