@@ -7,7 +7,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, type ClientRequestArgs } from 'node:http';
+import { Agent, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
@@ -21,6 +21,8 @@ class CommandSocket extends Duplex {
   private stderr = '';
   private exited = false;
   timeout = 0;
+  /** An endless stream (events): never kept for reuse. */
+  stream = false;
 
   constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -131,6 +133,7 @@ export class SshAgent extends Agent {
   /** Settles when the first session (the ControlMaster) is up: later sessions wait for it. */
   private master: Promise<void> | null = null;
   private closed = false;
+  private streams = 0;
   /** True once a session got through: a ControlMaster may then be running. */
   private mastered = false;
   private readonly onExit = () => this.close();
@@ -138,7 +141,7 @@ export class SshAgent extends Agent {
   spawned = 0;
 
   constructor(opts: SshAgentOptions) {
-    super({ keepAlive: true, maxSockets: opts.maxSockets ?? 4 });
+    super({ keepAlive: true, maxSockets: opts.maxSockets ?? 1 });
     this.spec = opts.spec;
     this.env = { ...opts.env };
     const base = tmpdir().length < 60 ? tmpdir() : '/tmp';
@@ -161,7 +164,27 @@ export class SshAgent extends Agent {
     ]);
   }
 
-  override createConnection(_options: ClientRequestArgs, oncreate?: OnCreate): Duplex {
+  /**
+   * Requests share one kept-alive session, one at a time (every further session costs a `docker` start on the
+   * remote, which the bench shows to cost more than it saves); the endless events stream gets a session of its own.
+   */
+  override getName(options?: ClientRequestArgs & { llStream?: number }): string {
+    return options?.llStream ? `events:${options.llStream}` : 'api';
+  }
+
+  /** node hands getName no path: mark the events request here, where the request is known. */
+  addRequest(req: ClientRequest, options: ClientRequestArgs): void {
+    const events = /^(\/v[\d.]+)?\/events\b/.test(req.path);
+    const add = (Agent.prototype as unknown as { addRequest: (r: ClientRequest, o: object) => void }).addRequest;
+    add.call(this, req, events ? { ...options, llStream: ++this.streams } : options);
+  }
+
+  override keepSocketAlive(socket: Duplex): boolean {
+    if ((socket as CommandSocket).stream) return false;
+    return (super.keepSocketAlive as unknown as (s: Duplex) => boolean).call(this, socket);
+  }
+
+  override createConnection(options: ClientRequestArgs & { _agentKey?: string }, oncreate?: OnCreate): Duplex {
     const cb: OnCreate = oncreate ?? (() => {});
     if (this.closed) {
       cb(new DockerError('aborted', 'the ssh connection is closed'), undefined as unknown as Duplex);
@@ -180,21 +203,29 @@ export class SshAgent extends Agent {
       });
       cb(
         null,
-        this.open(() => {
-          this.mastered = true;
-          ready();
-        }, failed),
+        this.open(
+          options,
+          () => {
+            this.mastered = true;
+            ready();
+          },
+          failed,
+        ),
       );
     } else {
       this.master.then(
-        () => cb(null, this.open(noop, noop)),
+        () => cb(null, this.open(options, noop, noop)),
         (e: Error) => cb(e, undefined as unknown as Duplex),
       );
     }
     return undefined as unknown as Duplex;
   }
 
-  private open(onFirstData: () => void, onFailure: (e: DockerError) => void): CommandSocket {
+  private open(
+    options: { _agentKey?: string },
+    onFirstData: () => void,
+    onFailure: (e: DockerError) => void,
+  ): CommandSocket {
     const child = spawn('ssh', this.argv(), {
       env: this.env,
       // Like docker/cli's commandconn: a session of its own, so ssh has no terminal to prompt on and the TUI's
@@ -204,6 +235,7 @@ export class SshAgent extends Agent {
     });
     this.spawned++;
     const socket = new CommandSocket(child, this.spec, onFirstData, onFailure);
+    socket.stream = options._agentKey?.startsWith('events:') ?? false;
     this.sockets_.add(socket);
     socket.once('close', () => this.sockets_.delete(socket));
     return socket;

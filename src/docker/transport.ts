@@ -139,7 +139,11 @@ export function tlsError(err: unknown, host: string, tls: TlsFiles | null): Dock
         'docker context that has them)',
     );
   }
-  if (tls !== null && /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|ECONNRESET/.test(code)) {
+  // OpenSSL reading an HTTP answer as a TLS record: node says EPROTO with OpenSSL's reason in the message.
+  const plainAnswer =
+    /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|ECONNRESET/.test(code) ||
+    (code === 'EPROTO' && /wrong version number|packet length too long|record layer failure/i.test(raw.message ?? ''));
+  if (tls !== null && plainAnswer) {
     return new DockerError(
       'tls',
       `${host} does not speak TLS (it answered the TLS handshake in plain text)`,

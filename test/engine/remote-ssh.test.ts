@@ -127,6 +127,48 @@ describe('ssh:// through the user’s own ssh', () => {
     expect(withoutHost(r.stdout)).toEqual(reference);
   });
 
+  test('the explorer over ssh: first frame, then a new container arrives through the events stream, one handshake', async () => {
+    const home = knownHome('explorer');
+    const before = sshd.connections();
+    const listeners = Number(await docker(engine, ['info', '--format', '{{.NEventsListener}}']));
+    const cmd = `stty cols 160 rows 40; exec node ${lastlook} --host ${target}`;
+    const child = sshd.spawn(
+      home,
+      'script',
+      ['-qfec', cmd, '/dev/null'],
+      clientEnv({ SSH_AUTH_SOCK: agent.sock, TERM: 'xterm-256color' }),
+    );
+    let screen = '';
+    const waitFor = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (screen.includes(text)) resolve();
+        };
+        child.stdout.on('data', (d: Buffer) => {
+          screen += d.toString('utf8');
+          check();
+        });
+        child.once('close', () => reject(new Error(`explorer ended: ${screen.slice(-2000)}`)));
+        check();
+      });
+    try {
+      await waitFor(`${P}-app`);
+      // The events stream runs on a session of its own, opened next to the first list: wait until the engine
+      // counts its listener, so the container below is created after the subscription (not in between).
+      while (Number(await docker(engine, ['info', '--format', '{{.NEventsListener}}'])) <= listeners) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await docker(engine, ['create', '--name', `${P}-late`, engine.image, 'true']);
+      await waitFor(`${P}-late`);
+      child.stdin.write('q');
+      await new Promise((r) => child.once('close', r));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    }
+    expect(sshd.connections() - before).toBe(1);
+    await docker(engine, ['rm', `${P}-late`]);
+  });
+
   test('a key named by ~/.ssh/config (IdentityFile, host alias), no agent', async () => {
     const home = knownHome('named');
     copyFileSync(sshd.keys.named, join(home, '.ssh/work_key'));

@@ -8,7 +8,7 @@
  * bound over the passwd home (/root): OpenSSH then reads that folder's .ssh/config, known_hosts and keys as the
  * user's own, exactly as it would for the docker CLI, and the machine's real ~/.ssh is never read or written.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliPath, type TestEngine } from './harness.js';
@@ -34,6 +34,8 @@ export interface PrivateSshd {
   home(name: string): string;
   /** Runs `cmd` as a client of this server, with `home` as the user's home. */
   run(home: string, cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult>;
+  /** The same, as a running process (stdin, stdout and stderr piped). */
+  spawn(home: string, cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams;
   stop(): Promise<void>;
 }
 
@@ -114,8 +116,37 @@ export async function startSshd(engine: TestEngine, root: string): Promise<Priva
       return home;
     },
     run: (home, cmd, args, env) => runIn(pid, home, cmd, args, env),
+    spawn: (home, cmd, args, env) => spawnIn(pid, home, cmd, args, env),
     stop: () => stopChild(child),
   };
+}
+
+function spawnIn(
+  pid: number,
+  home: string,
+  cmd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcessWithoutNullStreams {
+  return spawn(
+    'nsenter',
+    [
+      `--net=/proc/${pid}/ns/net`,
+      '--',
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      'mount --bind "$0" /root && exec "$@"',
+      home,
+      cmd,
+      ...args,
+    ],
+    { env, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
 }
 
 function runIn(
@@ -126,25 +157,8 @@ function runIn(
   env: NodeJS.ProcessEnv,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      'nsenter',
-      [
-        `--net=/proc/${pid}/ns/net`,
-        '--',
-        'unshare',
-        '--mount',
-        '--propagation',
-        'private',
-        '--',
-        'sh',
-        '-c',
-        'mount --bind "$0" /root && exec "$@"',
-        home,
-        cmd,
-        ...args,
-      ],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnIn(pid, home, cmd, args, env);
+    child.stdin.end();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
