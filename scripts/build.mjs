@@ -7,7 +7,7 @@
 //   file cannot. Yoga's WebAssembly (inlined in its package as base64) is compiled synchronously instead, on
 //   first use, and Ink's development-only awaits are removed.
 // - ssh2 (ssh:// hosts through dockerode) is bundled but evaluated only on first use; its optional native helpers
-//   (cpu-features, sshcrypto.node) stay outside, and ssh2 falls back to pure JavaScript without them.
+//   (cpu-features, sshcrypto.node) are left out, and ssh2 falls back to pure JavaScript without them.
 // - dockerode's gRPC (BuildKit sessions, never used here) and Ink's react-devtools-core are replaced by stubs.
 // Subcommands are reached through import(): in this bundle they are evaluated only when called, so `plan` and
 // `--help` still never evaluate Ink and React.
@@ -37,6 +37,12 @@ const virtual = {
   '@grpc/proto-loader': 'module.exports = require("lastlook:grpc-stub");',
   'lastlook:grpc-stub':
     "module.exports = new Proxy({}, { get(_, k) { if (k === '__esModule') return false; throw new Error('gRPC is not bundled with lastlook (BuildKit sessions are not used)'); } });",
+  // debug's optional colour detection (debug falls back to its basic colours).
+  'supports-color': 'module.exports = {};',
+  // ssh2's optional native helpers: it loads them in a try/catch and runs in plain JavaScript without them. They
+  // are never shipped (a single executable could not load them), so the attempt fails here without touching disk.
+  'cpu-features': "throw new Error('cpu-features is not bundled with lastlook');",
+  'native-addon': "throw new Error('native addons are not bundled with lastlook');",
   // docker-modem requires ssh2 when it loads; evaluating ssh2 costs start-up that only ssh:// hosts need.
   ssh2: [
     'let real;',
@@ -62,9 +68,11 @@ const virtual = {
 const bundleEverything = {
   name: 'lastlook-bundle',
   setup(b) {
-    b.onResolve({ filter: /^(react-devtools-core|@grpc\/grpc-js|@grpc\/proto-loader|ssh2|yoga-layout)$/ }, (args) =>
+    const replaced = /^(react-devtools-core|@grpc\/grpc-js|@grpc\/proto-loader|supports-color|cpu-features|ssh2|yoga-layout)$/;
+    b.onResolve({ filter: replaced }, (args) =>
       args.pluginData === 'real' ? undefined : { path: args.path, namespace: 'lastlook' },
     );
+    b.onResolve({ filter: /\.node$/ }, () => ({ path: 'native-addon', namespace: 'lastlook' }));
     b.onResolve({ filter: /^lastlook:/ }, async (args) => {
       if (args.path === 'lastlook:ssh2-real') {
         return b.resolve('ssh2', { kind: 'require-call', resolveDir: root, pluginData: 'real' });
@@ -106,8 +114,6 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [bundleEverything],
-  // ssh2's optional native helpers: it loads them in a try/catch and works without them.
-  external: ['cpu-features', '*.node'],
   define: {
     'process.env.NODE_ENV': '"production"',
     'process.env.DEV': '"false"',
