@@ -6,9 +6,8 @@
 // - Ink and yoga-layout use top-level await (Ink only in development, yoga to compile its WebAssembly); a CommonJS
 //   file cannot. Yoga's WebAssembly (inlined in its package as base64) is compiled synchronously instead, on
 //   first use, and Ink's development-only awaits are removed.
-// - ssh2 (ssh:// hosts through dockerode) is bundled but evaluated only on first use; its optional native helpers
-//   (cpu-features, sshcrypto.node) are left out, and ssh2 falls back to pure JavaScript without them.
-// - dockerode's gRPC (BuildKit sessions, never used here) and Ink's react-devtools-core are replaced by stubs.
+// - dockerode's gRPC (BuildKit sessions, never used here), docker-modem's ssh2 (lastlook runs the user's ssh),
+//   debug's optional supports-color and Ink's react-devtools-core are replaced by stand-ins.
 // Subcommands are reached through import(): in this bundle they are evaluated only when called, so `plan` and
 // `--help` still never evaluate Ink and React.
 import { readFileSync, rmSync } from 'node:fs';
@@ -39,16 +38,9 @@ const virtual = {
     "module.exports = new Proxy({}, { get(_, k) { if (k === '__esModule') return false; throw new Error('gRPC is not bundled with lastlook (BuildKit sessions are not used)'); } });",
   // debug's optional colour detection (debug falls back to its basic colours).
   'supports-color': 'module.exports = {};',
-  // ssh2's optional native helpers: it loads them in a try/catch and runs in plain JavaScript without them. They
-  // are never shipped (a single executable could not load them), so the attempt fails here without touching disk.
-  'cpu-features': "throw new Error('cpu-features is not bundled with lastlook');",
-  'native-addon': "throw new Error('native addons are not bundled with lastlook');",
-  // docker-modem requires ssh2 when it loads; evaluating ssh2 costs start-up that only ssh:// hosts need.
-  ssh2: [
-    'let real;',
-    'const load = () => (real ??= require("lastlook:ssh2-real"));',
-    'module.exports = { Client: function Client(...args) { return new (load().Client)(...args); } };',
-  ].join('\n'),
+  // ssh:// runs the user's own ssh (src/docker/ssh-transport.ts); docker-modem's ssh2 path is never taken, yet the
+  // modem requires ssh2 at load: a stand-in keeps it (and its optional native addons) out of the bundle.
+  ssh2: "module.exports = { Client: function Client() { throw new Error('ssh2 is not bundled: lastlook runs the ssh command'); } };",
   // yoga-layout's entry awaits its WebAssembly; this one instantiates it synchronously when Ink first loads.
   'yoga-layout': [
     `import loadYogaImpl, { lastlookWasmUri } from ${JSON.stringify(join(yogaDir, 'binaries/yoga-wasm-base64-esm.js'))};`,
@@ -68,17 +60,12 @@ const virtual = {
 const bundleEverything = {
   name: 'lastlook-bundle',
   setup(b) {
-    const replaced = /^(react-devtools-core|@grpc\/grpc-js|@grpc\/proto-loader|supports-color|cpu-features|ssh2|yoga-layout)$/;
-    b.onResolve({ filter: replaced }, (args) =>
-      args.pluginData === 'real' ? undefined : { path: args.path, namespace: 'lastlook' },
-    );
-    b.onResolve({ filter: /\.node$/ }, () => ({ path: 'native-addon', namespace: 'lastlook' }));
-    b.onResolve({ filter: /^lastlook:/ }, async (args) => {
-      if (args.path === 'lastlook:ssh2-real') {
-        return b.resolve('ssh2', { kind: 'require-call', resolveDir: root, pluginData: 'real' });
-      }
-      return { path: args.path.slice('lastlook:'.length), namespace: 'lastlook' };
-    });
+    const replaced = /^(react-devtools-core|@grpc\/grpc-js|@grpc\/proto-loader|supports-color|ssh2|yoga-layout)$/;
+    b.onResolve({ filter: replaced }, (args) => ({ path: args.path, namespace: 'lastlook' }));
+    b.onResolve({ filter: /^lastlook:/ }, (args) => ({
+      path: args.path.slice('lastlook:'.length),
+      namespace: 'lastlook',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'lastlook' }, (args) => {
       const contents = virtual[args.path] ?? virtual[`lastlook:${args.path}`];
       if (contents === undefined) throw new Error(`build: no stand-in for ${args.path}`);
