@@ -11,7 +11,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
-import { docker, prefix, type TestEngine } from '../harness.js';
+import { docker, prefix } from '../harness.js';
 import { pathEnv, planned, projectDir, verdict } from './compose-helpers.js';
 import { type OracleOptions, type OracleResult, oracle, prefixScope, readState, runLastlook } from './oracle.js';
 
