@@ -1,3 +1,4 @@
+import packageJson from '../../package.json' with { type: 'json' };
 import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
 import { DockerError } from '../docker/errors.js';
@@ -87,10 +88,12 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
   const io: MainIo = { ...raw, stdout: guardTerminal(raw.stdout), stderr: guardTerminal(raw.stderr) };
   try {
     const split = splitArgv(io.argv);
-    // meow reads and normalises package.json: only --help and --version pay for it.
+    // Only --help and --version load meow. It gets the version from the bundled package.json: a single executable
+    // has no package.json beside it to find.
     const loadMeow = async () =>
       (await import('meow')).default(HELP, {
         importMeta: import.meta,
+        pkg: { name: packageJson.name, version: packageJson.version },
         argv: [],
         autoHelp: false,
         autoVersion: false,
