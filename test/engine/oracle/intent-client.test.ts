@@ -82,6 +82,7 @@ const SCENARIOS: readonly Scenario[] = [
     argv: ['container', 'prune', '-f'],
     pruneFilters: ['label!=keep'],
   },
+  { name: 'rm -f with slashes around names', argv: ['rm', '-f', 'plain/', '//guarded'] },
   {
     name: 'system prune --volumes, pruneFilters label!=keep',
     argv: ['system', 'prune', '-f', '--volumes'],
@@ -162,6 +163,15 @@ describe.each(kinds)('engine %s', (kind) => {
       const agree = (p: Plan) => JSON.stringify(planned(p)) === JSON.stringify(actual);
       tally.push([s.name, kind, cli.name, agree(viaClient), agree(viaParser)]);
       expect(planned(viaClient), JSON.stringify(viaClient, null, 1)).toEqual(actual);
+      // The engine facts behind the class: API 1.41 prunes named volumes even on a new engine; the 26.1.5 CLI
+      // sends the config's pruneFilters and keeps the protected volume, the 28.5.2 CLI does not send them.
+      if (s.name === 'volume prune at API 1.41') expect(actual.volumes).toContain('named');
+      if (s.name === 'volume prune -a, pruneFilters label!=keep' && kind === 'modern') {
+        expect(actual.volumes.includes('protected')).toBe(cli.name === '28.5.2');
+      }
+      if (s.name === 'container prune, pruneFilters label!=keep') {
+        expect(actual.containers.includes('guarded')).toBe(cli.name === '28.5.2');
+      }
     });
   });
 });
