@@ -18,16 +18,12 @@ writeFileSync(
   "module.exports = new Proxy({}, { get(_, k) { if (k === '__esModule') return false; throw new Error('gRPC is not bundled with lastlook (BuildKit sessions are not used)'); } });\n",
 );
 
-// ssh2 serves ssh:// hosts only, yet docker-modem requires it at load: a stand-in loads it on first use.
-const lazySsh2 = join(root, 'dist/.lazy-ssh2.cjs');
+// ssh:// runs the user's own ssh (src/docker/ssh-transport.ts); docker-modem's ssh2 path is never taken, yet the
+// modem requires ssh2 at load: a stand-in keeps it out of the bundle.
+const noSsh2 = join(root, 'dist/.stub-ssh2.cjs');
 writeFileSync(
-  lazySsh2,
-  [
-    'let real;',
-    `const load = () => (real ??= require(${JSON.stringify(join(root, 'node_modules/ssh2/lib/index.js'))}));`,
-    'module.exports = { Client: function Client(...args) { return new (load().Client)(...args); } };',
-    '',
-  ].join('\n'),
+  noSsh2,
+  "module.exports = { Client: function Client() { throw new Error('ssh2 is not bundled: lastlook runs the ssh command'); } };\n",
 );
 
 await build({
@@ -45,12 +41,11 @@ await build({
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-  alias: { 'react-devtools-core': stub, '@grpc/grpc-js': grpcStub, '@grpc/proto-loader': grpcStub, ssh2: lazySsh2 },
-  // ssh2's optional native helpers: loaded in a try/catch by ssh2 itself.
+  alias: { 'react-devtools-core': stub, '@grpc/grpc-js': grpcStub, '@grpc/proto-loader': grpcStub, ssh2: noSsh2 },
   external: ['cpu-features', '*.node'],
   define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
   banner: {
-    // CommonJS dependencies (dockerode, ssh2) call require(); give the ESM bundle one.
+    // CommonJS dependencies (dockerode) call require(); give the ESM bundle one.
     js: [
       "import { createRequire as __llCreateRequire } from 'node:module';",
       "import { fileURLToPath as __llFileURLToPath } from 'node:url';",
