@@ -300,11 +300,11 @@ describe('lifecycle', () => {
 
   test('upstreamFor: unix and tcp hosts; ssh is not recorded', () => {
     expect(upstreamFor('unix:///run/docker.sock', null)).toEqual({ kind: 'unix', socketPath: '/run/docker.sock' });
-    expect(upstreamFor('tcp://10.0.0.2:2376', { verify: true })).toEqual({
+    expect(upstreamFor('tcp://10.0.0.2:2376', { verify: true, dir: '/certs' })).toEqual({
       kind: 'tcp',
       host: '10.0.0.2',
       port: 2376,
-      tls: { verify: true },
+      tls: { verify: true, dir: '/certs' },
     });
     expect(upstreamFor('tcp://[::1]', null)).toMatchObject({ host: '::1', port: 2375 });
     expect(upstreamFor('ssh://me@host', null)).toBeNull();
