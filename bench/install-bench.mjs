@@ -79,7 +79,9 @@ try {
       for (const [c, args] of Object.entries(commands)) {
         const [file, ...pre] = argv;
         const ms = timed(file, [...pre, ...args]);
-        if (r > 0) (times[`${v}|${c}`] ??= []).push(ms); // round 0 warms the page cache
+        if (r === 0) continue; // round 0 warms the page cache
+        times[`${v}|${c}`] ??= [];
+        times[`${v}|${c}`].push(ms);
       }
     }
   }
