@@ -6,7 +6,7 @@ import type { DockerPort } from '../docker/port.js';
 import { commands } from './commands/index.js';
 import { CliError, type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { splitArgv } from './options.js';
+import { requestTimeoutMs, splitArgv } from './options.js';
 import { guardTerminal } from './terminal-guard.js';
 
 export const HELP = `
@@ -37,6 +37,8 @@ export const HELP = `
   Global options
     --host, -H URL     Docker host (like docker -H); default: DOCKER_HOST, the current context, then the local socket
     --context NAME     docker context to use
+    --timeout SECONDS  how long each request may wait for the engine (default 60; LASTLOOK_TIMEOUT too; 0 waits
+                       forever). Streams (export, archive) fail after that long without data; events may be idle
     --read-only        never offer or run a destructive action
     --no-color         no colours (NO_COLOR is honoured too)
     --help             this text
@@ -118,6 +120,7 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
           .join(', ')}`,
       );
     }
+    const timeout = requestTimeoutMs(split.global.timeout, io.env);
     let connection: ReturnType<typeof resolveConnection> | null = null;
     let port: DockerPort | null = null;
     const ctx: CommandContext = {
@@ -139,7 +142,7 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
         return connection;
       },
       port() {
-        port ??= connect(this.connection());
+        port ??= connect(this.connection(), timeout === undefined ? {} : { timeoutMs: timeout });
         return port;
       },
     };
