@@ -3,6 +3,7 @@ import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
 import { DockerError } from '../docker/errors.js';
 import type { DockerPort } from '../docker/port.js';
+import { toCliError } from './backup-errors.js';
 import { commands } from './commands/index.js';
 import { CliError, type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -24,6 +25,7 @@ export const HELP = `
                                                  verified .tar.gz archives with a manifest (sha256)
     $ lastlook verify <archive> [--json]         re-read an archive and check it against its manifest
     $ lastlook restore <archive> [--volume NAME | --container NAME] [--force] [--json]
+                    [--driver NAME] [--opt KEY=VALUE]...   options for a volume restore creates (plain by default)
 
   Docker command lines lastlook can preview
     docker rm [-f] [-v] [-l] CONTAINER...        docker container rm …
@@ -45,7 +47,8 @@ export const HELP = `
   Exit codes
     0 done · 1 declined · 2 bad usage · 3 engine unreachable or refused · 4 object not found · 5 drift (nothing done)
     verify: 1 the archive fails verification, 2 it is missing or unreadable
-    restore: 1 the target volume is not empty (use --force), 2 an unsafe archive was refused (nothing written)
+    restore: 1 the target volume is not empty (use --force), 2 an unsafe archive or unfit target (nothing written)
+    130 interrupted (Ctrl+C during a backup or restore; cleaned up, nothing destroyed)
 
   Examples
     $ lastlook plan -- docker compose -p shop down -v
@@ -64,6 +67,8 @@ export interface MainIo {
 
 /** Formats any failure for the terminal and picks its exit code. The only place errors become exit codes. */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCodeValue {
+  // Backup, verify and restore failures (also from guard --backup-to) get their own code and one clear line.
+  err = toCliError(err);
   if (err instanceof UsageError) {
     stderr.write(`lastlook: ${err.message}\nRun lastlook --help for usage.\n`);
     return err.exitCode;

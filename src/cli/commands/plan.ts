@@ -2,8 +2,9 @@
  * `lastlook plan [--json] [--] <docker command line>`: the exact preview of what the command would destroy.
  * Nothing on the engine changes: only reads (list, inspect, sizes).
  */
-import { ComposeLoadError, loadComposeProject } from '../../compose/load.js';
+import { ComposeLoadError, readComposeProject } from '../../compose/load.js';
 import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../core/command-line.js';
+import { ComposeModelError } from '../../core/compose-model.js';
 import type { Snapshot } from '../../core/model.js';
 import { formatPlan } from '../../core/plan/format.js';
 import { containersToInspect, donorsOf, LookupError, planCommand } from '../../core/plan/index.js';
@@ -67,10 +68,14 @@ export async function planParsed(
   let extra: PlanExtra = extraIn;
   if (parsed.kind === 'compose-down' && !('compose' in extra)) {
     try {
-      const compose = loadComposeProject(parsed, { cwd: opts.cwd ?? process.cwd(), env: opts.env ?? {} });
+      const compose = await readComposeProject(parsed, {
+        cwd: opts.cwd ?? process.cwd(),
+        env: opts.env ?? {},
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       extra = { ...extra, compose } as PlanExtra;
     } catch (e) {
-      if (e instanceof ComposeLoadError)
+      if (e instanceof ComposeLoadError || e instanceof ComposeModelError)
         throw new UsageError(`cannot preview: docker compose would fail: ${e.message}`);
       throw e;
     }
