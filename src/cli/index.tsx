@@ -7,7 +7,7 @@ import { toCliError } from './backup-errors.js';
 import { commands } from './commands/index.js';
 import { CliError, type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { splitArgv } from './options.js';
+import { requestTimeoutMs, splitArgv } from './options.js';
 import { guardTerminal } from './terminal-guard.js';
 
 export const HELP = `
@@ -39,6 +39,8 @@ export const HELP = `
   Global options
     --host, -H URL     Docker host (like docker -H); default: DOCKER_HOST, the current context, then the local socket
     --context NAME     docker context to use
+    --timeout SECONDS  how long each request may wait for the engine (default 60; LASTLOOK_TIMEOUT too; 0 waits
+                       forever). Streams (export, archive) fail after that long without data; events may be idle
     --read-only        never offer or run a destructive action
     --no-color         no colours (NO_COLOR is honoured too)
     --help             this text
@@ -123,6 +125,7 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
           .join(', ')}`,
       );
     }
+    const timeout = requestTimeoutMs(split.global.timeout, io.env);
     let connection: ReturnType<typeof resolveConnection> | null = null;
     let port: DockerPort | null = null;
     const ctx: CommandContext = {
@@ -144,7 +147,7 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
         return connection;
       },
       port() {
-        port ??= connect(this.connection());
+        port ??= connect(this.connection(), timeout === undefined ? {} : { timeoutMs: timeout });
         return port;
       },
     };
