@@ -1,6 +1,7 @@
 /**
  * Oracle scenarios for docker-semantics.md §2 (volume prune) and §4 (container prune, system prune). Prunes are
- * global, so this file starts its own engines (one modern, one legacy) and empties them before each scenario.
+ * global, so this file starts its own engines (one current, one modern, one legacy) and empties them before each
+ * scenario.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -9,11 +10,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { docker, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { oracle } from './oracle.js';
 
-const kinds = ['modern', 'legacy'] as const;
+const kinds = ['current', 'modern', 'legacy'] as const;
 const own: Partial<Record<(typeof kinds)[number], TestEngine>> = {};
 
 beforeAll(async () => {
-  const [m, l] = await Promise.all([startEngine('modern'), startEngine('legacy')]);
+  const [c, m, l] = await Promise.all([startEngine('current'), startEngine('modern'), startEngine('legacy')]);
+  own.current = c;
   own.modern = m;
   own.legacy = l;
 });
@@ -61,7 +63,7 @@ async function volumeZoo(e: TestEngine): Promise<void> {
 describe.each(kinds)('volume prune on an own %s engine', (kind) => {
   const engine = () => own[kind] as TestEngine;
   /** `-a` where the CLI accepts it (API >= 1.42); the legacy engine prunes named volumes without it. */
-  const all = kind === 'modern' ? ['-a'] : [];
+  const all = kind !== 'legacy' ? ['-a'] : [];
   beforeEach(async () => reset(engine()));
 
   test('default prune: anonymous-labelled only on >= 23 with API >= 1.42; everything unused on 20.10 (§2)', async () => {
@@ -76,6 +78,12 @@ describe.each(kinds)('volume prune on an own %s engine', (kind) => {
       // -v /anon-v and the image /data volume are labelled; the --mount one is not (moby#48748).
       expect(names).toHaveLength(3);
       expect(r.plan.warnings.join(' ')).toMatch(/lack the com.docker.volume.anonymous label/);
+    } else if (kind === 'current') {
+      expect(names).toContain('fakeanon');
+      expect(names).not.toContain('named');
+      // Since 27.4 the --mount anonymous volume carries the label too: all three anonymous volumes go.
+      expect(names).toHaveLength(4);
+      expect(r.plan.warnings.join(' ')).not.toMatch(/lack the com.docker.volume.anonymous label/);
     } else {
       expect(names).toContain('named');
       expect(r.plan.warnings.join(' ')).toMatch(/named ones included/);
@@ -85,7 +93,7 @@ describe.each(kinds)('volume prune on an own %s engine', (kind) => {
   test('prune -a: named and unlabelled volumes too, never in-use or with options (§2 all=true)', async () => {
     await volumeZoo(engine());
     const r = await oracle(engine(), { argv: ['docker', 'volume', 'prune', '-a', '-f'] });
-    if (kind === 'modern') {
+    if (kind !== 'legacy') {
       expect(r.destroyed.volumes).toContain('named');
       expect(r.destroyed.volumes).toHaveLength(7);
     } else {
@@ -120,6 +128,18 @@ describe.each(kinds)('volume prune on an own %s engine', (kind) => {
     expect(r.plan.engine.apiVersion).toBe('1.41');
   });
 
+  test('several label! filters exclude only volumes matching all of them (§2 MatchKVList)', async () => {
+    await volumeZoo(engine());
+    const r = await oracle(engine(), {
+      argv: ['docker', 'volume', 'prune', ...all, '-f', '--filter', 'label!=keep', '--filter', 'label!=foo=bar'],
+    });
+    // `kept` has keep=1 but not foo=bar, so it is pruned: label! values are AND-ed, like label values.
+    expect(r.destroyed.volumes).toContain('kept');
+  });
+
+  // Not on current yet: the 28.5.2 CLI does not apply the config's pruneFilters to `volume prune -a` (issue 16,
+  // "the client side"): the plan follows the CLI only once it asks the user's own client what it sends.
+  if (kind === 'current') return;
   test('pruneFilters from the docker CLI config are merged in (§2 cli PruneFilters)', async () => {
     await volumeZoo(engine());
     const cfg = await mkdtemp(join(engine().dir, 'cfg-'));
@@ -129,17 +149,8 @@ describe.each(kinds)('volume prune on an own %s engine', (kind) => {
       env: { DOCKER_CONFIG: cfg },
     });
     expect(r.destroyed.volumes).not.toContain('kept');
-    expect(r.destroyed.volumes).toContain(kind === 'modern' ? 'fakeanon' : 'named');
+    expect(r.destroyed.volumes).toContain(kind !== 'legacy' ? 'fakeanon' : 'named');
     expect(r.plan.warnings.join(' ')).toMatch(/pruneFilters/);
-  });
-
-  test('several label! filters exclude only volumes matching all of them (§2 MatchKVList)', async () => {
-    await volumeZoo(engine());
-    const r = await oracle(engine(), {
-      argv: ['docker', 'volume', 'prune', ...all, '-f', '--filter', 'label!=keep', '--filter', 'label!=foo=bar'],
-    });
-    // `kept` has keep=1 but not foo=bar, so it is pruned: label! values are AND-ed, like label values.
-    expect(r.destroyed.volumes).toContain('kept');
   });
 });
 
@@ -206,7 +217,7 @@ describe.each(kinds)('system prune on an own %s engine', (kind) => {
   test('--volumes: the anonymous volumes of the containers pruned in the same run go too (§4 --volumes)', async () => {
     await systemZoo(engine());
     const r = await oracle(engine(), { argv: ['docker', 'system', 'prune', '-f', '--volumes'] });
-    expect(r.destroyed.volumes).toHaveLength(kind === 'modern' ? 2 : 3);
+    expect(r.destroyed.volumes).toHaveLength(kind !== 'legacy' ? 2 : 3);
     expect(r.destroyed.volumes.includes('named')).toBe(kind === 'legacy');
   });
 
@@ -214,7 +225,7 @@ describe.each(kinds)('system prune on an own %s engine', (kind) => {
     await systemZoo(engine());
     const r = await oracle(engine(), { argv: ['docker', 'system', 'prune', '-af', '--volumes'] });
     expect(r.plan.destroy.images.some((i) => i.tags.includes('unused/tagged:1'))).toBe(true);
-    expect(r.after.volumes.includes('named')).toBe(kind === 'modern');
+    expect(r.after.volumes.includes('named')).toBe(kind !== 'legacy');
   });
 
   test('--filter label=x=1: the labelled network goes although a kept stopped container uses it (§4 network trap)', async () => {
