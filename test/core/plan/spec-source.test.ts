@@ -73,7 +73,13 @@ describe('specSource precedence (recorded container, competing spec fields added
   const donor = container(s, 'sem-run');
   const withSpec = (patch: Partial<ContainerSpec>): { snap: Snapshot; c: ContainerInfo } => {
     const spec = base.spec as ContainerSpec;
-    const c: ContainerInfo = { ...base, spec: { ...spec, ...patch } };
+    // A recipient's mount table holds the donor's volume at that destination (the engine copied it).
+    const named = donor.mounts.find((m) => m.destination === '/named');
+    const c: ContainerInfo = {
+      ...base,
+      mounts: [...base.mounts, ...(named ? [named] : [])],
+      spec: { ...spec, ...patch },
+    };
     return { snap: { ...s, containers: s.containers.map((x) => (x.id === c.id ? c : x)) }, c };
   };
   const mount = (source: string) => [{ type: 'volume', source, target: '/named', readOnly: false }];
