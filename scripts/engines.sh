@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Private Docker engines for lastlook's tests and demo (see ../shared/ENGINE.md).
 #
-#   scripts/engines.sh provision            install/unpack both engines (idempotent, quiet on success)
-#   scripts/engines.sh start modern|legacy DIR   start a private daemon rooted at DIR (socket DIR/docker.sock)
+#   scripts/engines.sh provision            install/unpack the three engines (idempotent, quiet on success)
+#   scripts/engines.sh start current|modern|legacy DIR   start a private daemon rooted at DIR (socket DIR/docker.sock)
 #   scripts/engines.sh stop DIR             stop the daemon rooted at DIR (SIGTERM to its pidfile, never by name)
-#   scripts/engines.sh bin modern|legacy    print the folder holding that engine's dockerd
-#   scripts/engines.sh cli                  print the path of the docker CLI (26.1.5) used against both engines
+#   scripts/engines.sh bin current|modern|legacy    print the folders holding that engine's dockerd
+#   scripts/engines.sh cli [current]        print the path of the docker CLI: 26.1.5 (modern and legacy), 28.5.2 (current)
+#   scripts/engines.sh compose [current]    print the path of the Compose plugin: 2.26.1, or 2.40.3 (current)
 #
-# modern: Debian trixie's docker.io 26.1.5 + containerd + docker-cli + docker-compose, downloaded and unpacked
-#         into .cache/engines/modern (never installed into the system).
-# legacy: Debian bookworm's docker.io 20.10.24, installed with apt (it also brings runc, used by both).
-# No package host is named here: the trixie source reuses the URI of the machine's own apt sources.
+# current: Debian sid's docker.io 28.5.2 + containerd 2.1.9 + docker-cli + docker-compose 2.40.3 + docker-buildx,
+#          downloaded and unpacked into .cache/engines/current (never installed into the system).
+# modern:  Debian trixie's docker.io 26.1.5 + containerd + docker-cli + docker-compose, unpacked the same way
+#          into .cache/engines/modern.
+# legacy:  Debian bookworm's docker.io 20.10.24, installed with apt (it also brings runc, used by all three).
+# No package host is named here: the trixie and sid sources reuse the URI of the machine's own apt sources.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +22,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 store="${LASTLOOK_ENGINE_STORE:-/var/cache/lastlook/engines}"
 cache="$here/.cache/engines"
 modern="$cache/modern"
+current="$cache/current"
 
 die() { printf 'engines.sh: %s\n' "$*" >&2; exit 1; }
 quiet() { # run a command, show its output only if it fails
@@ -49,6 +53,9 @@ provision_legacy() {
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
       quiet apt-get update
@@ -65,37 +72,49 @@ link_store() {
   ln -sfn "$store" "$cache"
 }
 
-provision_modern() {
+# Downloads SUITE's PACKAGES and unpacks them into DEST (never installing them); VERSION_RE must match dockerd's
+# --version. The suite's runc is deleted: it needs a newer glibc than bookworm, whose /usr/sbin/runc is used.
+unpack_suite() {
+  local suite=$1 dest=$2 version_re=$3; shift 3
   link_store
-  if [ -x "$modern/usr/sbin/dockerd" ] && [ -x "$modern/usr/bin/docker" ] &&
-     [ -x "$modern/usr/libexec/docker/cli-plugins/docker-compose" ] && [ -f "$modern/.complete" ]; then
+  if [ -x "$dest/usr/sbin/dockerd" ] && [ -x "$dest/usr/bin/docker" ] &&
+     [ -x "$dest/usr/libexec/docker/cli-plugins/docker-compose" ] && [ -f "$dest/.complete" ]; then
     return 0
   fi
   command -v dpkg >/dev/null || die "dpkg not found: the sandbox engines need Debian or Ubuntu"
-  local work="$cache/apt-trixie"
-  rm -rf "$work" "$modern"
-  mkdir -p "$work/lists/partial" "$work/archives/partial" "$modern"
-  printf 'deb %s trixie main\n' "$(apt_uri)" >"$work/sources.list"
+  local work="$cache/apt-$suite"
+  rm -rf "$work" "$dest"
+  mkdir -p "$work/lists/partial" "$work/archives/partial" "$dest"
+  printf 'deb %s %s main\n' "$(apt_uri)" "$suite" >"$work/sources.list"
   local opts=(-o "Dir::Etc::sourcelist=$work/sources.list" -o "Dir::Etc::sourceparts=-"
               -o "Dir::State::Lists=$work/lists" -o "Dir::Cache::archives=$work/archives"
               -o "APT::Get::List-Cleanup=0")
   quiet apt-get "${opts[@]}" update
-  (cd "$work" && quiet apt-get "${opts[@]}" download docker.io containerd docker-cli docker-compose)
+  (cd "$work" && quiet apt-get "${opts[@]}" download "$@")
   local deb
-  for deb in "$work"/*.deb; do quiet dpkg -x "$deb" "$modern"; done
-  # trixie's runc needs a newer glibc than this machine; bookworm's /usr/sbin/runc is used instead.
-  rm -f "$modern/usr/sbin/runc" "$modern/usr/bin/runc"
-  [ -x "$modern/usr/sbin/dockerd" ] || die "unpacked trixie packages hold no usr/sbin/dockerd"
-  "$modern/usr/sbin/dockerd" --version | grep -q '26\.1\.' || die "unexpected modern dockerd: $("$modern/usr/sbin/dockerd" --version)"
+  for deb in "$work"/*.deb; do quiet dpkg -x "$deb" "$dest"; done
+  rm -f "$dest/usr/sbin/runc" "$dest/usr/bin/runc"
+  [ -x "$dest/usr/sbin/dockerd" ] || die "unpacked $suite packages hold no usr/sbin/dockerd"
+  "$dest/usr/sbin/dockerd" --version | grep -Eq "$version_re" ||
+    die "unexpected $suite dockerd: $("$dest/usr/sbin/dockerd" --version)"
   rm -rf "$work"
-  touch "$modern/.complete"
+  touch "$dest/.complete"
+}
+
+provision_modern() {
+  unpack_suite trixie "$modern" ' 26\.1\.' docker.io containerd docker-cli docker-compose
+}
+
+provision_current() {
+  unpack_suite sid "$current" ' 28\.' docker.io containerd docker-cli docker-compose docker-buildx
 }
 
 engine_bin() {
   case "$1" in
+    current) printf '%s\n' "$current/usr/sbin:$current/usr/bin" ;;
     modern) printf '%s\n' "$modern/usr/sbin:$modern/usr/bin" ;;
     legacy) printf '%s\n' "/usr/sbin:/usr/bin" ;;
-    *) die "unknown engine '$1' (modern or legacy)" ;;
+    *) die "unknown engine '$1' (current, modern or legacy)" ;;
   esac
 }
 
@@ -145,11 +164,12 @@ stop() {
 
 case "${1:-}" in
   provision) need_root
-             provision_legacy; provision_modern ;;
-  start) [ $# -eq 3 ] || die "usage: engines.sh start modern|legacy DIR"; start "$2" "$3" ;;
+             provision_legacy; provision_modern; provision_current ;;
+  start) [ $# -eq 3 ] || die "usage: engines.sh start current|modern|legacy DIR"; start "$2" "$3" ;;
   stop) [ $# -eq 2 ] || die "usage: engines.sh stop DIR"; stop "$2" ;;
   bin) engine_bin "${2:-}" ;;
-  cli) printf '%s\n' "$modern/usr/bin/docker" ;;
-  compose) printf '%s\n' "$modern/usr/libexec/docker/cli-plugins/docker-compose" ;;
-  *) die "usage: engines.sh provision | start modern|legacy DIR | stop DIR | bin modern|legacy | cli | compose" ;;
+  cli) if [ "${2:-}" = current ]; then printf '%s\n' "$current/usr/bin/docker"; else printf '%s\n' "$modern/usr/bin/docker"; fi ;;
+  compose) if [ "${2:-}" = current ]; then d=$current; else d=$modern; fi
+           printf '%s\n' "$d/usr/libexec/docker/cli-plugins/docker-compose" ;;
+  *) die "usage: engines.sh provision | start current|modern|legacy DIR | stop DIR | bin current|modern|legacy | cli [current] | compose [current]" ;;
 esac

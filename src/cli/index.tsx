@@ -1,3 +1,4 @@
+import packageJson from '../../package.json' with { type: 'json' };
 import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
 import { DockerError } from '../docker/errors.js';
@@ -6,6 +7,7 @@ import { commands } from './commands/index.js';
 import { CliError, type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import { splitArgv } from './options.js';
+import { guardTerminal } from './terminal-guard.js';
 
 export const HELP = `
   A last look before Docker destroys something.
@@ -81,13 +83,17 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCo
   return ExitCode.declined;
 }
 
-export async function main(io: MainIo): Promise<ExitCodeValue> {
+export async function main(raw: MainIo): Promise<ExitCodeValue> {
+  // Every line the CLI prints goes through the terminal guard: nothing from the engine reaches the terminal raw.
+  const io: MainIo = { ...raw, stdout: guardTerminal(raw.stdout), stderr: guardTerminal(raw.stderr) };
   try {
     const split = splitArgv(io.argv);
-    // meow reads and normalises package.json: only --help and --version pay for it.
+    // Only --help and --version load meow. It gets the version from the bundled package.json: a single executable
+    // has no package.json beside it to find.
     const loadMeow = async () =>
       (await import('meow')).default(HELP, {
         importMeta: import.meta,
+        pkg: { name: packageJson.name, version: packageJson.version },
         argv: [],
         autoHelp: false,
         autoVersion: false,
@@ -126,6 +132,7 @@ export async function main(io: MainIo): Promise<ExitCodeValue> {
       stdout: io.stdout,
       stderr: io.stderr,
       stdin: io.stdin,
+      terminal: { stdout: raw.stdout, stderr: raw.stderr },
       signal: io.signal,
       connection() {
         connection ??= resolveConnection({ host: split.global.host, context: split.global.context, env: io.env });

@@ -23,6 +23,8 @@ export interface TlsFiles {
   readonly cert?: string;
   readonly key?: string;
   readonly verify: boolean;
+  /** The folder the files are looked up in (DOCKER_CERT_PATH, ~/.docker or the context's TLS folder). */
+  readonly dir: string;
 }
 
 export interface Connection {
@@ -34,6 +36,8 @@ export interface Connection {
   readonly configDir: string;
   /** `DOCKER_API_VERSION`, if the user pinned one (the docker CLI then speaks exactly that version). */
   readonly pinnedApiVersion: string | null;
+  /** The environment external helpers run with (the user's `ssh` for ssh:// hosts: SSH_AUTH_SOCK, PATH, …). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export function dockerConfigDir(env: Readonly<Record<string, string | undefined>>): string {
@@ -83,6 +87,7 @@ function contextHost(configDir: string, name: string): { host: string; tls: TlsF
         cert: optionalFile(join(tlsDir, 'cert.pem')),
         key: optionalFile(join(tlsDir, 'key.pem')),
         verify: !endpoint.SkipTLSVerify,
+        dir: tlsDir,
       }
     : null;
   return { host: endpoint.Host, tls };
@@ -102,6 +107,7 @@ function envTls(env: Readonly<Record<string, string | undefined>>, configDir: st
     cert: optionalFile(join(dir, 'cert.pem')),
     key: optionalFile(join(dir, 'key.pem')),
     verify,
+    dir,
   };
 }
 
@@ -119,7 +125,14 @@ export function resolveConnection(req: ConnectionRequest): Connection {
     throw new DockerError('bad-request', 'use --host or --context, not both', 'drop one of them');
   }
   if (req.host) {
-    return { host: normaliseHost(req.host), context: null, tls: envTls(env, configDir), configDir, pinnedApiVersion };
+    return {
+      host: normaliseHost(req.host),
+      context: null,
+      tls: envTls(env, configDir),
+      configDir,
+      pinnedApiVersion,
+      env,
+    };
   }
   // The docker CLI's order (cli/command/cli.go resolveContextName): --context, then DOCKER_HOST, then
   // DOCKER_CONTEXT, then the config's currentContext.
@@ -132,11 +145,12 @@ export function resolveConnection(req: ConnectionRequest): Connection {
       tls: envTls(env, configDir),
       configDir,
       pinnedApiVersion,
+      env,
     };
   }
   if (contextName && contextName !== 'default') {
     const { host, tls } = contextHost(configDir, contextName);
-    return { host: normaliseHost(host), context: contextName, tls, configDir, pinnedApiVersion };
+    return { host: normaliseHost(host), context: contextName, tls, configDir, pinnedApiVersion, env };
   }
   return {
     host: DEFAULT_HOST,
@@ -144,5 +158,6 @@ export function resolveConnection(req: ConnectionRequest): Connection {
     tls: null,
     configDir,
     pinnedApiVersion,
+    env,
   };
 }

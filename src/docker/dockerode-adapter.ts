@@ -2,9 +2,8 @@
  * The real DockerPort: dockerode (its modem, for exact control of paths and query strings) mapped to the plain
  * domain types of core/model.ts. Nothing outside src/docker sees a dockerode type.
  */
-import { readFileSync } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type {
   Change,
   ContainerInfo,
@@ -19,8 +18,9 @@ import type {
 } from '../core/model.js';
 import { compareVersions } from '../core/plan/engine-version.js';
 import type { Connection } from './connection.js';
-import { DockerError, toDockerError } from './errors.js';
+import { DockerError } from './errors.js';
 import type { CallOptions, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
+import { createTransport, type Transport } from './transport.js';
 
 /** The newest Engine API whose shapes this adapter was written against (Docker 26.1, docs/api v1.45). */
 export const CLIENT_MAX_API = '1.45';
@@ -125,6 +125,7 @@ export interface AdapterOptions {
 
 export class DockerodeAdapter implements DockerPort {
   private readonly docker: Docker;
+  private readonly transport: Transport;
   private readonly host: string;
   private readonly context: string | null;
   private apiVersion: string | null = null;
@@ -135,7 +136,8 @@ export class DockerodeAdapter implements DockerPort {
     const c = opts.connection;
     this.host = c.host;
     this.context = c.context;
-    this.docker = new Docker(dockerodeOptions(c));
+    this.transport = createTransport(c);
+    this.docker = this.transport.docker;
     if (c.pinnedApiVersion) this.apiVersion = c.pinnedApiVersion;
   }
 
@@ -180,7 +182,7 @@ export class DockerodeAdapter implements DockerPort {
           },
         },
         (err, data) => {
-          if (err) reject(toDockerError(err, this.host));
+          if (err) reject(this.transport.mapError(err));
           else resolve((o.stream ? data : normaliseBody(data)) as T);
         },
       );
@@ -646,8 +648,8 @@ export class DockerodeAdapter implements DockerPort {
     this.docker.modem.demuxStream(raw, stdout, stderrSink);
     const finished = new Promise<{ exitCode: number | null; stderr: string }>((resolve, reject) => {
       raw.once('error', (e) => {
-        stdout.destroy(toDockerError(e, this.host));
-        reject(toDockerError(e, this.host));
+        stdout.destroy(this.transport.mapError(e));
+        reject(this.transport.mapError(e));
       });
       raw.once('end', () => {
         stdout.end();
@@ -693,7 +695,7 @@ export class DockerodeAdapter implements DockerPort {
       stream.on('error', (err) => {
         opts.signal?.removeEventListener('abort', onAbort);
         if (opts.signal?.aborted) resolve();
-        else reject(toDockerError(err, this.host));
+        else reject(this.transport.mapError(err));
       });
     });
   }
@@ -737,36 +739,6 @@ async function consumeJsonStream(stream: Readable): Promise<void> {
     const msg = JSON.parse(line) as { error?: string; errorDetail?: { message?: string } };
     if (msg.error) throw new DockerError('server', msg.errorDetail?.message ?? msg.error);
   }
-}
-
-function dockerodeOptions(c: Connection): Docker.DockerOptions {
-  const url = new URL(c.host);
-  if (url.protocol === 'unix:') return { socketPath: url.pathname };
-  if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
-    const tls = c.tls;
-    const useTls = url.protocol === 'https:' || (tls !== null && (tls.verify || tls.cert !== undefined));
-    return {
-      host: url.hostname,
-      port: url.port || (useTls ? 2376 : 2375),
-      protocol: useTls ? 'https' : 'http',
-      ...(tls?.ca ? { ca: readFileSync(tls.ca) } : {}),
-      ...(tls?.cert ? { cert: readFileSync(tls.cert) } : {}),
-      ...(tls?.key ? { key: readFileSync(tls.key) } : {}),
-    };
-  }
-  if (url.protocol === 'ssh:') {
-    return {
-      protocol: 'ssh',
-      host: url.hostname,
-      port: url.port || 22,
-      username: url.username || undefined,
-    } as Docker.DockerOptions;
-  }
-  throw new DockerError(
-    'bad-request',
-    `unsupported Docker host ${c.host}`,
-    'use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host',
-  );
 }
 
 export function connect(connection: Connection): DockerPort {

@@ -316,9 +316,10 @@ export async function measurePlan(
     const m: ContainerMeasure = {
       sizeRw: (layers ? layers.get(pc.id) : inspected?.sizeRw) ?? null,
       changes: changes ? changes.length : null,
-      // A container that never started has no log file at all (LogPath is set at the first start): no need to look.
+      // A container that never started has no log file at all (LogPath is set at the first start): no need to look,
+      // on a local or a remote (ssh://, tcp://) engine alike.
       logBytes:
-        pc.state === 'created' && host.startsWith('unix://')
+        pc.state === 'created'
           ? 0
           : (containerDirLogBytes(host, dataRoot, pc.id) ?? (inspected ? logBytes(host, inspected) : null)),
     };

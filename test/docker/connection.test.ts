@@ -100,6 +100,7 @@ describe('where the engine is: the docker CLI order', () => {
       cert: join(certs, 'cert.pem'),
       key: join(certs, 'key.pem'),
       verify: true,
+      dir: certs,
     });
   });
 

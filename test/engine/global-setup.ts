@@ -14,23 +14,35 @@ import {
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** modern (26.1.5) and legacy (20.10.24): the engines every engine suite runs on. */
     engines: TestEngine[];
+    /** current (28.5.2), modern and legacy: for the suites that run on all three (the oracles). */
+    allEngines: TestEngine[];
   }
 }
 
-/** Starts both private engines once per run; each test file gets them through `inject('engines')`. */
+/**
+ * Starts the three private engines once per run, side by side; each test file gets them through
+ * `inject('engines')` (modern, legacy) or `inject('allEngines')` (current, modern, legacy).
+ */
 export default async function setup(project: TestProject) {
   assertCleanEnvironment(process.env);
   execFileSync('bash', [`${repoRoot}/scripts/engines.sh`, 'provision'], { stdio: 'inherit' });
   const root = makeRunRoot();
   process.env[RUN_ROOT_ENV] = root;
-  const engines = await Promise.all([startEngine('modern', root), startEngine('legacy', root)]);
-  for (const e of engines) {
+  const all = await Promise.all([
+    startEngine('current', root),
+    startEngine('modern', root),
+    startEngine('legacy', root),
+  ]);
+  const engines = all.filter((e) => e.kind !== 'current');
+  for (const e of all) {
     console.log(`engine ${e.kind}: Docker Engine ${e.version} (API ${e.apiVersion}) at ${e.host}`);
   }
   project.provide('engines', engines);
+  project.provide('allEngines', all);
   return async () => {
-    await Promise.all(engines.map((e) => stopEngine(e)));
+    await Promise.all(all.map((e) => stopEngine(e)));
     rmSync(root, { recursive: true, force: true });
   };
 }

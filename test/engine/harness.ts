@@ -5,7 +5,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,11 @@ const run = promisify(execFile);
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const enginesSh = join(repoRoot, 'scripts/engines.sh');
 
-export type EngineKind = 'modern' | 'legacy';
+/**
+ * `current`: Docker 28.5.2 (Debian sid, API 1.51, Compose 2.40.3); `modern`: 26.1.5 (trixie, API 1.45, Compose
+ * 2.26.1); `legacy`: 20.10.24 (bookworm, API 1.41).
+ */
+export type EngineKind = 'current' | 'modern' | 'legacy';
 
 /** A private engine, as handed to tests (plain data: it crosses vitest's provide/inject). */
 export interface TestEngine {
@@ -86,6 +90,9 @@ export function engineEnv(engine: TestEngine, extra: Record<string, string> = {}
   }
   return {
     ...env,
+    // The engine's own docker CLI comes first on PATH: `lastlook plan` asks the user's `docker` what a command
+    // sends (src/docker/intent.ts), and the oracle runs that same CLI.
+    PATH: [dirname(cliPath()), env.PATH].filter(Boolean).join(':'),
     HOME: engine.configDir,
     DOCKER_HOST: engine.host,
     DOCKER_CONFIG: engine.configDir,
@@ -94,8 +101,20 @@ export function engineEnv(engine: TestEngine, extra: Record<string, string> = {}
   };
 }
 
-export function cliPath(): string {
-  return join(repoRoot, '.cache/engines/modern/usr/bin/docker');
+/**
+ * The docker CLI used against an engine of `kind`: the engine's own CLI for `current` (28.5.2), trixie's 26.1.5
+ * for `modern` and `legacy` (bookworm's 20.10 CLI lacks what the suites need, e.g. the Compose plugin).
+ */
+export function cliPath(kind: EngineKind = 'modern'): string {
+  return join(repoRoot, `.cache/engines/${kind === 'current' ? 'current' : 'modern'}/usr/bin/docker`);
+}
+
+/** The Compose plugin that belongs with `cliPath(kind)`: 2.40.3 for `current`, 2.26.1 otherwise. */
+export function composePath(kind: EngineKind = 'modern'): string {
+  return join(
+    repoRoot,
+    `.cache/engines/${kind === 'current' ? 'current' : 'modern'}/usr/libexec/docker/cli-plugins/docker-compose`,
+  );
 }
 
 /** A unique name prefix for one test's resources. */
@@ -117,7 +136,7 @@ export async function docker(
 ): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
-      cliPath(),
+      cliPath(engine.kind),
       args as string[],
       { env: engineEnv(engine, opts.env), cwd: opts.cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => {
@@ -135,9 +154,8 @@ export async function startEngine(kind: EngineKind, root: string = runRoot()): P
   await run('bash', [enginesSh, 'start', kind, dir]);
   const configDir = join(dir, 'config');
   mkdirSync(join(configDir, 'cli-plugins'), { recursive: true });
-  const compose = join(repoRoot, '.cache/engines/modern/usr/libexec/docker/cli-plugins/docker-compose');
   if (!existsSync(join(configDir, 'cli-plugins/docker-compose'))) {
-    spawnSync('ln', ['-s', compose, join(configDir, 'cli-plugins/docker-compose')]);
+    symlinkSync(composePath(kind), join(configDir, 'cli-plugins/docker-compose'));
   }
   writeFileSync(join(configDir, 'config.json'), '{}\n');
   const host = `unix://${dir}/docker.sock`;

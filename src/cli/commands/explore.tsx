@@ -53,9 +53,10 @@ export const run: Command = async (ctx) => {
       onExit={() => {}}
     />,
     {
-      stdout: ctx.stdout as NodeJS.WriteStream,
+      // Ink drives the terminal itself: the raw streams. Its text is escaped by src/ui/components/text.tsx.
+      stdout: ctx.terminal.stdout as NodeJS.WriteStream,
       stdin: ctx.stdin as NodeJS.ReadStream,
-      stderr: ctx.stderr as NodeJS.WriteStream,
+      stderr: ctx.terminal.stderr as NodeJS.WriteStream,
       exitOnCtrlC: false,
       patchConsole: false,
     },

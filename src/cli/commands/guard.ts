@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { backupForPlan } from '../../backup/for-plan.js';
+import { escapeText } from '../../core/escape.js';
 import { requiredConfirmation } from '../../core/explorer-reducer.js';
 import { formatBytes, plural } from '../../core/format.js';
 import { formatPlan } from '../../core/plan/format.js';
@@ -52,14 +53,15 @@ export function parseGuardArgs(argv: readonly string[]): {
 
 async function confirm(ctx: CommandContext, plan: Plan): Promise<boolean> {
   const need = requiredConfirmation(plan.command, plan);
-  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
+  // readline edits the line itself (cursor moves): the raw stream; the one engine-derived word is escaped.
+  const rl = createInterface({ input: ctx.stdin, output: ctx.terminal.stderr });
   try {
     const onAbort = () => rl.close();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const question =
       need === null
         ? 'Proceed? [y/N] '
-        : `Volume data will be destroyed. Type ${need} to confirm (anything else cancels): `;
+        : `Volume data will be destroyed. Type ${escapeText(need)} to confirm (anything else cancels): `;
     const answer = (await rl.question(question, { signal: ctx.signal })).trim();
     ctx.signal.removeEventListener('abort', onAbort);
     return need === null ? /^y(es)?$/i.test(answer) : answer === need;

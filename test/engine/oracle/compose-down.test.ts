@@ -1,19 +1,22 @@
 /**
- * Oracle scenarios for `docker compose down` (shared/docker-semantics.md §3.1) on the modern private engine
- * (Docker 26.1.5, Compose v2.26.1): each plans the command with lastlook, runs the real command, reads the engine
+ * Oracle scenarios for `docker compose down` (shared/docker-semantics.md §3.1) on the modern (Docker 26.1.5,
+ * Compose v2.26.1) and current (Docker 28.5.2, Compose 2.40.3) private engines: each plans the command with lastlook, runs the real command, reads the engine
  * back, and compares what was destroyed and orphaned, exactly.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { INHERITED_REASON } from '../../../src/core/plan/compose.js';
-import { docker, prefix, type TestEngine } from '../harness.js';
+import { docker, prefix } from '../harness.js';
 import { planned, projectDir } from './compose-helpers.js';
 import { type OracleResult, oracle, prefixScope } from './oracle.js';
 
-const modern = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
+/** Compose scenarios run on 26.1.5 (Compose 2.26.1) and 28.5.2 (Compose 2.40.3), each with its own CLI and plugin. */
+const composeEngines = inject('allEngines')
+  .filter((e) => e.kind !== 'legacy')
+  .map((e) => [e.kind, e] as const);
+const volumeImage = 'lltest/busybox-vol:1'; // the harness's image with `VOLUME /data`, on every engine
 const dirs: string[] = [];
-const compose = (cwd: string, args: readonly string[]) => docker(modern, ['compose', ...args], { cwd });
 
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -24,14 +27,14 @@ function shop(p: string, extra = ''): string {
   return `name: ${p}
 services:
   db:
-    image: ${modern.volumeImage}
+    image: ${volumeImage}
     command: ["sleep", "3600"]
     stop_signal: SIGKILL
     volumes:
       - /scratch
       - dbdata:/var/db
   web:
-    image: ${modern.volumeImage}
+    image: ${volumeImage}
     command: ["sleep", "3600"]
     stop_signal: SIGKILL
     depends_on: [db]
@@ -53,7 +56,9 @@ const anonOf = (run: OracleResult, container: string) =>
     ?.mounts.filter((m) => m.type === 'volume' && /^[0-9a-f]{64}$/.test(m.name ?? ''))
     .map((m) => m.name as string) ?? [];
 
-describe('compose down oracle (Docker 26.1.5, Compose v2.26.1)', () => {
+describe.each(composeEngines)('compose down oracle on the %s engine', (kind, modern) => {
+  const compose = (cwd: string, args: readonly string[]) => docker(modern, ['compose', ...args], { cwd });
+
   test('fresh project, down without -v: containers and network go, every volume is orphaned', async () => {
     const { p, cwd } = newProject('cd1', (x) => shop(x));
     await compose(cwd, ['up', '-d']);
@@ -74,11 +79,14 @@ describe('compose down oracle (Docker 26.1.5, Compose v2.26.1)', () => {
     expect(anon).toHaveLength(3);
     expect(planned(run.plan).volumes).toEqual([...anon, `${p}_dbdata`].sort());
     expect(planned(run.plan).orphanVolumes).toEqual([]);
-    // The /scratch volume (HostConfig.Mounts, Source "") carries no anonymous label on 26.1.5 (moby#48748).
+    // The /scratch volume (HostConfig.Mounts, Source "") carries no anonymous label on 26.1.5 (moby#48748); since
+    // 27.4 (current, 28.5.2) it does. Either way the plan shows the engine's labels and destroys it.
     const scratchName = (JSON.parse(scratch) as { Name: string; Destination: string }[]).find(
       (m) => m.Destination === '/scratch',
     )?.Name;
-    expect(run.plan.destroy.volumes.find((v) => v.name === scratchName)?.labels).toEqual({});
+    expect(run.plan.destroy.volumes.find((v) => v.name === scratchName)?.labels).toEqual(
+      kind === 'current' ? { 'com.docker.volume.anonymous': '' } : {},
+    );
     expect(run.plan.destroy.volumes.find((v) => v.name === scratchName)?.anonymous).toBe(true);
   });
 
@@ -145,7 +153,7 @@ describe('compose down oracle (Docker 26.1.5, Compose v2.26.1)', () => {
     const { p, cwd } = newProject('cd6', (x) =>
       shop(
         x,
-        `  old:\n    image: ${modern.volumeImage}\n    command: ["sleep", "3600"]\n    stop_signal: SIGKILL\n    volumes: ["/oldscratch"]\n`,
+        `  old:\n    image: ${volumeImage}\n    command: ["sleep", "3600"]\n    stop_signal: SIGKILL\n    volumes: ["/oldscratch"]\n`,
       ),
     );
     await compose(cwd, ['up', '-d']);

@@ -4,7 +4,7 @@
  * For one scenario (state already built on a private engine by the caller):
  *   1. read the engine (containers with their mounts, volumes, networks, images) — `before`;
  *   2. run `lastlook plan --json -- <argv>` in-process (main() from src/cli/index.tsx), against that engine only;
- *   3. run the real command with the docker CLI 26.1.5 (harness `docker()`), same env and cwd;
+ *   3. run the real command with the engine's docker CLI (harness `docker()`), same env and cwd;
  *   4. read the engine again — `after` — and compare:
  *      - destroyed containers / volumes / networks / images (in `before`, not in `after`) are EXACTLY
  *        plan.destroy.{containers,volumes,networks,images};
@@ -19,7 +19,6 @@
  * time), so Compose's file lookup sees the same folder as the docker CLI.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { main } from '../../../src/cli/index.js';
@@ -27,7 +26,7 @@ import type { ContainerInfo } from '../../../src/core/model.js';
 import type { Plan } from '../../../src/core/plan/types.js';
 import { resolveConnection } from '../../../src/docker/connection.js';
 import { connect } from '../../../src/docker/dockerode-adapter.js';
-import { docker, engineEnv, repoRoot, type TestEngine } from '../harness.js';
+import { composePath, docker, engineEnv, type TestEngine } from '../harness.js';
 
 export interface EngineState {
   readonly containers: readonly ContainerInfo[];
@@ -222,13 +221,13 @@ export async function oracle(engine: TestEngine, opts: OracleOptions): Promise<O
   return { plan, before, after, commandOk, commandError, destroyed, orphaned };
 }
 
-/** Runs Compose v2.26.1's binary standalone, as `docker-compose` (its file name), against `engine` only. */
+/** Runs the engine's Compose binary (2.26.1, or 2.40.3 on current) standalone as `docker-compose`, against `engine` only. */
 export function dockerCompose(
   engine: TestEngine,
   args: readonly string[],
   opts: { input?: Buffer | string; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<string> {
-  const bin = join(repoRoot, '.cache/engines/modern/usr/libexec/docker/cli-plugins/docker-compose');
+  const bin = composePath(engine.kind);
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
       bin,

@@ -1,12 +1,12 @@
 /**
- * Oracle scenarios for docker-semantics.md §1 (`docker rm`, `rm -v`, `rm -f`) and `docker volume rm`, on both
- * shared engines. Every scenario names its objects with its own prefix and compares only those (prefixScope).
+ * Oracle scenarios for docker-semantics.md §1 (`docker rm`, `rm -v`, `rm -f`) and `docker volume rm`, on the three
+ * shared engines (28.5.2, 26.1.5, 20.10.24). Every scenario names its objects with its own prefix and compares only those (prefixScope).
  */
 import { describe, expect, inject, test } from 'vitest';
 import { docker, prefix, type TestEngine } from '../harness.js';
 import { oracle, prefixScope } from './oracle.js';
 
-const engines = inject('engines');
+const engines = inject('allEngines');
 
 async function id(engine: TestEngine, args: string[]): Promise<string> {
   return (await docker(engine, args)).trim();

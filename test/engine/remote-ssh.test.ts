@@ -1,0 +1,193 @@
+/**
+ * ssh:// as the docker CLI does it (issue 13): lastlook runs the user's own `ssh … docker system dial-stdio`
+ * against a private sshd (remote-sshd.ts) in front of this run's modern engine. Every connection path (--host,
+ * --context, DOCKER_CONTEXT, currentContext, DOCKER_HOST) gives the same plan as the socket, with one SSH
+ * handshake per run; a key in an agent and a key named by ~/.ssh/config both work; a changed or unknown host key,
+ * a failed login and a remote without docker exit 3 with what to do. The real docker CLI, run the same way, is the
+ * reference for what the user's ssh setup allows.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { cliPath, docker, engineEnv, prefix, RUN_ROOT_ENV, repoRoot, type TestEngine } from './harness.js';
+import { DOCKER_PORT, NO_DOCKER_PORT, type PrivateSshd, startAgent, startSshd } from './remote-sshd.js';
+
+const found = inject('engines').find((e) => e.kind === 'modern');
+if (!found) throw new Error('no modern engine');
+const engine: TestEngine = found;
+const P = prefix('ssh');
+const lastlook = join(repoRoot, 'bin/lastlook.js');
+const target = `ssh://root@127.0.0.1:${DOCKER_PORT}`;
+
+let sshd: PrivateSshd;
+let agent: { sock: string; stop(): Promise<void> };
+/** The plan over the engine's own socket: what every ssh path must give. */
+let reference: unknown;
+/** A docker CLI config with a context `remote` for the ssh target. */
+let configDir: string;
+
+/** The client's environment: nothing inherited that points at an engine; DOCKER_* only as each test says. */
+function clientEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const base = engineEnv(engine, {});
+  return {
+    PATH: base.PATH,
+    LANG: base.LANG,
+    HOME: '/root',
+    NO_COLOR: '1',
+    DOCKER_CONFIG: configDir,
+    ...extra,
+  };
+}
+
+function withoutHost(plan: string): unknown {
+  const parsed = JSON.parse(plan) as { engine: { host: string } };
+  return { ...parsed, engine: { ...parsed.engine, host: null } };
+}
+
+const planArgs = ['plan', '--json', '--', 'docker', 'rm', '-v', `${P}-app`];
+
+/** A home with the server's key in known_hosts (as after a first `ssh` and a fingerprint check). */
+function knownHome(name: string): string {
+  const home = sshd.home(name);
+  writeKnownHosts(home, `[127.0.0.1]:${DOCKER_PORT} ${sshd.hostKey}\n[127.0.0.1]:${NO_DOCKER_PORT} ${sshd.hostKey}\n`);
+  return home;
+}
+
+beforeAll(async () => {
+  const root = process.env[RUN_ROOT_ENV] ?? '';
+  sshd = await startSshd(engine, root);
+  agent = await startAgent(sshd.dir, sshd.keys.agent);
+  await docker(engine, ['volume', 'create', `${P}-data`]);
+  await docker(engine, ['create', '--name', `${P}-app`, '-v', `${P}-data:/data`, '-v', '/anon', engine.image, 'true']);
+  configDir = join(sshd.dir, 'docker-config');
+  const cfgEnv = { DOCKER_CONFIG: configDir };
+  await docker(engine, ['context', 'create', 'remote', '--docker', `host=${target}`], { env: cfgEnv });
+  const r = await runSocket(planArgs);
+  expect(r.code, r.stderr).toBe(0);
+  reference = withoutHost(r.stdout);
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await sshd?.stop();
+  await docker(engine, ['rm', '-v', `${P}-app`]).catch(() => {});
+  await docker(engine, ['volume', 'rm', `${P}-data`]).catch(() => {});
+});
+
+async function runSocket(args: readonly string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [lastlook, ...args], { env: engineEnv(engine) }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function writeKnownHosts(home: string, text: string): void {
+  writeFileSync(join(home, '.ssh/known_hosts'), text);
+}
+
+describe('ssh:// through the user’s own ssh', () => {
+  test.each([
+    ['--host', ['--host', target], {}],
+    ['DOCKER_HOST', [], { DOCKER_HOST: target }],
+    ['--context', ['--context', 'remote'], {}],
+    ['DOCKER_CONTEXT', [], { DOCKER_CONTEXT: 'remote' }],
+  ] as const)(
+    'a key in the agent, through %s: the socket’s plan, one handshake, nothing on stderr',
+    async (_n, flags, env) => {
+      const home = knownHome(`agent-${_n.replace(/-/g, '')}`);
+      const before = sshd.connections();
+      const r = await sshd.run(
+        home,
+        process.execPath,
+        [lastlook, ...flags, ...planArgs],
+        clientEnv({ SSH_AUTH_SOCK: agent.sock, ...env }),
+      );
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(withoutHost(r.stdout)).toEqual(reference);
+      expect(JSON.parse(r.stdout).engine.host).toBe(target);
+      expect(sshd.connections() - before).toBe(1);
+    },
+  );
+
+  test('currentContext of the CLI config, like the docker CLI', async () => {
+    const home = knownHome('current');
+    const cfg = join(sshd.dir, 'docker-config-current');
+    await docker(engine, ['context', 'create', 'remote', '--docker', `host=${target}`], {
+      env: { DOCKER_CONFIG: cfg },
+    });
+    await docker(engine, ['context', 'use', 'remote'], { env: { DOCKER_CONFIG: cfg } });
+    const env = clientEnv({ SSH_AUTH_SOCK: agent.sock, DOCKER_CONFIG: cfg });
+    const cli = await sshd.run(home, cliPath(), ['volume', 'inspect', `${P}-data`], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    expect(r.stderr).toBe('');
+    expect(withoutHost(r.stdout)).toEqual(reference);
+  });
+
+  test('a key named by ~/.ssh/config (IdentityFile, host alias), no agent', async () => {
+    const home = knownHome('named');
+    copyFileSync(sshd.keys.named, join(home, '.ssh/work_key'));
+    chmodSync(join(home, '.ssh/work_key'), 0o600);
+    writeFileSync(
+      join(home, '.ssh/config'),
+      `Host llremote\n  HostName 127.0.0.1\n  Port ${DOCKER_PORT}\n  User root\n  IdentityFile ~/.ssh/work_key\n  IdentitiesOnly yes\n`,
+    );
+    const env = clientEnv({ DOCKER_HOST: 'ssh://llremote' });
+    const cli = await sshd.run(home, cliPath(), ['volume', 'inspect', `${P}-data`], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(withoutHost(r.stdout)).toEqual(reference);
+  });
+
+  test('no usable key: exit 3, the login failed, as for docker', async () => {
+    const home = knownHome('nokey');
+    const env = clientEnv({ DOCKER_HOST: target });
+    const cli = await sshd.run(home, cliPath(), ['volume', 'ls'], env);
+    expect(cli.code).not.toBe(0);
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/SSH login to root@127\.0\.0\.1:2222 failed/);
+    expect(r.stderr).toMatch(/ssh-add|IdentityFile/);
+  });
+
+  test('a changed host key is refused (exit 3), as the docker CLI refuses it', async () => {
+    const home = sshd.home('changed');
+    const other = join(home, 'other_host_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    const otherKey = readFileSync(`${other}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    writeKnownHosts(home, `[127.0.0.1]:${DOCKER_PORT} ${otherKey}\n`);
+    const env = clientEnv({ SSH_AUTH_SOCK: agent.sock, DOCKER_HOST: target });
+    const cli = await sshd.run(home, cliPath(), ['volume', 'ls'], env);
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toMatch(/Host key verification failed/);
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/SSH host key of root@127\.0\.0\.1:2222 has changed/);
+    expect(r.stderr).toMatch(/ssh-keygen -R/);
+  });
+
+  test('an unknown host key is refused (exit 3): no prompt, no trust on first use', async () => {
+    const home = sshd.home('unknown');
+    const env = clientEnv({ SSH_AUTH_SOCK: agent.sock, DOCKER_HOST: target });
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/SSH host key of root@127\.0\.0\.1:2222 is not known/);
+  });
+
+  test('a remote without docker: exit 3 and what to install', async () => {
+    const home = knownHome('nodocker');
+    const env = clientEnv({ SSH_AUTH_SOCK: agent.sock, DOCKER_HOST: `ssh://root@127.0.0.1:${NO_DOCKER_PORT}` });
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/root@127\.0\.0\.1:2223 has no docker command/);
+    expect(r.stderr).toMatch(/install the Docker CLI/);
+  });
+});
