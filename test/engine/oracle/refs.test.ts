@@ -7,7 +7,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { docker, prefix, type TestEngine } from '../harness.js';
 import { oracle, prefixScope, readState, runLastlook } from './oracle.js';
 
-const engines = inject('engines');
+const engines = inject('allEngines');
 
 /** Anonymous volume name mounted by `container` at `dst`. */
 async function volumeAt(engine: TestEngine, container: string, dst: string): Promise<string> {
