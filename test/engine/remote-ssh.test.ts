@@ -40,9 +40,14 @@ function clientEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * The plan without the engine's address and without warnings: over the socket the user's docker CLI is recorded
+ * (truth-client's recording endpoint forwards to unix and tcp engines only), over ssh the built-in parser reads
+ * the command line and says so in a warning; what would be destroyed must be the same.
+ */
 function withoutHost(plan: string): unknown {
   const parsed = JSON.parse(plan) as { engine: { host: string } };
-  return { ...parsed, engine: { ...parsed.engine, host: null } };
+  return { ...parsed, engine: { ...parsed.engine, host: null }, warnings: null };
 }
 
 const planArgs = ['plan', '--json', '--', 'docker', 'rm', '-v', `${P}-app`];
