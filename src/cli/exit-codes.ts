@@ -12,5 +12,7 @@ export const ExitCode = {
   notFound: 4,
   /** Drift: the engine changed since the preview and nothing was done. */
   drift: 5,
+  /** Interrupted (Ctrl+C, SIGTERM): the work stopped and cleaned up after itself (128 + SIGINT, as shells do). */
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

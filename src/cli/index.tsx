@@ -3,6 +3,7 @@ import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
 import { DockerError } from '../docker/errors.js';
 import type { DockerPort } from '../docker/port.js';
+import { toCliError } from './backup-errors.js';
 import { commands } from './commands/index.js';
 import { CliError, type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
@@ -64,6 +65,8 @@ export interface MainIo {
 
 /** Formats any failure for the terminal and picks its exit code. The only place errors become exit codes. */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCodeValue {
+  // Backup, verify and restore failures (also from guard --backup-to) get their own code and one clear line.
+  err = toCliError(err);
   if (err instanceof UsageError) {
     stderr.write(`lastlook: ${err.message}\nRun lastlook --help for usage.\n`);
     return err.exitCode;
