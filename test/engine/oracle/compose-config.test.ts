@@ -17,7 +17,7 @@ import { type ComposeDownCommand, parseDockerCommand } from '../../../src/core/c
 import { pathEnv } from './compose-helpers.js';
 
 const run = promisify(execFile);
-const engines = inject('engines').filter((e) => e.kind === 'modern' || (e.kind as string) === 'current');
+const engines = inject('allEngines').filter((e) => e.kind !== 'legacy');
 const dir = mkdtempSync(join(tmpdir(), 'llcfg-'));
 const socket = join(dir, 'rec.sock');
 const seen: string[] = [];

@@ -202,19 +202,54 @@ ${svc(modern.image)}${net()}`,
     expect((await readState(modern)).containers.filter((c) => c.name.startsWith(p))).toEqual([]);
   });
 
-  // Compose 2.26.1 only: Compose 2.40.3 (current) no longer fails here, it removes web and its volumes, while the
-  // planner still blocks (issue 16, the real Compose model: truth-compose follows the Compose version).
-  if (kind !== 'modern') return;
-  test('label mode, a dependency without a container: blocked, the real command fails, nothing changes', async () => {
+  // Compose 2.26.1 fails here; since 2.27.0 (5059a1d7b) label mode drops a dependency without a container, and
+  // Compose 2.40.3 (current) takes web down. The planner follows the installed Compose's version.
+  test('label mode, a dependency without a container: Compose 2.26.1 fails (blocked), 2.40.3 takes the rest down', async () => {
     const { p, cwd } = project('cx3', (x) => ({ 'compose.yaml': shop(x) }));
     await compose(cwd, ['up', '-d']);
     await docker(modern, ['rm', '-f', `${p}-db-1`]);
     const run = await oracle(modern, { argv: ['docker', 'compose', '-p', p, 'down', '-v'], scope: prefixScope(p) });
-    expect(run.plan.blocked?.reason).toContain('could not find db');
-    expect(run.commandOk).toBe(false);
-    expect(run.commandError).toMatch(/not found/);
-    expect(run.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
-    expect(run.after.containers.filter((c) => c.name.startsWith(p)).map((c) => c.name)).toEqual([`${p}-web-1`]);
-    await compose(cwd, ['down', '-v']);
+    if (kind === 'modern') {
+      expect(run.plan.blocked?.reason).toContain('could not find db');
+      expect(run.commandOk).toBe(false);
+      expect(run.commandError).toMatch(/not found/);
+      expect(run.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
+      expect(run.after.containers.filter((c) => c.name.startsWith(p)).map((c) => c.name)).toEqual([`${p}-web-1`]);
+      await compose(cwd, ['down', '-v']);
+    } else {
+      expect(run.plan.blocked).toBeNull();
+      expect(run.commandOk).toBe(true);
+      expect(planned(run.plan).containers).toEqual([`${p}-web-1`]);
+      expect(planned(run.plan).volumes).toContain(`${p}_dbdata`);
+    }
+  });
+
+  test('label mode, only a SERVICE without a container: Compose 2.26.1 takes the whole project down, 2.40.3 nothing', async () => {
+    const { p, cwd } = project('cx9', (x) => ({ 'compose.yaml': shop(x) }));
+    await compose(cwd, ['up', '-d']);
+    const run = await oracle(modern, { argv: ['docker', 'compose', '-p', p, 'down', 'nope'], scope: prefixScope(p) });
+    if (kind === 'modern') {
+      expect(planned(run.plan).containers).toEqual([`${p}-db-1`, `${p}-web-1`]);
+    } else {
+      expect(run.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
+      expect(run.plan.warnings).toContain(
+        `Any of the services [nope] not running in project "${p}": Compose does nothing`,
+      );
+      await compose(cwd, ['down', '-v']);
+    }
+  });
+
+  test('an exited one-off of a service not taken down: --remove-orphans keeps it on 2.26.1, removes it on 2.40.3', async () => {
+    const { p, cwd } = project('cx10', (x) => ({ 'compose.yaml': shop(x) }));
+    await compose(cwd, ['up', '-d']);
+    await compose(cwd, ['run', '-d', '--name', `${p}-run1`, 'web', 'sleep', '3600']);
+    await docker(modern, ['stop', `${p}-run1`]);
+    const run = await oracle(modern, {
+      cwd,
+      argv: ['docker', 'compose', 'down', '--remove-orphans', 'db'],
+      scope: prefixScope(p),
+    });
+    expect(planned(run.plan).containers).toEqual(kind === 'modern' ? [`${p}-db-1`] : [`${p}-db-1`, `${p}-run1`]);
+    await compose(cwd, ['down', '-v', '--remove-orphans']);
   });
 });

@@ -15,7 +15,7 @@ import { docker, prefix } from '../harness.js';
 import { pathEnv, planned, projectDir, verdict } from './compose-helpers.js';
 import { type OracleOptions, type OracleResult, oracle, prefixScope, readState, runLastlook } from './oracle.js';
 
-const engines = inject('engines').filter((e) => e.kind === 'modern' || (e.kind as string) === 'current');
+const engines = inject('allEngines').filter((e) => e.kind !== 'legacy');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
