@@ -1,10 +1,10 @@
 // Benchmark (issue 16): what asking the user's own docker CLI costs a plan. Starts its own private engine (26.1.5),
-// seeds 50 containers and 100 volumes, then times `lastlook plan --json` in interleaved rounds with three PATHs:
+// seeds 20 containers and 40 volumes, then times `lastlook plan --json` in interleaved rounds with three PATHs:
 // no docker on PATH (the built-in parser serves), the 26.1.5 CLI, the 28.5.2 CLI (when provisioned). Reports
 // medians per command line and the extra cost of the client; checks each plan says what it assumed.
 //   npm run build && sudo node bench/intent-bench.mjs [--runs 9]
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,10 +32,17 @@ const lastlook = join(root, 'bin/lastlook.js');
 function timed(path, argv) {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
-    const child = spawn(process.execPath, [lastlook, 'plan', '--json', '--', ...argv], {
-      env: { ...baseEnv, PATH: path },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // CPU time (user + system, lastlook and the docker CLI it runs) from /usr/bin/time: steadier than wall time on
+    // a loaded machine.
+    const cpuFile = join(dir, 'cpu.txt');
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', '%U %S', '-o', cpuFile, process.execPath, lastlook, 'plan', '--json', '--', ...argv],
+      {
+        env: { ...baseEnv, PATH: path },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -48,7 +55,10 @@ function timed(path, argv) {
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       if (code !== 0) reject(new Error(`plan ${argv.join(' ')}: ${err}`));
-      else resolve({ ms, plan: JSON.parse(out) });
+      else {
+        const [u, sys] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number);
+        resolve({ ms, cpu: (u + sys) * 1000, plan: JSON.parse(out) });
+      }
     });
   });
 }
@@ -62,9 +72,9 @@ try {
   execFileSync('bash', [join(root, 'scripts/engines.sh'), 'start', 'modern', dir], { stdio: 'inherit' });
   const tar = execFileSync('bash', [join(root, 'scripts/busybox-rootfs.sh')], { encoding: 'utf8' }).trim();
   await docker(['import', '-c', 'CMD ["/bin/sh"]', tar, 'bench/bb:1']);
-  for (let i = 0; i < 100; i++)
+  for (let i = 0; i < 40; i++)
     await docker(['volume', 'create', ...(i % 10 === 0 ? ['--label', 'keep=1'] : []), `v${i}`]);
-  for (let i = 0; i < 50; i++) await docker(['create', '--name', `c${i}`, '-v', `v${i}:/data`, 'bench/bb:1', 'true']);
+  for (let i = 0; i < 20; i++) await docker(['create', '--name', `c${i}`, '-v', `v${i}:/data`, 'bench/bb:1', 'true']);
   const paths = [
     ['parser', '/nonexistent'],
     ['26.1.5', `${dirname(cli26)}:/usr/bin:/bin`],
@@ -76,16 +86,18 @@ try {
     ['docker', 'system', 'prune', '--volumes'],
   ];
   const times = new Map();
+  const cpus = new Map();
   for (let r = 0; r < runs; r++) {
     for (const argv of commands) {
       for (const [name, path] of paths) {
-        const { ms, plan } = await timed(path, argv);
+        const { ms, cpu, plan } = await timed(path, argv);
         const said = plan.warnings[0] ?? '';
         const expect =
           name === 'parser' ? /^no docker executable on PATH/ : new RegExp(`^asked the docker CLI ${name}`);
         if (!expect.test(said)) throw new Error(`plan with ${name} said: ${said}`);
         const key = `${argv.join(' ')}|${name}`;
         times.set(key, [...(times.get(key) ?? []), ms]);
+        cpus.set(key, [...(cpus.get(key) ?? []), cpu]);
       }
     }
   }
@@ -94,18 +106,25 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  console.log('| command line | parser (no docker on PATH) | 26.1.5 CLI asked | 28.5.2 CLI asked |');
-  console.log('|---|---|---|---|');
-  for (const argv of commands) {
-    const m = (name) => times.get(`${argv.join(' ')}|${name}`);
-    const base = median(m('parser'));
-    const cell = (name) => {
-      const t = m(name);
-      if (!t) return 'n/a';
-      const v = median(t);
-      return `${Math.round(v)} ms (+${Math.round(v - base)} ms)`;
-    };
-    console.log(`| \`${argv.join(' ')}\` | ${Math.round(base)} ms | ${cell('26.1.5')} | ${cell('28.5.2')} |`);
+  for (const [label, table] of [
+    ['wall time', times],
+    ['CPU time (user + system)', cpus],
+  ]) {
+    console.log(`\n${label}, medians:`);
+    console.log('| command line | parser (no docker on PATH) | 26.1.5 CLI asked | 28.5.2 CLI asked |');
+    console.log('|---|---|---|---|');
+    for (const argv of commands) {
+      const m = (name) => table.get(`${argv.join(' ')}|${name}`);
+      const base = median(m('parser'));
+      const cell = (name) => {
+        const t = m(name);
+        if (!t) return 'n/a';
+        const v = median(t);
+        const d = Math.round(v - base);
+        return `${Math.round(v)} ms (${d >= 0 ? '+' : '−'}${Math.abs(d)} ms)`;
+      };
+      console.log(`| \`${argv.join(' ')}\` | ${Math.round(base)} ms | ${cell('26.1.5')} | ${cell('28.5.2')} |`);
+    }
   }
 } finally {
   try {

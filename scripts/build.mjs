@@ -92,6 +92,10 @@ await build({
   entryPoints: [join(root, 'src/cli/bin.ts')],
   outfile: join(root, 'dist/lastlook.cjs'),
   bundle: true,
+  // The bundle names its modules by their path from here: from the repository, through node_modules even when it
+  // is a link, so no path of the build machine gets in.
+  absWorkingDir: root,
+  preserveSymlinks: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',

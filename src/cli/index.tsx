@@ -7,7 +7,7 @@ import { toCliError } from './backup-errors.js';
 import { commands } from './commands/index.js';
 import { CliError, type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { splitArgv } from './options.js';
+import { requestTimeoutMs, splitArgv } from './options.js';
 import { guardTerminal } from './terminal-guard.js';
 
 export const HELP = `
@@ -25,6 +25,7 @@ export const HELP = `
                                                  verified .tar.gz archives with a manifest (sha256)
     $ lastlook verify <archive> [--json]         re-read an archive and check it against its manifest
     $ lastlook restore <archive> [--volume NAME | --container NAME] [--force] [--json]
+                    [--driver NAME] [--opt KEY=VALUE]...   options for a volume restore creates (plain by default)
 
   Docker command lines lastlook can preview
     docker rm [-f] [-v] [-l] CONTAINER...        docker container rm …
@@ -38,6 +39,8 @@ export const HELP = `
   Global options
     --host, -H URL     Docker host (like docker -H); default: DOCKER_HOST, the current context, then the local socket
     --context NAME     docker context to use
+    --timeout SECONDS  how long each request may wait for the engine (default 60; LASTLOOK_TIMEOUT too; 0 waits
+                       forever). Streams (export, archive) fail after that long without data; events may be idle
     --read-only        never offer or run a destructive action
     --no-color         no colours (NO_COLOR is honoured too)
     --help             this text
@@ -46,7 +49,8 @@ export const HELP = `
   Exit codes
     0 done · 1 declined · 2 bad usage · 3 engine unreachable or refused · 4 object not found · 5 drift (nothing done)
     verify: 1 the archive fails verification, 2 it is missing or unreadable
-    restore: 1 the target volume is not empty (use --force), 2 an unsafe archive was refused (nothing written)
+    restore: 1 the target volume is not empty (use --force), 2 an unsafe archive or unfit target (nothing written)
+    130 interrupted (Ctrl+C during a backup or restore; cleaned up, nothing destroyed)
 
   Examples
     $ lastlook plan -- docker compose -p shop down -v
@@ -121,6 +125,7 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
           .join(', ')}`,
       );
     }
+    const timeout = requestTimeoutMs(split.global.timeout, io.env);
     let connection: ReturnType<typeof resolveConnection> | null = null;
     let port: DockerPort | null = null;
     const ctx: CommandContext = {
@@ -142,7 +147,7 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
         return connection;
       },
       port() {
-        port ??= connect(this.connection());
+        port ??= connect(this.connection(), timeout === undefined ? {} : { timeoutMs: timeout });
         return port;
       },
     };
