@@ -11,6 +11,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { type TarEntry, TarFormatError, TarScanner } from '../core/tar-scan.js';
+import { EntryPolicy } from './entry-policy.js';
 import { ArchiveError } from './errors.js';
 import {
   type BackupManifest,
@@ -192,10 +193,28 @@ export interface VerifyResult {
  */
 export async function verifyArchive(archive: string, opts: ReadBackOptions = {}): Promise<VerifyResult> {
   const manifest = await loadManifest(archive);
-  const r = await readBack(archive, { ...opts, tar: manifest.kind !== 'dump' });
+  // Restore's own checks too: an archive that verifies is one that restore accepts.
+  const policy = manifest.kind === 'dump' ? null : new EntryPolicy({ root: manifest.kind === 'volume' ? 'v' : '' });
+  const refused: string[] = [];
+  const r = await readBack(archive, {
+    ...opts,
+    tar: manifest.kind !== 'dump',
+    onEntry: (e) => {
+      opts.onEntry?.(e);
+      const why = policy?.check(e);
+      if (why && refused.length < 10) refused.push(why);
+    },
+  });
   const problems = compareWithManifest(manifest, r);
   if (problems.length > 0) {
     throw new ArchiveError('mismatch', `${archive} does not match its manifest: ${problems.join('; ')}`, problems);
+  }
+  if (refused.length > 0) {
+    throw new ArchiveError(
+      'mismatch',
+      `${archive} could not be restored: restore refuses ${refused.join('; ')}`,
+      refused,
+    );
   }
   return { manifest, readBack: r };
 }

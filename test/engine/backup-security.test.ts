@@ -187,6 +187,32 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     await docker(engine, ['volume', 'rm', vol]);
   });
 
+  test('4: what restore would refuse never counts as verified: guard keeps the volume, verify fails', async () => {
+    const vol = prefix('dev');
+    await docker(engine, ['volume', 'create', vol]);
+    await docker(engine, [
+      ...['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c'],
+      'echo data > /d/f && mknod /d/null c 1 3',
+    ]);
+    const dir = join(work, `${vol}-bk`);
+    const g = await runCli(engine, ['guard', '--backup-to', dir, '--yes', '--', 'docker', 'volume', 'rm', vol]);
+    expect(await volumeExists(engine, vol)).toBe(true);
+    expect(g.stderr).toContain('restore would refuse');
+    expect(g.code).toBe(1);
+    expectCleanFailure(g.stderr);
+    expect(readdirSync(dir)).toEqual([]);
+    await docker(engine, ['volume', 'rm', vol]);
+
+    const crafted = await makeArchive(join(work, `${vol}.tar.gz`), [
+      { name: 'v/', type: 'directory' },
+      { name: 'v/l', type: 'symlink', linkname: '/etc' },
+      { name: 'v/l/passwd', body: 'evil' },
+    ]);
+    const v = await runCli(engine, ['verify', crafted]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain('could not be restored');
+  });
+
   test('7: restore extracts the bytes it validated (a file swapped in, or rewritten in place, meanwhile)', async () => {
     const p = prefix('swap');
     const good = await makeArchive(join(work, `${p}.tar.gz`), [
