@@ -12,5 +12,7 @@ export const ExitCode = {
   notFound: 4,
   /** Drift: the engine changed since the preview and nothing was done. */
   drift: 5,
+  /** Interrupted (Ctrl+C, SIGTERM, the engine gone) while removing: stopped, read back, what went was reported. */
+  interrupted: 6,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -8,7 +8,7 @@ import type { ContainerInfo, ImageInfo, Snapshot } from '../model.js';
 import { describeFilters, type FilterArgs, matchLabels, matchUntil, mergePruneFilters, toArgs } from './filters.js';
 import { volumesRemovedWithContainers } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { Plan, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
 import { volumePrune } from './volume.js';
 
 /** The states the engine counts as running for prune (`IsRunning()`): running, paused, restarting. */
@@ -50,7 +50,7 @@ function containerStep(snapshot: Snapshot, args: FilterArgs, extra: PlanExtra): 
   return { removed, destroy, keep, error: null };
 }
 
-export function planContainerPrune(snapshot: Snapshot, cmd: ContainerPruneCommand, extra: PlanExtra = {}): Plan {
+export function planContainerPrune(snapshot: Snapshot, cmd: ContainerPruneCommand, extra: PlanExtra = {}): PlanBody {
   const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
   const warnings = configWarning(cmd.filters, filters);
   const step = containerStep(snapshot, toArgs(filters), extra);
@@ -147,7 +147,7 @@ function imageEntry(img: ImageInfo, dangling: boolean): PlannedImage {
   };
 }
 
-export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, extra: PlanExtra = {}): Plan {
+export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, extra: PlanExtra = {}): PlanBody {
   const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
   const warnings = configWarning(cmd.filters, filters);
   const args = toArgs(filters);
