@@ -1,2 +1,17 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+// The CLI and all its dependencies are one bundled file, dist/lastlook.cjs, made by `npm run build` (which
+// `npm install` in a clone and `npm pack` run by themselves).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const bundle = new URL('../dist/lastlook.cjs', import.meta.url);
+if (!existsSync(bundle)) {
+  process.stderr.write(
+    'lastlook: dist/lastlook.cjs is missing: this is a source checkout that was not built.\n' +
+      '  Run npm run build (npm install runs it, unless scripts are ignored), then run lastlook again.\n',
+  );
+  process.exit(2);
+}
+require(fileURLToPath(bundle));

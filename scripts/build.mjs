@@ -1,58 +1,115 @@
-// Bundles the CLI into one ESM file: a bundled Ink + dockerode app reaches its first frame about twice as fast
-// as the unbundled module graph. Ink's optional devtools import is aliased to an empty module.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// Bundles the CLI and every dependency into one CommonJS file, dist/lastlook.cjs. The npm package ships only that
+// file (it has no runtime dependencies), and the same file is the script of the single executable (Node's single
+// executable applications run one CommonJS script, with no files beside it) and of the image.
+//
+// What the dependencies would otherwise load from disk at run time is made part of the bundle here:
+// - Ink and yoga-layout use top-level await (Ink only in development, yoga to compile its WebAssembly); a CommonJS
+//   file cannot. Yoga's WebAssembly (inlined in its package as base64) is compiled synchronously instead, on
+//   first use, and Ink's development-only awaits are removed.
+// - dockerode's gRPC (BuildKit sessions, never used here), docker-modem's ssh2 (lastlook runs the user's ssh),
+//   debug's optional supports-color and Ink's react-devtools-core are replaced by stand-ins.
+// Subcommands are reached through import(): in this bundle they are evaluated only when called, so `plan` and
+// `--help` still never evaluate Ink and React.
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+// `npm pack` and `npm publish` run prepack and then prepare: build once.
+if (process.env.npm_lifecycle_event === 'prepare' && ['pack', 'publish'].includes(process.env.npm_command ?? '')) {
+  process.exit(0);
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
-const stub = join(root, 'dist/.stub-devtools.js');
-mkdirSync(dirname(stub), { recursive: true });
-writeFileSync(stub, 'export default undefined;\n');
-// dockerode loads gRPC and protobufjs at import time, for BuildKit sessions only; lastlook never builds images.
-// Aliasing them to a stub saves a large part of start-up (they would otherwise be compiled on every run).
-const grpcStub = join(root, 'dist/.stub-grpc.cjs');
-writeFileSync(
-  grpcStub,
-  "module.exports = new Proxy({}, { get(_, k) { if (k === '__esModule') return false; throw new Error('gRPC is not bundled with lastlook (BuildKit sessions are not used)'); } });\n",
-);
+const yogaDir = join(root, 'node_modules/yoga-layout/dist');
 
-// ssh:// runs the user's own ssh (src/docker/ssh-transport.ts); docker-modem's ssh2 path is never taken, yet the
-// modem requires ssh2 at load: a stand-in keeps it out of the bundle.
-const noSsh2 = join(root, 'dist/.stub-ssh2.cjs');
-writeFileSync(
-  noSsh2,
-  "module.exports = { Client: function Client() { throw new Error('ssh2 is not bundled: lastlook runs the ssh command'); } };\n",
-);
+/** Replaces `from` by `to` in `text`, failing the build when `from` is no longer there (a dependency changed). */
+function replaceOnce(text, from, to, file) {
+  if (!text.includes(from)) throw new Error(`build: ${file} no longer contains ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
 
+const virtual = {
+  // Ink imports it only when DEV=true, which the bundle never sets.
+  'react-devtools-core': 'export default undefined;',
+  '@grpc/grpc-js': 'module.exports = require("lastlook:grpc-stub");',
+  '@grpc/proto-loader': 'module.exports = require("lastlook:grpc-stub");',
+  'lastlook:grpc-stub':
+    "module.exports = new Proxy({}, { get(_, k) { if (k === '__esModule') return false; throw new Error('gRPC is not bundled with lastlook (BuildKit sessions are not used)'); } });",
+  // debug's optional colour detection (debug falls back to its basic colours).
+  'supports-color': 'module.exports = {};',
+  // ssh:// runs the user's own ssh (src/docker/ssh-transport.ts); docker-modem's ssh2 path is never taken, yet the
+  // modem requires ssh2 at load: a stand-in keeps it (and its optional native addons) out of the bundle.
+  ssh2: "module.exports = { Client: function Client() { throw new Error('ssh2 is not bundled: lastlook runs the ssh command'); } };",
+  // yoga-layout's entry awaits its WebAssembly; this one instantiates it synchronously when Ink first loads.
+  'yoga-layout': [
+    `import loadYogaImpl, { lastlookWasmUri } from ${JSON.stringify(join(yogaDir, 'binaries/yoga-wasm-base64-esm.js'))};`,
+    `import wrapAssembly from ${JSON.stringify(join(yogaDir, 'src/wrapAssembly.js'))};`,
+    "const wasm = new WebAssembly.Module(Buffer.from(lastlookWasmUri.slice(lastlookWasmUri.indexOf(',') + 1), 'base64'));",
+    'const emscripten = {',
+    '  instantiateWasm(imports, done) { const instance = new WebAssembly.Instance(wasm, imports); done(instance); return instance.exports; },',
+    '};',
+    'loadYogaImpl(emscripten);',
+    "if (!emscripten.calledRun) throw new Error('yoga-layout did not initialise synchronously');",
+    'export default wrapAssembly(emscripten);',
+    `export * from ${JSON.stringify(join(yogaDir, 'src/generated/YGEnums.js'))};`,
+  ].join('\n'),
+};
+
+/** @type {import('esbuild').Plugin} */
+const bundleEverything = {
+  name: 'lastlook-bundle',
+  setup(b) {
+    const replaced = /^(react-devtools-core|@grpc\/grpc-js|@grpc\/proto-loader|supports-color|ssh2|yoga-layout)$/;
+    b.onResolve({ filter: replaced }, (args) => ({ path: args.path, namespace: 'lastlook' }));
+    b.onResolve({ filter: /^lastlook:/ }, (args) => ({
+      path: args.path.slice('lastlook:'.length),
+      namespace: 'lastlook',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'lastlook' }, (args) => {
+      const contents = virtual[args.path] ?? virtual[`lastlook:${args.path}`];
+      if (contents === undefined) throw new Error(`build: no stand-in for ${args.path}`);
+      return { contents, loader: 'js', resolveDir: root };
+    });
+    b.onLoad({ filter: /yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const m = /H="(data:application\/octet-stream;base64,[A-Za-z0-9+/=]+)"/.exec(text);
+      if (!m) throw new Error(`build: ${args.path} no longer inlines its WebAssembly as H="data:…"`);
+      const contents = `export const lastlookWasmUri = ${JSON.stringify(m[1])};\n${text.replace(m[0], 'H=lastlookWasmUri')}`;
+      return { contents, loader: 'js' };
+    });
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      text = replaceOnce(text, "await import('./devtools.js');", '', args.path);
+      text = replaceOnce(text, '? await loadPackageJson()', '? {}', args.path);
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: join(root, 'src/cli/bin.ts') },
-  outdir: join(root, 'dist'),
-  // Subcommands are loaded on demand (src/cli/commands/index.ts): `plan` and `--help` never load Ink and React.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints: [join(root, 'src/cli/bin.ts')],
+  outfile: join(root, 'dist/lastlook.cjs'),
+  bundle: true,
+  // The bundle names its modules by their path from here: from the repository, through node_modules even when it
+  // is a link, so no path of the build machine gets in.
+  absWorkingDir: root,
+  preserveSymlinks: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   sourcemap: true,
   legalComments: 'none',
   logLevel: 'warning',
-  alias: { 'react-devtools-core': stub, '@grpc/grpc-js': grpcStub, '@grpc/proto-loader': grpcStub, ssh2: noSsh2 },
-  external: ['cpu-features', '*.node'],
-  define: { 'process.env.NODE_ENV': '"production"', 'process.env.DEV': '"false"' },
-  banner: {
-    // CommonJS dependencies (dockerode) call require(); give the ESM bundle one.
-    js: [
-      "import { createRequire as __llCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __llFileURLToPath } from 'node:url';",
-      "import { dirname as __llDirname } from 'node:path';",
-      'const require = __llCreateRequire(import.meta.url);',
-      'const __filename = __llFileURLToPath(import.meta.url);',
-      'const __dirname = __llDirname(__filename);',
-    ].join(' '),
+  plugins: [bundleEverything],
+  define: {
+    'process.env.NODE_ENV': '"production"',
+    'process.env.DEV': '"false"',
+    // meow wants import.meta (it is not used to find package.json: the version is bundled).
+    'import.meta': '__lastlookImportMeta',
   },
+  banner: { js: 'var __lastlookImportMeta = { url: require("node:url").pathToFileURL(__filename).href };' },
 });

@@ -21,7 +21,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 bash "$here/scripts/engines.sh" provision
-if [ ! -f "$here/dist/cli.js" ] || [ -n "$(find "$here/src" -newer "$here/dist/cli.js" -name '*.ts*' -print -quit)" ]; then
+if [ ! -f "$here/dist/lastlook.cjs" ] || [ -n "$(find "$here/src" -newer "$here/dist/lastlook.cjs" -name '*.ts*' -print -quit)" ]; then
   (cd "$here" && node scripts/build.mjs)
 fi
 bash "$here/scripts/engines.sh" start modern "$engine"

@@ -14,7 +14,7 @@
  * helper containers are removed.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -24,6 +24,8 @@ import { DockerError } from '../docker/errors.js';
 import type { DockerPort } from '../docker/port.js';
 import { AtomicFile, freeBytes } from './atomic-file.js';
 import type { DatabaseMatch } from './db-dump.js';
+import { EntryPolicy } from './entry-policy.js';
+import { ArchiveError, BackupError, DumpError } from './errors.js';
 import {
   type BackupKind,
   type BackupManifest,
@@ -35,7 +37,9 @@ import {
   safeName,
   stamp,
 } from './manifest.js';
-import { ArchiveError, compareWithManifest, readBack } from './verify.js';
+import { compareWithManifest, readBack } from './verify.js';
+
+export { BackupError, DumpError } from './errors.js';
 
 /**
  * gzip level 1. Measured in bench/backup-bench.mjs (BENCHMARKS.md "## backup"): level 6 (gzip's default) costs
@@ -72,19 +76,6 @@ export interface BackupItem {
   readonly archive: string;
   readonly manifestPath: string;
   readonly manifest: BackupManifest;
-}
-
-/** A backup could not be completed; nothing of it was left behind. */
-export class BackupError extends Error {
-  override readonly name = 'BackupError';
-  constructor(
-    message: string,
-    /** `space`: the target is too small or filled up; `target`: cannot write there; `verify`: read-back failed. */
-    readonly reason: 'space' | 'target' | 'verify',
-    readonly remedy: string | null = null,
-  ) {
-    super(message);
-  }
 }
 
 /** Removes a helper container even when the caller's signal has already fired (cleanup must still happen). */
@@ -160,11 +151,14 @@ interface WriteSpec {
 async function writeArchive(spec: WriteSpec, opts: BackupOptions): Promise<BackupItem> {
   const level = opts.level ?? GZIP_LEVEL;
   const ext = spec.tar ? '.tar.gz' : '.gz';
-  const archivePath = join(opts.dir, `${spec.fileBase}${ext}`);
-  const manifestPath = manifestPathFor(archivePath);
+  // The first free name of base.ext, base-1.ext, …: an archive never replaces another one.
+  const nameFor = (n: number) => join(opts.dir, `${spec.fileBase}${n === 0 ? '' : `-${n}`}${ext}`);
+  let archivePath = nameFor(0);
+  let manifestPath = manifestPathFor(archivePath);
   let archive = null as AtomicFile | null;
   let manifestFile = null as AtomicFile | null;
   let committed = false;
+  let manifestDone = false;
   try {
     try {
       archive = await AtomicFile.create(archivePath);
@@ -233,7 +227,7 @@ async function writeArchive(spec: WriteSpec, opts: BackupOptions): Promise<Backu
     await spec.afterCopy?.();
 
     const content = spec.tar ? { ...stats, root: spec.root } : null;
-    const manifest = spec.build({
+    let manifest = spec.build({
       archive: {
         file: `${spec.fileBase}${ext}`,
         bytes: written,
@@ -244,23 +238,39 @@ async function writeArchive(spec: WriteSpec, opts: BackupOptions): Promise<Backu
       content,
       rawBytes,
     });
-    // Full read-back of what is on disk, against the manifest, before the archive counts as a backup.
+    // Full read-back of what is on disk, against the manifest, before the archive counts as a backup; with the
+    // restore policy too: a backup that restore would refuse is no backup (a verified backup must be restorable).
+    const policy = spec.tar ? new EntryPolicy({ root: spec.root === 'v' ? 'v' : '' }) : null;
+    const refused: string[] = [];
     const back = await readBack(archive.tempPath, {
       signal: opts.signal,
       tar: spec.tar,
+      onEntry: (e) => {
+        const why = policy?.check(e);
+        if (why && refused.length < 5) refused.push(why);
+      },
       onProgress: (n) => opts.onProgress?.({ item: spec.item, phase: 'verify', done: n, total: written }),
     });
     const problems = compareWithManifest(manifest, back);
     if (problems.length > 0) {
       throw new BackupError(`verification of the new archive failed: ${problems.join('; ')}`, 'verify');
     }
+    if (refused.length > 0) {
+      throw new BackupError(
+        `${spec.item} holds what restore would refuse, so this backup could not be restored: ${refused.join('; ')}`,
+        'verify',
+        'nothing was kept or destroyed; move those entries out of it first',
+      );
+    }
     try {
+      archivePath = await archive.commitUnique(nameFor, 1000, manifestPathFor);
+      committed = true;
+      manifestPath = manifestPathFor(archivePath);
+      manifest = { ...manifest, archive: { ...manifest.archive, file: basename(archivePath) } };
       manifestFile = await AtomicFile.create(manifestPath);
       await manifestFile.write(`${JSON.stringify(manifest, null, 2)}\n`);
-      await manifestFile.seal();
-      await archive.commit();
-      committed = true;
       await manifestFile.commit();
+      manifestDone = true;
     } catch (e) {
       throw targetError(opts.dir, e);
     }
@@ -268,12 +278,22 @@ async function writeArchive(spec: WriteSpec, opts: BackupOptions): Promise<Backu
   } catch (e) {
     await archive?.discard();
     await manifestFile?.discard();
-    if (committed) await removeFiles([archivePath, manifestPath]);
+    if (committed) await removeFiles([archivePath, ...(manifestDone ? [manifestPath] : [])]);
+    if (opts.signal?.aborted) throw interrupted();
     if (e instanceof ArchiveError)
       throw new BackupError(`verification of the new archive failed: ${e.message}`, 'verify');
     if (isFsError(e)) throw targetError(opts.dir, e);
     throw e;
   }
+}
+
+/** The error of a backup stopped by its signal (Ctrl+C, SIGTERM), after its cleanup. */
+export function interrupted(): BackupError {
+  return new BackupError(
+    'interrupted: the backup stopped; its files and helper containers were removed',
+    'aborted',
+    'nothing was destroyed',
+  );
 }
 
 /** Removes finished backup files (used when a multi-item backup fails later on). Never throws. */
@@ -485,11 +505,6 @@ export async function backupContainer(
     },
     opts,
   );
-}
-
-/** The database's own dump tool failed; nothing was kept. */
-export class DumpError extends Error {
-  override readonly name = 'DumpError';
 }
 
 /**

@@ -13,7 +13,9 @@ import {
   backupVolume,
   checkFreeSpace,
   GZIP_LEVEL,
+  interrupted,
 } from './backup.js';
+import { verifyArchive } from './verify.js';
 
 export type BackupTarget =
   | { readonly kind: 'volume'; readonly name: string; readonly bytes?: number | null }
@@ -45,7 +47,8 @@ export interface BackupResult {
 }
 
 /**
- * Backs up every target in order, each verified by a full read-back. If any step fails (engine error, target
+ * Backs up every target in order, each verified by a full read-back, and all of them verified again at the end.
+ * If any step fails (engine error, target
  * full, verification, abort), every file this call wrote is removed, helper containers are removed, and the
  * error is rethrown: the caller must then destroy nothing.
  */
@@ -104,11 +107,13 @@ export async function backupTargets(
       items.push(item);
       before += t.bytes ?? 0;
     }
+    await verifyAll(items, opts);
   } catch (e) {
     for (const it of items) {
       await rm(it.archive, { force: true }).catch(() => {});
       await rm(it.manifestPath, { force: true }).catch(() => {});
     }
+    if (opts.signal?.aborted) throw interrupted();
     throw e;
   }
   return {
@@ -118,6 +123,44 @@ export async function backupTargets(
     contentBytes: items.reduce((a, i) => a + (i.manifest.content?.bytes ?? 0), 0),
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * Every archive of the set, verified again once all are written (sha256, full read-back, counts), against the
+ * manifest beside it and the hash this run wrote: nothing of the set was replaced or changed meanwhile.
+ */
+async function verifyAll(items: readonly BackupItem[], opts: BackupSetOptions): Promise<void> {
+  const seen = new Set<string>();
+  for (const [index, it] of items.entries()) {
+    if (seen.has(it.archive)) throw new BackupError(`two items of the set were written to ${it.archive}`, 'verify');
+    seen.add(it.archive);
+    let problem: string | null = null;
+    try {
+      const r = await verifyArchive(it.archive, {
+        signal: opts.signal,
+        onProgress: (n) =>
+          opts.onProgress?.({
+            item: it.name,
+            phase: 'verify',
+            done: n,
+            total: it.manifest.archive.bytes,
+            index,
+            count: items.length,
+          }),
+      });
+      if (r.readBack.sha256 !== it.manifest.archive.sha256) problem = 'its sha256 is not the one written';
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      problem = (e as Error).message;
+    }
+    if (problem !== null) {
+      throw new BackupError(
+        `the archive of ${it.name} changed after it was written (${problem}); the set was not kept`,
+        'verify',
+        'back up again into a folder nothing else writes to',
+      );
+    }
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
  * The backup manifest: a JSON file beside each archive (`<archive>.manifest.json`, mode 0600) saying what was
  * backed up, when, from which engine, and what the archive must contain. `verify` checks an archive against it.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { TarEntry } from '../core/tar-scan.js';
 
@@ -113,6 +114,14 @@ export async function readManifest(path: string): Promise<BackupManifest> {
   if (o.kind !== 'dump' && (!o.content || typeof o.content.entries !== 'number')) {
     throw new ManifestError(`${path}: content section missing`);
   }
+  // The root follows from the kind, never the other way round: a manifest cannot switch restore to other rules.
+  const root = o.kind === 'volume' ? 'v' : '';
+  if (o.kind !== 'dump' && o.content?.root !== root) {
+    throw new ManifestError(
+      `${path}: a ${o.kind} archive's content root is "${root}", not ${JSON.stringify(o.content?.root)}`,
+    );
+  }
+  if (!o.source || typeof o.source.name !== 'string') throw new ManifestError(`${path}: source section missing`);
   return o as BackupManifest;
 }
 
@@ -121,7 +130,12 @@ export function stamp(iso: string): string {
   return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-/** A file-name-safe form of a volume or container name (Docker names are already safe; IDs too). */
+/**
+ * A file-name-safe form of a volume or container name. Names that had to be changed (other characters, or
+ * longer than 100) get a hash of the whole name, so two different names never share a file name.
+ */
 export function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100);
+  const clean = name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  if (clean === name && clean.length <= 100) return clean;
+  return `${clean.slice(0, 80)}-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 }

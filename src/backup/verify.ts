@@ -4,13 +4,15 @@
  * place, and by `restore` as its first (validating) pass.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { type TarEntry, TarFormatError, TarScanner } from '../core/tar-scan.js';
+import { EntryPolicy } from './entry-policy.js';
+import { ArchiveError } from './errors.js';
 import {
   type BackupManifest,
   type ContentStats,
@@ -20,24 +22,7 @@ import {
   readManifest,
 } from './manifest.js';
 
-/**
- * Why an archive cannot be used. `missing`: the archive or its manifest is not there; `unreadable`: not a file
- * we can read, or not a lastlook manifest; `mismatch`: it is there but differs from its manifest (corrupt,
- * truncated, tampered); `refused`: restore's policy rejects an entry.
- */
-export type ArchiveErrorKind = 'missing' | 'unreadable' | 'mismatch' | 'refused';
-
-export class ArchiveError extends Error {
-  override readonly name = 'ArchiveError';
-  constructor(
-    readonly kind: ArchiveErrorKind,
-    message: string,
-    /** Every problem found (mismatch: each differing field; refused: each refused entry, capped). */
-    readonly problems: readonly string[] = [],
-  ) {
-    super(message);
-  }
-}
+export { ArchiveError, type ArchiveErrorKind } from './errors.js';
 
 export interface ReadBack {
   readonly sha256: string;
@@ -59,8 +44,41 @@ export interface ReadBackOptions {
   readonly onProgress?: (bytesRead: number) => void;
 }
 
-/** Streams `path` once: hash of the file, gunzip, tar parse. Throws ArchiveError('mismatch') on corrupt data. */
-export async function readBack(path: string, opts: ReadBackOptions = {}): Promise<ReadBack> {
+/**
+ * Opens an archive once, for everything that reads it afterwards (restore validates and extracts through this
+ * one descriptor, so a file swapped in at the same path meanwhile is never read). Non-blocking, so that a FIFO
+ * put at the path cannot hang the open; anything but a regular file is refused.
+ */
+export async function openArchive(path: string): Promise<FileHandle> {
+  let h: FileHandle;
+  try {
+    h = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ArchiveError('missing', `${path}: no such archive`);
+    throw new ArchiveError('unreadable', `${path}: cannot read it (${code ?? String(e)})`);
+  }
+  const s = await h.stat();
+  if (!s.isFile()) {
+    await h.close();
+    throw new ArchiveError('unreadable', `${path} is not a file`);
+  }
+  return h;
+}
+
+/** A fresh stream over the whole file; a handle is read from its start and stays open. */
+export function archiveStream(source: string | FileHandle): NodeJS.ReadableStream {
+  return typeof source === 'string'
+    ? createReadStream(source, { highWaterMark: 1 << 20 })
+    : source.createReadStream({ start: 0, autoClose: false, highWaterMark: 1 << 20 });
+}
+
+/**
+ * Streams the archive once: hash of the file, gunzip, tar parse. Throws ArchiveError('mismatch') on corrupt data.
+ * `source` is a path, or a handle from {@link openArchive} (read from its start; left open).
+ */
+export async function readBack(source: string | FileHandle, opts: ReadBackOptions = {}): Promise<ReadBack> {
+  const path = typeof source === 'string' ? source : 'the archive';
   const hash = createHash('sha256');
   let bytes = 0;
   let rawBytes = 0;
@@ -101,7 +119,7 @@ export async function readBack(path: string, opts: ReadBackOptions = {}): Promis
     },
   });
   try {
-    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashTap, createGunzip(), sink, {
+    await pipeline(archiveStream(source), hashTap, createGunzip(), sink, {
       signal: opts.signal,
     });
   } catch (e) {
@@ -175,10 +193,28 @@ export interface VerifyResult {
  */
 export async function verifyArchive(archive: string, opts: ReadBackOptions = {}): Promise<VerifyResult> {
   const manifest = await loadManifest(archive);
-  const r = await readBack(archive, { ...opts, tar: manifest.kind !== 'dump' });
+  // Restore's own checks too: an archive that verifies is one that restore accepts.
+  const policy = manifest.kind === 'dump' ? null : new EntryPolicy({ root: manifest.kind === 'volume' ? 'v' : '' });
+  const refused: string[] = [];
+  const r = await readBack(archive, {
+    ...opts,
+    tar: manifest.kind !== 'dump',
+    onEntry: (e) => {
+      opts.onEntry?.(e);
+      const why = policy?.check(e);
+      if (why && refused.length < 10) refused.push(why);
+    },
+  });
   const problems = compareWithManifest(manifest, r);
   if (problems.length > 0) {
     throw new ArchiveError('mismatch', `${archive} does not match its manifest: ${problems.join('; ')}`, problems);
+  }
+  if (refused.length > 0) {
+    throw new ArchiveError(
+      'mismatch',
+      `${archive} could not be restored: restore refuses ${refused.join('; ')}`,
+      refused,
+    );
   }
   return { manifest, readBack: r };
 }

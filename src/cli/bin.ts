@@ -12,21 +12,24 @@ const onSignal = (sig: NodeJS.Signals) => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-const code = await main({
+// No top-level await: the bundle is one CommonJS file (the single executable runs nothing else).
+void main({
   argv: process.argv.slice(2),
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
   signal: controller.signal,
+}).then((code) => {
+  process.exitCode = code;
+  // Open handles (a keep-alive socket, a finished Ink instance) must not hold the process, but a pipe must get
+  // every byte first: exiting at once cut `plan --json | jq` at 64 KiB. A write's callback runs after the writes
+  // before it.
+  let pending = 2;
+  const done = () => {
+    pending--;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 });
-process.exitCode = code;
-// Open handles (a keep-alive socket, a finished Ink instance) must not hold the process, but a pipe must get every
-// byte first: exiting at once cut `plan --json | jq` at 64 KiB. A write's callback runs after the writes before it.
-let pending = 2;
-const done = () => {
-  pending--;
-  if (pending === 0) process.exit(code);
-};
-process.stdout.write('', done);
-process.stderr.write('', done);

@@ -19,6 +19,15 @@ export interface CommandContext {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream;
   readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /**
+   * The raw streams, for the few writers that drive the terminal themselves (Ink, readline's prompt). stdout and
+   * stderr above pass every write through the terminal guard (src/cli/terminal-guard.ts); these do not, so
+   * whatever is written here must already be escaped.
+   */
+  readonly terminal: {
+    readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+    readonly stderr: NodeJS.WritableStream;
+  };
   /** Where the engine is (resolved once, lazily). */
   connection(): Connection;
   /** The engine port (built once, lazily). */

@@ -13,6 +13,8 @@ export const ExitCode = {
   /** Drift: the engine changed since the preview and nothing was done. */
   drift: 5,
   /** Interrupted (Ctrl+C, SIGTERM, the engine gone) while removing: stopped, read back, what went was reported. */
-  interrupted: 6,
+  interruptedRemoving: 6,
+  /** Interrupted (Ctrl+C, SIGTERM): the work stopped and cleaned up after itself (128 + SIGINT, as shells do). */
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,11 +1,14 @@
+import packageJson from '../../package.json' with { type: 'json' };
 import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
 import { DockerError } from '../docker/errors.js';
 import type { DockerPort } from '../docker/port.js';
+import { toCliError } from './backup-errors.js';
 import { commands } from './commands/index.js';
 import { CliError, type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
-import { splitArgv } from './options.js';
+import { requestTimeoutMs, splitArgv } from './options.js';
+import { guardTerminal } from './terminal-guard.js';
 
 export const HELP = `
   A last look before Docker destroys something.
@@ -22,6 +25,7 @@ export const HELP = `
                                                  verified .tar.gz archives with a manifest (sha256)
     $ lastlook verify <archive> [--json]         re-read an archive and check it against its manifest
     $ lastlook restore <archive> [--volume NAME | --container NAME] [--force] [--json]
+                    [--driver NAME] [--opt KEY=VALUE]...   options for a volume restore creates (plain by default)
 
   Docker command lines lastlook can preview
     docker rm [-f] [-v] [-l] CONTAINER...        docker container rm …
@@ -35,6 +39,8 @@ export const HELP = `
   Global options
     --host, -H URL     Docker host (like docker -H); default: DOCKER_HOST, the current context, then the local socket
     --context NAME     docker context to use
+    --timeout SECONDS  how long each request may wait for the engine (default 60; LASTLOOK_TIMEOUT too; 0 waits
+                       forever). Streams (export, archive) fail after that long without data; events may be idle
     --read-only        never offer or run a destructive action
     --no-color         no colours (NO_COLOR is honoured too)
     --help             this text
@@ -44,7 +50,8 @@ export const HELP = `
     0 done · 1 declined · 2 bad usage · 3 engine unreachable or refused · 4 object not found · 5 drift (nothing done)
     · 6 interrupted while removing (what went is listed)
     verify: 1 the archive fails verification, 2 it is missing or unreadable
-    restore: 1 the target volume is not empty (use --force), 2 an unsafe archive was refused (nothing written)
+    restore: 1 the target volume is not empty (use --force), 2 an unsafe archive or unfit target (nothing written)
+    130 interrupted (Ctrl+C during a backup or restore; cleaned up, nothing destroyed)
 
   Examples
     $ lastlook plan -- docker compose -p shop down -v
@@ -63,6 +70,8 @@ export interface MainIo {
 
 /** Formats any failure for the terminal and picks its exit code. The only place errors become exit codes. */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCodeValue {
+  // Backup, verify and restore failures (also from guard --backup-to) get their own code and one clear line.
+  err = toCliError(err);
   if (err instanceof UsageError) {
     stderr.write(`lastlook: ${err.message}\nRun lastlook --help for usage.\n`);
     return err.exitCode;
@@ -82,13 +91,17 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCo
   return ExitCode.declined;
 }
 
-export async function main(io: MainIo): Promise<ExitCodeValue> {
+export async function main(raw: MainIo): Promise<ExitCodeValue> {
+  // Every line the CLI prints goes through the terminal guard: nothing from the engine reaches the terminal raw.
+  const io: MainIo = { ...raw, stdout: guardTerminal(raw.stdout), stderr: guardTerminal(raw.stderr) };
   try {
     const split = splitArgv(io.argv);
-    // meow reads and normalises package.json: only --help and --version pay for it.
+    // Only --help and --version load meow. It gets the version from the bundled package.json: a single executable
+    // has no package.json beside it to find.
     const loadMeow = async () =>
       (await import('meow')).default(HELP, {
         importMeta: import.meta,
+        pkg: { name: packageJson.name, version: packageJson.version },
         argv: [],
         autoHelp: false,
         autoVersion: false,
@@ -113,6 +126,7 @@ export async function main(io: MainIo): Promise<ExitCodeValue> {
           .join(', ')}`,
       );
     }
+    const timeout = requestTimeoutMs(split.global.timeout, io.env);
     let connection: ReturnType<typeof resolveConnection> | null = null;
     let port: DockerPort | null = null;
     const ctx: CommandContext = {
@@ -127,13 +141,14 @@ export async function main(io: MainIo): Promise<ExitCodeValue> {
       stdout: io.stdout,
       stderr: io.stderr,
       stdin: io.stdin,
+      terminal: { stdout: raw.stdout, stderr: raw.stderr },
       signal: io.signal,
       connection() {
         connection ??= resolveConnection({ host: split.global.host, context: split.global.context, env: io.env });
         return connection;
       },
       port() {
-        port ??= connect(this.connection());
+        port ??= connect(this.connection(), timeout === undefined ? {} : { timeoutMs: timeout });
         return port;
       },
     };

@@ -5,6 +5,8 @@ export interface SplitArgv {
   readonly global: {
     host?: string;
     context?: string;
+    /** `--timeout SECONDS`, unparsed. */
+    timeout?: string;
     readOnly: boolean;
     noColor: boolean;
     help: boolean;
@@ -14,7 +16,12 @@ export interface SplitArgv {
   readonly rest: string[];
 }
 
-const VALUE_FLAGS: Record<string, 'host' | 'context'> = { '--host': 'host', '-H': 'host', '--context': 'context' };
+const VALUE_FLAGS: Record<string, 'host' | 'context' | 'timeout'> = {
+  '--host': 'host',
+  '-H': 'host',
+  '--context': 'context',
+  '--timeout': 'timeout',
+};
 /** Subcommands whose arguments, after their own flags, are a docker command line that lastlook must not parse. */
 const PASSTHROUGH = new Set(['plan', 'guard']);
 
@@ -58,4 +65,20 @@ export function splitArgv(argv: readonly string[]): SplitArgv {
     }
   }
   return { global, command, rest };
+}
+
+/**
+ * How long one request may wait for the engine, in ms: `--timeout SECONDS`, else `LASTLOOK_TIMEOUT`, else the
+ * adapter's default (undefined). 0 waits forever.
+ */
+export function requestTimeoutMs(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): number | undefined {
+  const [name, raw] = flag !== undefined ? ['--timeout', flag] : ['LASTLOOK_TIMEOUT', env.LASTLOOK_TIMEOUT];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+(\.\d+)?$/.test(raw)) {
+    throw new UsageError(`${name} takes seconds (a number, 0 to wait forever), not "${raw}"`);
+  }
+  return Math.round(Number(raw) * 1000);
 }

@@ -1,4 +1,6 @@
 /** What planning needs from a CLI invocation. Kept apart from the planner so that importing it loads nothing big. */
+import type { TlsFiles } from '../docker/connection.js';
+import type { PlanningIntent } from '../docker/intent.js';
 import type { DockerPort } from '../docker/port.js';
 import type { CommandContext } from './context.js';
 
@@ -8,6 +10,16 @@ export interface PlanningContext {
   readonly cwd: string;
   readonly configDir: string;
   readonly pinnedApiVersion: string | null;
+  /**
+   * The engine's address, for asking the user's own docker CLI what a command line would send (through a local
+   * recording endpoint, src/docker/intent-recorder.ts). Absent: no client is asked, the built-in parser serves.
+   */
+  readonly client?: {
+    readonly host: string;
+    readonly tls: TlsFiles | null;
+    /** What the client said per command line, kept for the run (guard plans the same line again before executing). */
+    readonly asked: Map<string, Promise<PlanningIntent>>;
+  };
 }
 
 /** The planning context of a CLI invocation: its engine, environment, working folder and docker CLI config. */
@@ -19,5 +31,6 @@ export function planningContext(ctx: CommandContext): PlanningContext {
     cwd: process.cwd(),
     configDir: connection.configDir,
     pinnedApiVersion: connection.pinnedApiVersion,
+    client: { host: connection.host, tls: connection.tls, asked: new Map() },
   };
 }

@@ -2,15 +2,43 @@
  * Planning as the CLI and the explorer need it: parse docker command lines, read one snapshot, plan each.
  * The composition root's glue between src/docker (snapshot) and src/core (parser, planner).
  */
+import type { ParsedCommand } from '../core/command-line.js';
 import type { Plan } from '../core/plan/types.js';
+import type { PlanningIntent } from '../docker/intent.js';
 import { parseForPlan, planParsed, snapshotFor } from './commands/plan.js';
 import type { PlanningContext } from './planning-context.js';
 
 export type { PlanningContext } from './planning-context.js';
 export { planningContext } from './planning-context.js';
+
+/**
+ * What the user's own docker CLI would send for `parsed` (once per command line and planning context: guard's
+ * recompute reuses it), or undefined when the context has no client to ask (the in-memory port of UI tests).
+ */
+async function intentFor(
+  ctx: PlanningContext,
+  parsed: ParsedCommand,
+  signal: AbortSignal,
+): Promise<PlanningIntent | undefined> {
+  const client = ctx.client;
+  if (!client) return undefined;
+  const key = JSON.stringify(parsed.argv);
+  let asked = client.asked.get(key);
+  if (!asked) {
+    const { planningIntent } = await import('../docker/intent.js');
+    asked = planningIntent(parsed, { host: client.host, tls: client.tls, env: ctx.env, cwd: ctx.cwd, signal });
+    client.asked.set(key, asked);
+    // A failed or aborted ask is not kept: the next plan asks again.
+    asked.catch(() => client.asked.delete(key));
+  }
+  return asked;
+}
+
 /**
  * Plans each docker command line (parse → snapshot → plan → sizes of the planned objects), through the same
  * pipeline as `lastlook plan`; several command lines share one snapshot. `measure: false` skips the sizes (the explorer's mount fates need none).
+ * One command line (plan, guard, the explorer's preview) is read the way the user's own docker CLI sends it
+ * (src/docker/intent.ts); several (mount fates: rm, rm -v, compose down of one container) use the parser alone.
  */
 export async function planCommandLines(
   ctx: PlanningContext,
@@ -27,6 +55,11 @@ export async function planCommandLines(
     env: ctx.env,
     cwd: ctx.cwd,
   };
+  if (parsed.length === 1 && parsed[0]) {
+    const intent = await intentFor(ctx, parsed[0], signal);
+    const command = intent?.parsed ?? parsed[0];
+    return [(await planParsed(intent ? { ...base, intent } : base, command)).plan];
+  }
   // Several command lines (the explorer's mount fates) are planned against one read of the engine.
   const snapshot = parsed.length > 1 ? await snapshotFor(base, parsed) : undefined;
   const plans: Plan[] = [];

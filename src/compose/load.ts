@@ -1,25 +1,30 @@
 /**
- * Finds and reads a Compose project the way Compose v2.26.1 does for `docker compose down`
- * (cmd/compose/compose.go `projectOrName` + compose-go v2.0.2 `cli.ProjectFromOptions`), and decides between
- * file mode and label mode (shared/docker-semantics.md §3.1). The model itself is built by core/compose-model.ts.
- *
- * Not modelled (documented gaps): `-f -` (stdin), `include:`, `extends:`, Windows paths.
+ * Reads a Compose project for `docker compose down` and decides between file mode and label mode
+ * (shared/docker-semantics.md §3.1). Where Compose is installed, Compose itself reads the files (./real.ts:
+ * `docker compose … config --format json`). Where it is not, lastlook's own loader below reads them the way
+ * Compose v2 does (cmd/compose/compose.go `projectOrName` + compose-go `cli.ProjectFromOptions`), and refuses,
+ * naming the key, what it cannot model: `include:`, `extends:`, `!reset` / `!override` and other YAML tags,
+ * `-f -` (stdin). YAML merge keys (`<<: *base`) are modelled. The model itself is built by core/compose-model.ts.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isPair, isScalar, type Node, parseDocument, visit } from 'yaml';
 import {
   buildComposeModel,
+  COMPOSE_CHANGES,
   type ComposeDownArgs,
   type ComposeModel,
   ComposeModelError,
   type ComposeProject,
   checkProjectName,
+  composeAtLeast,
   interpolateDeep,
   interpolateString,
   mergeComposeDocuments,
+  modelFromComposeConfig,
   normalizeProjectName,
 } from '../core/compose-model.js';
+import { absoluteFiles, ComposeMissing, type ComposeRunIo, composeConfig, composeVersion } from './real.js';
 
 /** File names Compose looks for, in its order of preference (compose-go `cli.DefaultFileNames`). */
 export const DEFAULT_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
@@ -121,6 +126,49 @@ function loadEnvFiles(files: readonly string[], base: Readonly<Env>, explicit: b
   return env;
 }
 
+/** Top-level keys and service keys Compose supports that the built-in loader cannot model. */
+const UNMODELLED_TOP = ['include'] as const;
+const UNMODELLED_SERVICE = ['extends'] as const;
+
+function refuse(file: string, what: string): never {
+  throw new ComposeLoadError(
+    `${file}: ${what}, which lastlook's own Compose loader cannot model (Compose is not installed here to read ` +
+      'it): install the Compose plugin, or preview on a host that has it',
+  );
+}
+
+/**
+ * Parses one Compose file: YAML 1.1 merge keys resolved (as Compose does), warnings never printed, and a refusal
+ * naming the key for every tag (`!reset`, `!override`, …) and for `include:` / `extends:`.
+ */
+export function readComposeYaml(file: string, text: string): unknown {
+  const doc = parseDocument(text, { merge: true, logLevel: 'silent', uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ComposeLoadError(`${file}: ${doc.errors[0]?.message ?? 'invalid YAML'}`);
+  visit(doc, {
+    Node(_key, node, path) {
+      const tag = (node as Node).tag;
+      if (tag?.startsWith('!') && !tag.startsWith('!!')) {
+        const keys = path.filter(isPair).map((p) => (isScalar(p.key) ? String(p.key.value) : '?'));
+        const at = keys.length > 0 ? keys.join('.') : 'the document';
+        refuse(file, `${tag} at ${at}`);
+      }
+    },
+  });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (e) {
+    throw new ComposeLoadError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const dict = (v: unknown): Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  for (const k of UNMODELLED_TOP) if (k in dict(value)) refuse(file, `the top-level key "${k}:"`);
+  for (const [name, svc] of Object.entries(dict(dict(value).services))) {
+    for (const k of UNMODELLED_SERVICE) if (k in dict(svc)) refuse(file, `"services.${name}.${k}:"`);
+  }
+  return value;
+}
+
 /** Loads the model in file mode. Throws ComposeLoadError (or ComposeModelError) where Compose would fail. */
 export function loadComposeModel(cmd: ComposeDownArgs, io: ComposeLoadIo): ComposeModel {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
@@ -154,15 +202,7 @@ export function loadComposeModel(cmd: ComposeDownArgs, io: ComposeLoadIo): Compo
     env = loadEnvFiles([join(workingDir, '.env')], env, false);
   }
 
-  const docs = files.map((f) => {
-    let parsed: unknown;
-    try {
-      parsed = parseYaml(readFileSync(f, 'utf8'));
-    } catch (e) {
-      throw new ComposeLoadError(`${f}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return interpolateDeep(parsed ?? {}, env);
-  });
+  const docs = files.map((f) => interpolateDeep(readComposeYaml(f, readFileSync(f, 'utf8')) ?? {}, env));
   const merged = mergeComposeDocuments(docs);
 
   let name: string;
@@ -178,6 +218,8 @@ export function loadComposeModel(cmd: ComposeDownArgs, io: ComposeLoadIo): Compo
   return buildComposeModel(merged, { name, workingDir, files, profiles, selected: cmd.services });
 }
 
+const LABEL_MODE_WHY = '-p without -f: Compose ignores any compose file and finds the project by its labels';
+
 /**
  * compose v2.26.1 `projectOrName`: file mode when `-f` is given or `-p` is not; label mode for `-p` alone, or
  * when loading fails and COMPOSE_PROJECT_NAME is set in the process environment.
@@ -187,7 +229,7 @@ export function loadComposeProject(cmd: ComposeDownArgs, io: ComposeLoadIo): Com
     return {
       mode: 'labels',
       name: cmd.projectName.toLowerCase(),
-      why: '-p without -f: Compose ignores any compose file and finds the project by its labels',
+      why: LABEL_MODE_WHY,
     };
   }
   try {
@@ -204,4 +246,89 @@ export function loadComposeProject(cmd: ComposeDownArgs, io: ComposeLoadIo): Com
     }
     throw e instanceof ComposeLoadError ? e : new ComposeLoadError(e.message);
   }
+}
+
+/** Compose's own message for a project name it refuses (compose-go `loader.InvalidProjectNameErr`). */
+export function invalidProjectNameMessage(name: string): string {
+  return (
+    `invalid project name ${JSON.stringify(name)}: must consist only of lowercase alphanumeric characters, ` +
+    'hyphens, and underscores as well as start with a letter or number'
+  );
+}
+
+/**
+ * Label mode (`-p NAME` without `-f`): no file is read. Compose before 2.27.2 still refuses a name that is not
+ * normalised (its `setEnvWithDotEnv` ran `WithName`); since 2.27.2 nothing checks it and `down` lower-cases it.
+ */
+function labelProject(name: string, version: string | null): ComposeProject {
+  const lower = name.toLowerCase();
+  let note: string | undefined;
+  if (normalizeProjectName(name) !== name) {
+    if (!composeAtLeast(version, COMPOSE_CHANGES.labelModeNameUnchecked)) {
+      throw new ComposeLoadError(invalidProjectNameMessage(name));
+    }
+    note =
+      version === null
+        ? `Compose is not installed here: Compose before ${COMPOSE_CHANGES.labelModeNameUnchecked} refuses -p ${name} ` +
+          `("invalid project name"); later versions take down project "${lower}", as shown`
+        : `Compose ${version} does not check -p ${name} in label mode: it takes down project "${lower}"`;
+  }
+  return {
+    mode: 'labels',
+    name: lower,
+    why: LABEL_MODE_WHY,
+    composeVersion: version,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** The installed Compose's version for the user's spelling, or null when it is not installed. */
+async function installedCompose(cmd: ComposeDownArgs, io: ComposeRunIo): Promise<string | null> {
+  try {
+    return await composeVersion(cmd.tool, io);
+  } catch (e) {
+    if (e instanceof ComposeMissing) return null;
+    throw e;
+  }
+}
+
+/**
+ * The project `down` will act on, read by the user's own Compose where it is installed (./real.ts), else by the
+ * built-in loader. Throws ComposeLoadError where Compose itself would fail (its own message), or where the
+ * built-in loader cannot model the files.
+ */
+export async function readComposeProject(cmd: ComposeDownArgs, io: ComposeRunIo): Promise<ComposeProject> {
+  const version = await installedCompose(cmd, io);
+  if (version?.startsWith('1.')) {
+    throw new ComposeLoadError(
+      `${cmd.tool} is Compose ${version} (v1, end of life), whose down removes other things: lastlook previews ` +
+        'Compose v2 only',
+    );
+  }
+  if (cmd.files.length === 0 && cmd.projectName !== null) return labelProject(cmd.projectName, version);
+  if (version === null) {
+    const project = loadComposeProject(cmd, io);
+    return project.mode === 'labels' ? { ...project, composeVersion: null } : project;
+  }
+  const [active, all] = await Promise.all([composeConfig(cmd, io), composeConfig(cmd, io, { allProfiles: true })]);
+  if (!active.ok) {
+    const envName = io.env.COMPOSE_PROJECT_NAME;
+    if (envName) {
+      return {
+        mode: 'labels',
+        name: envName.toLowerCase(),
+        why: `the Compose file could not be loaded (${active.message}), so COMPOSE_PROJECT_NAME selects the project by its labels`,
+        composeVersion: version,
+      };
+    }
+    throw new ComposeLoadError(active.message);
+  }
+  const model = modelFromComposeConfig({
+    active: active.json,
+    all: all.ok ? all.json : null,
+    files: absoluteFiles(cmd, io.cwd),
+    workingDir: cmd.projectDirectory !== null ? resolve(io.cwd, cmd.projectDirectory) : io.cwd,
+    composeVersion: version,
+  });
+  return { mode: 'file', model };
 }

@@ -53,6 +53,14 @@ export interface ComposeModel {
   readonly networks: readonly ComposeResource[];
   /** Declared top-level volumes dropped because no enabled service uses them (kept by `down -v`). */
   readonly unusedVolumes: readonly ComposeResource[];
+  /**
+   * Who read the files: `compose` — Compose itself (`docker compose … config --format json`), so merge keys,
+   * include, extends, resets, interpolation and profiles are Compose's own; `builtin` — lastlook's loader (no
+   * Compose installed), which refuses what it cannot model.
+   */
+  readonly source: 'compose' | 'builtin';
+  /** The Compose version that will run the command (`2.40.3`), or null when no Compose is installed. */
+  readonly composeVersion: string | null;
 }
 
 /**
@@ -80,7 +88,45 @@ export interface ComposeDownArgs {
  */
 export type ComposeProject =
   | { readonly mode: 'file'; readonly model: ComposeModel }
-  | { readonly mode: 'labels'; readonly name: string; readonly why: string };
+  | {
+      readonly mode: 'labels';
+      readonly name: string;
+      readonly why: string;
+      /** The installed Compose version, or null (none installed, or not asked). */
+      readonly composeVersion?: string | null;
+      /** Something Compose does differently by version, or that lastlook could not check, said in the plan. */
+      readonly note?: string;
+    };
+
+/**
+ * Is the Compose version `v` (`2.40.3`, `2.26.1-4`) at least `min`? An unknown version (null: no Compose
+ * installed) counts as the newest: lastlook then plans what today's Compose does, and says where older ones differ.
+ */
+export function composeAtLeast(v: string | null | undefined, min: string): boolean {
+  if (v === null || v === undefined) return true;
+  const parts = (x: string) => (x.split('-')[0] ?? '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const a = parts(v);
+  const b = parts(min);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/**
+ * Compose versions where `down` changed (docker/compose history, read at the tags):
+ * - 2.27.0 (5059a1d7b): label mode drops a `depends_on` whose service has no container instead of failing;
+ * - 2.27.2 (10531f630): `-p NAME` is no longer checked before label mode, so `-p MyApp down` takes down `myapp`;
+ * - 2.29.0 (d3d378b92): a running one-off (`compose run`) container is no orphan, so --remove-orphans keeps it;
+ * - 2.30.0 (abcc91e2b): label mode with only unknown SERVICE arguments does nothing (before: the whole project).
+ */
+export const COMPOSE_CHANGES = {
+  labelModeOptionalDeps: '2.27.0',
+  labelModeNameUnchecked: '2.27.2',
+  runningOneOffNotOrphan: '2.29.0',
+  unknownServicesNoop: '2.30.0',
+} as const;
 
 /** The project cannot be loaded the way Compose would load it (Compose would fail too). */
 export class ComposeModelError extends Error {
@@ -107,9 +153,10 @@ export function normalizeProjectName(s: string): string {
 export function checkProjectName(name: string, from: string): string {
   if (name === '') throw new ComposeModelError(`project name must not be empty (${from})`);
   if (normalizeProjectName(name) !== name) {
+    // compose-go `loader.InvalidProjectNameErr`, word for word.
     throw new ComposeModelError(
-      `invalid project name "${name}" (${from}): it must contain only lowercase letters, decimal digits, dashes, ` +
-        'and underscores, and must begin with a lowercase letter or decimal digit',
+      `invalid project name ${JSON.stringify(name)}: must consist only of lowercase alphanumeric characters, ` +
+        'hyphens, and underscores as well as start with a letter or number',
     );
   }
   return name;
@@ -402,5 +449,56 @@ export function buildComposeModel(doc: Readonly<Dict>, opts: BuildModelOptions):
     volumes: volumes.filter((v) => usedVolumes.has(v.key)),
     networks: networks.filter((n) => usedNetworks.has(n.key)),
     unusedVolumes: volumes.filter((v) => !usedVolumes.has(v.key)),
+    source: 'builtin',
+    composeVersion: null,
+  };
+}
+
+// ---------------------------------------------------------------- the model as Compose printed it
+
+export interface ComposeConfigOutput {
+  /** `config --format json` with the user's own flags and SERVICE arguments: the project `down` acts on. */
+  readonly active: unknown;
+  /** The same with `--profile '*'` and no SERVICE: every service Compose knows (null if that run failed). */
+  readonly all: unknown | null;
+  readonly files: readonly string[];
+  readonly workingDir: string;
+  readonly composeVersion: string;
+}
+
+/**
+ * The model from Compose's own canonical output (`docker compose … config --format json`). Compose has already
+ * merged the files, resolved merge keys, include, extends, `!reset`/`!override`, interpolated, applied the
+ * profiles, the SERVICE selection and `WithoutUnnecessaryResources` exactly as its `down` does (same
+ * `ToProject`), so nothing of that is recomputed here. `all` only tells which services exist at all (their
+ * containers are not orphans).
+ */
+export function modelFromComposeConfig(out: ComposeConfigOutput): ComposeModel {
+  const active = isDict(out.active) ? out.active : {};
+  const all = isDict(out.all) ? out.all : null;
+  const name = typeof active.name === 'string' ? active.name : '';
+  if (name === '' || normalizeProjectName(name) !== name) {
+    throw new ComposeModelError(`docker compose config printed no usable project name (${JSON.stringify(name)})`);
+  }
+  const services = Object.entries(isDict(active.services) ? active.services : {}).map(([n, s]) => parseService(n, s));
+  const activeNames = new Set(services.map((s) => s.name));
+  const everyService = all && isDict(all.services) ? Object.entries(all.services) : [];
+  const disabledServices = everyService.filter(([n]) => !activeNames.has(n)).map(([n, s]) => parseService(n, s));
+  const volumes = parseResources(active.volumes, name, 'volume');
+  const networks = parseResources(active.networks, name, 'network');
+  const used = new Set(volumes.map((v) => v.key));
+  const unusedVolumes = all ? parseResources(all.volumes, name, 'volume').filter((v) => !used.has(v.key)) : [];
+  return {
+    name,
+    workingDir: out.workingDir,
+    files: out.files,
+    services,
+    disabledServices,
+    profileDisabled: disabledServices.filter((s) => s.profiles.length > 0).map((s) => s.name),
+    volumes,
+    networks,
+    unusedVolumes,
+    source: 'compose',
+    composeVersion: out.composeVersion,
   };
 }

@@ -142,3 +142,32 @@ export function escapeName(name: string): string {
 export function needsEscape(name: string): boolean {
   return escapeName(name) !== name;
 }
+
+/**
+ * Every code point a terminal would act on rather than print: C0 controls (ESC, BEL, CR, …), DEL, C1 controls
+ * (0x9b is a CSI and 0x9d an OSC introducer on some terminals), zero-width and bidi controls, line/paragraph
+ * separators, BOM, and lone surrogates (a valid pair is printable). Tab and newline are matched too; the `lines`
+ * form of {@link escapeText} keeps them.
+ */
+const TERMINAL_ACTIVE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Free text from outside (an engine error, a tool's stderr, a label shown in a sentence) made inert for a terminal:
+ * each code point in {@link TERMINAL_ACTIVE} becomes `\uXXXX` (the same form JSON uses, so the result is still
+ * valid inside a JSON string). Everything else, `\` and `"` included, passes unchanged, so text that
+ * {@link escapeName} already escaped is left exactly as it is (the function is idempotent).
+ *
+ * `keep: 'lines'` leaves `\n` and `\t` alone (multi-line output of the CLI); the default escapes them too (one
+ * line of a TUI cell, where a newline would break the layout).
+ */
+export function escapeText(text: string, keep: 'none' | 'lines' = 'none'): string {
+  TERMINAL_ACTIVE.lastIndex = 0;
+  if (!TERMINAL_ACTIVE.test(text)) return text;
+  return text.replace(TERMINAL_ACTIVE, (ch) =>
+    keep === 'lines' && (ch === '\n' || ch === '\t')
+      ? ch
+      : `\\u${(ch.codePointAt(0) as number).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -3,8 +3,17 @@
  * loses non-UTF-8 file names; a backup must keep them byte for byte. The scanner also hands out every entry's
  * raw header blocks (PAX / GNU long-name blocks included), so a filter can copy chosen entries verbatim.
  *
- * Formats read: ustar, POSIX pax (`x`, `g`: path, linkpath, size, uid, gid, mtime), GNU (`L`, `K`, base-256
- * numbers). Header checksums are checked: a corrupt archive fails loudly instead of yielding garbage.
+ * Formats read: ustar, POSIX pax (`x`: path, linkpath, size, uid, gid, mtime), GNU (`L`, `K`, base-256 numbers).
+ * Header checksums are checked: a corrupt archive fails loudly instead of yielding garbage.
+ *
+ * It reads an archive the way the engine does (Go's archive/tar, which the engine's extraction uses), because
+ * restore checks entries with this scanner and the engine then extracts them: any difference in reading would let
+ * an entry past the checks under another name. So, as in Go: a global header (`g`) applies to nothing (the engine
+ * ignores it); a GNU long name wins over a pax `path`; a `\0`-typed entry whose name ends in `/` is a directory;
+ * a ustar header with the star trailer has a 131-byte prefix; numbers are octal trimmed of spaces and NULs at both
+ * ends. What could still be read two ways is refused (TarFormatError): a global header that sets `path` or
+ * `linkpath`, a global header between an entry's metadata and the entry, two pax headers for one entry, and
+ * names or link targets holding a NUL byte.
  */
 
 export type TarEntryType =
@@ -90,7 +99,11 @@ function parseNumber(buf: Buffer, start: number, len: number): number {
     for (let i = 1; i < len; i++) n = n * 256 + (buf[start + i] ?? 0);
     return n;
   }
-  const text = cstring(buf, start, len).toString('latin1').trim();
+  // Go's parseOctal: trim spaces and NULs at both ends, then every byte must be an octal digit.
+  const text = buf
+    .subarray(start, start + len)
+    .toString('latin1')
+    .replace(/^[ \0]+|[ \0]+$/g, '');
   if (text === '') return 0;
   if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`bad octal number "${text}" in tar header`);
   return Number.parseInt(text, 8);
@@ -140,7 +153,8 @@ export class TarScanner {
   private metaSize = 0;
   private metaRaw: Buffer[] = [];
   private pax = new Map<string, Buffer>();
-  private globalPax = new Map<string, Buffer>();
+  /** A pax `x` header was read for the coming entry (a second one is refused). */
+  private hasPax = false;
   private longName: Buffer | null = null;
   private longLink: Buffer | null = null;
   private zeroBlocks = 0;
@@ -247,13 +261,22 @@ export class TarScanner {
     }
     const magic = h.subarray(257, 263).toString('latin1');
     let name = cstring(h, 0, 100);
-    if (magic === 'ustar\0' && h[345] !== 0) name = Buffer.concat([cstring(h, 345, 155), Buffer.from('/'), name]);
+    if (magic === 'ustar\0') {
+      // Go's archive/tar: the star format (trailer "tar\0" at 508) has a 131-byte prefix, ustar/pax 155 bytes.
+      const star = h.subarray(508, 512).toString('latin1') === 'tar\0';
+      const prefix = cstring(h, 345, star ? 131 : 155);
+      if (prefix.length > 0) name = Buffer.concat([prefix, Buffer.from('/'), name]);
+    }
     let linkname: Buffer | null = cstring(h, 157, 100);
-    const pax = new Map([...this.globalPax, ...this.pax]);
-    if (this.longName) name = this.longName;
-    if (this.longLink) linkname = this.longLink;
+    const pax = this.pax;
+    // Go's order: pax records first, then a non-empty GNU long name / link overrides them.
     if (pax.has('path')) name = pax.get('path') as Buffer;
     if (pax.has('linkpath')) linkname = pax.get('linkpath') as Buffer;
+    if (this.longName && this.longName.length > 0) name = this.longName;
+    if (this.longLink && this.longLink.length > 0) linkname = this.longLink;
+    if (name.includes(0) || (linkname?.includes(0) ?? false)) {
+      throw new TarFormatError(`a name or link target holds a NUL byte (entry ${this.entries + 1})`);
+    }
     const num = (k: string, fallback: number) => {
       const v = pax.get(k);
       if (!v) return fallback;
@@ -261,7 +284,8 @@ export class TarScanner {
       if (!Number.isFinite(n)) throw new TarFormatError(`bad pax ${k}`);
       return n;
     };
-    const type = typeOf(flag);
+    // Go: a '\0' (old regular file) entry whose name ends in '/' is a directory; its size still counts as content.
+    const type = flag === '\0' && name[name.length - 1] === 0x2f ? 'directory' : typeOf(flag);
     const contentSize = isHeaderOnly(flag) ? 0 : num('size', size);
     const entry: TarEntry = {
       name,
@@ -282,6 +306,7 @@ export class TarScanner {
     }
     this.metaRaw = [];
     this.pax = new Map();
+    this.hasPax = false;
     this.longName = null;
     this.longLink = null;
     this.remaining = contentSize;
@@ -294,11 +319,24 @@ export class TarScanner {
     data = data.subarray(0, this.metaSize);
     switch (this.metaType) {
       case 'x':
+        // Go keeps only the last pax header before an entry; two of them could be read two ways: refuse.
+        if (this.hasPax) throw new TarFormatError(`two pax headers for one entry (entry ${this.entries + 1})`);
+        this.hasPax = true;
         parsePax(data, this.pax);
         break;
-      case 'g':
-        parsePax(data, this.globalPax);
+      case 'g': {
+        // The engine ignores global headers (Go returns them as entries of their own, and they end the metadata
+        // of the entry being read). Refuse the ones that could make a check and the extraction disagree.
+        const g = new Map<string, Buffer>();
+        parsePax(data, g);
+        if (g.has('path') || g.has('linkpath')) {
+          throw new TarFormatError('a global pax header sets path or linkpath (the engine would ignore it)');
+        }
+        if (this.hasPax || this.longName !== null || this.longLink !== null) {
+          throw new TarFormatError(`a global pax header between an entry's metadata and the entry`);
+        }
         break;
+      }
       case 'L':
         this.longName = cstring(data, 0, data.length);
         break;

@@ -38,6 +38,14 @@ interface DialOptions {
   readonly stream?: boolean;
   readonly signal?: AbortSignal | undefined;
   readonly headers?: Record<string, string>;
+  /**
+   * How long the engine may take to answer (response headers, or the whole body when not a stream); `null` for
+   * requests whose length the user controls (an upload, a commit): those end on Ctrl+C only.
+   * @default the adapter's request timeout
+   */
+  readonly timeoutMs?: number | null;
+  /** For a stream body: fail when the engine sends nothing for the request timeout while the reader waits. */
+  readonly stall?: boolean;
 }
 
 // ---- Engine API JSON shapes (only the fields we read) ----
@@ -119,8 +127,13 @@ function labelsOf(l: Record<string, string> | null | undefined): Record<string, 
   return l ?? {};
 }
 
+/** How long one request may wait for the engine by default (`--timeout` / `LASTLOOK_TIMEOUT` override it). */
+export const DEFAULT_TIMEOUT_S = 60;
+
 export interface AdapterOptions {
   readonly connection: Connection;
+  /** Per request: see {@link DialOptions.timeoutMs}; 0 waits forever. @default DEFAULT_TIMEOUT_S × 1000 */
+  readonly timeoutMs?: number;
 }
 
 export class DockerodeAdapter implements DockerPort {
@@ -131,9 +144,11 @@ export class DockerodeAdapter implements DockerPort {
   private apiVersion: string | null = null;
   private info: EngineInfo | null = null;
   private readonly imageVolumesCache = new Map<string, string[] | null>();
+  private readonly timeoutMs: number;
 
   constructor(opts: AdapterOptions) {
     const c = opts.connection;
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000;
     this.host = c.host;
     this.context = c.context;
     this.transport = createTransport(c);
@@ -151,11 +166,31 @@ export class DockerodeAdapter implements DockerPort {
       dial(opts: Record<string, unknown>, cb: (err: unknown, data: unknown) => void): void;
       version?: string;
     };
+    const limit = o.timeoutMs === undefined ? this.timeoutMs : (o.timeoutMs ?? 0);
     return new Promise<T>((resolve, reject) => {
       if (o.signal?.aborted) {
         reject(new DockerError('aborted', 'cancelled'));
         return;
       }
+      // The engine may accept and never answer (frozen, overloaded, a wrong socket): each request has a deadline
+      // for its answer. A local controller aborts the request itself, so no socket is left behind.
+      const local = new AbortController();
+      const signal = o.signal ? AbortSignal.any([o.signal, local.signal]) : local.signal;
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        f();
+      };
+      const timer =
+        limit > 0
+          ? setTimeout(() => {
+              const e = timeoutError(this.host, `${o.method} ${o.path}`, limit);
+              settle(() => reject(e));
+              local.abort(e);
+            }, limit)
+          : null;
       modem.dial(
         {
           // The trailing `?` makes the modem append `_query` (and never the body) as the query string.
@@ -165,7 +200,7 @@ export class DockerodeAdapter implements DockerPort {
           options: { _query: query, _body: o.body ?? {} },
           file: o.file,
           isStream: o.stream ?? false,
-          abortSignal: o.signal,
+          abortSignal: signal,
           headers: o.headers,
           statusCodes: {
             200: true,
@@ -181,10 +216,13 @@ export class DockerodeAdapter implements DockerPort {
             503: 'unavailable',
           },
         },
-        (err, data) => {
-          if (err) reject(this.transport.mapError(err));
-          else resolve((o.stream ? data : normaliseBody(data)) as T);
-        },
+        (err, data) =>
+          settle(() => {
+            if (err) reject(this.transport.mapError(err));
+            else if (o.stream && o.stall && limit > 0)
+              resolve(stallGuard(data as Readable, limit, () => stallError(this.host, o.path, limit)) as T);
+            else resolve((o.stream ? data : normaliseBody(data)) as T);
+          }),
       );
     });
   }
@@ -450,6 +488,7 @@ export class DockerodeAdapter implements DockerPort {
       path: `/containers/${encodeURIComponent(id)}/archive`,
       query: { path },
       stream: true,
+      stall: true,
       signal: opts.signal,
     });
   }
@@ -460,6 +499,8 @@ export class DockerodeAdapter implements DockerPort {
       method: 'POST',
       path: `/containers/${encodeURIComponent(id)}/stop`,
       query: { t: opts.timeout },
+      // The engine itself waits up to t seconds (default 10, or the container's StopTimeout) before it kills.
+      timeoutMs: this.timeoutMs > 0 ? this.timeoutMs + (opts.timeout ?? 10) * 1000 : null,
       signal: opts.signal,
     });
   }
@@ -561,6 +602,7 @@ export class DockerodeAdapter implements DockerPort {
       method: 'GET',
       path: `/containers/${encodeURIComponent(id)}/export`,
       stream: true,
+      stall: true,
       signal: opts.signal,
     });
   }
@@ -582,6 +624,8 @@ export class DockerodeAdapter implements DockerPort {
         query: { path, noOverwriteDirNonDir: true },
         file: tar,
         stream: true,
+        // The answer comes after the whole upload, whose length is the archive's: no deadline (Ctrl+C stops it).
+        timeoutMs: null,
         signal: ac.signal,
         headers: { 'Content-Type': 'application/x-tar' },
       });
@@ -622,6 +666,8 @@ export class DockerodeAdapter implements DockerPort {
       method: 'POST',
       path: '/commit',
       query: { container: id, repo: spec.repo, tag: spec.tag, comment: spec.comment, pause: spec.pause ?? true },
+      // Committing copies the whole writable layer: as long as it is big, no deadline (Ctrl+C stops it).
+      timeoutMs: null,
       signal: opts.signal,
     });
     return r.Id;
@@ -739,6 +785,63 @@ async function consumeJsonStream(stream: Readable): Promise<void> {
   }
 }
 
-export function connect(connection: Connection): DockerPort {
-  return new DockerodeAdapter({ connection });
+function timeoutError(host: string, what: string, ms: number): DockerError {
+  return new DockerError(
+    'timeout',
+    `the Docker engine at ${host} did not answer within ${ms / 1000} s (${what})`,
+    'is it frozen or overloaded? Check it with `docker info`; to wait longer pass --timeout SECONDS ' +
+      '(or set LASTLOOK_TIMEOUT; 0 waits forever)',
+  );
+}
+
+function stallError(host: string, path: string, ms: number): DockerError {
+  return new DockerError(
+    'timeout',
+    `the Docker engine at ${host} stopped sending data for ${ms / 1000} s (${path})`,
+    'is it frozen or overloaded? Check it with `docker info`; nothing was kept. To wait longer pass ' +
+      '--timeout SECONDS (or set LASTLOOK_TIMEOUT; 0 waits forever)',
+  );
+}
+
+/**
+ * A stream body with a stall policy instead of a total deadline: an export may rightly take an hour, but not
+ * `ms` of silence while its reader waits for data. Time the reader spends not reading (back-pressure: data is
+ * waiting in the buffer) is not the engine's: the clock only runs while the buffer is empty.
+ */
+export function stallGuard(source: Readable, ms: number, onStall: () => Error): Readable {
+  const out = new PassThrough();
+  let timer: NodeJS.Timeout | null = null;
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  const arm = () => {
+    stop();
+    timer = setTimeout(() => {
+      if (out.destroyed || out.writableFinished) return;
+      if (out.readableLength > 0 || out.writableLength > 0 || source.readableLength > 0) return arm();
+      const e = onStall();
+      source.destroy(e);
+      out.destroy(e);
+    }, ms);
+  };
+  source.on('data', arm);
+  source.once('end', stop);
+  out.once('close', () => {
+    stop();
+    // The reader gave up: let the request go too.
+    if (!source.destroyed) source.destroy();
+  });
+  source.once('error', (e) => {
+    stop();
+    out.destroy(e);
+  });
+  source.pipe(out);
+  arm();
+  return out;
+}
+
+/** The real port. `timeoutMs`: see {@link AdapterOptions.timeoutMs}. */
+export function connect(connection: Connection, opts: { timeoutMs?: number } = {}): DockerPort {
+  return new DockerodeAdapter({ connection, ...opts });
 }

@@ -11,6 +11,7 @@ export type DockerErrorKind =
   | 'bad-request' // 400
   | 'server' // 5xx
   | 'aborted' // our own AbortSignal
+  | 'timeout' // the engine accepted but did not answer (or stopped sending) in time
   | 'protocol'; // anything else
 
 export class DockerError extends Error {

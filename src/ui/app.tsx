@@ -1,4 +1,4 @@
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useReducer } from 'react';
 import {
   initialState,
@@ -22,6 +22,7 @@ import { KeyHints } from './components/key-hints.js';
 import { MountsPane } from './components/mounts-pane.js';
 import { RemovalPreview } from './components/removal-preview.js';
 import { RunProgress } from './components/run-progress.js';
+import { Text } from './components/text.js';
 import { VolumesView } from './components/volumes-view.js';
 import { useEngineData } from './hooks/use-engine-data.js';
 import { useExecution } from './hooks/use-execution.js';

@@ -29,8 +29,14 @@ test.each<Row>([
   ['..', [entry('v/../etc/passwd')], 'path with ".."'],
   ['absolute', [entry('/etc/passwd')], 'absolute path'],
   ['outside v/', [entry('etc/passwd')], 'outside the archive root'],
-  ['an escaping symlink', [entry('v/l', 'symlink', '../etc')], 'escapes the archive root'],
-  ['an absolute symlink in a volume', [entry('v/l', 'symlink', '/etc')], 'outside the volume'],
+  ['a symlink climbing out (data: restored as a link)', [entry('v/l', 'symlink', '../../etc')], null],
+  ['an absolute symlink (data: restored as a link)', [entry('v/l', 'symlink', '/etc/hostname')], null],
+  ['through a climbing symlink', [entry('v/l', 'symlink', '../..'), entry('v/l/etc/passwd')], 'written through'],
+  [
+    'a hard link through a symlink',
+    [entry('v/a'), entry('v/l', 'symlink', '.'), entry('v/b', 'link', 'v/l/a')],
+    'earlier file',
+  ],
   ['through a symlink', [entry('v/l', 'symlink', 'd'), entry('v/l/x')], 'written through the symlink'],
   ['a hard link to nothing earlier', [entry('v/b', 'link', 'v/a')], 'does not point to an earlier file'],
   ['a hard link out', [entry('v/b', 'link', '../etc/passwd')], 'escapes the archive root'],
@@ -46,11 +52,34 @@ test.each<Row>([
 });
 
 test.each<Row>([
-  ['absolute symlinks are part of a root file system', [entry('etc/alt', 'symlink', '/usr/bin/vi')], null],
-  ['relative symlink climbing above /', [entry('etc/l', 'symlink', '../../x')], 'escapes the archive root'],
-  ['through an absolute symlink', [entry('etc/l', 'symlink', '/'), entry('etc/l/passwd')], 'written through'],
+  [
+    'absolute symlinks are part of a root file system',
+    [entry('etc/', 'directory'), entry('etc/alt', 'symlink', '/usr/bin/vi')],
+    null,
+  ],
+  [
+    'relative symlink climbing above / (data)',
+    [entry('etc/', 'directory'), entry('etc/l', 'symlink', '../../x')],
+    null,
+  ],
+  [
+    'through an absolute symlink',
+    [entry('etc/', 'directory'), entry('etc/l', 'symlink', '/'), entry('etc/l/passwd')],
+    'written through',
+  ],
+  ['into a mount', [entry('data/', 'directory'), entry('data/x')], 'a mount of the target container'],
+  ['onto a mount point', [entry('data/', 'directory')], 'a mount of the target container'],
+  ['onto /etc/hosts', [entry('etc/', 'directory'), entry('etc/hosts')], 'a mount of the target container'],
+  ['below a folder the archive does not have', [entry('lnk/evil')], 'not a folder of the archive'],
+  ['a hard link to an image file', [entry('srv/', 'directory'), entry('srv/h', 'link', 'bin/busybox')], null],
+  [
+    'a hard link into a mount',
+    [entry('srv/', 'directory'), entry('srv/h', 'link', 'data/secret')],
+    'points into the mount',
+  ],
+  ['a mount that only shares a prefix', [entry('database/', 'directory'), entry('database/x')], null],
 ])('writable-layer archive: %s', (_what, entries, refused) => {
-  const policy = new EntryPolicy({ root: '' });
+  const policy = new EntryPolicy({ root: '', mounts: ['/data', '/etc/hostname', '/etc/hosts', '/etc/resolv.conf'] });
   const reasons = entries.map((e) => policy.check(e)).filter((r) => r !== null);
   if (refused === null) expect(reasons).toEqual([]);
   else expect(reasons.join('\n')).toContain(refused);

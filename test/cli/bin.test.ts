@@ -21,7 +21,8 @@ function lastlook(args: string[], env: Record<string, string> = {}) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run npm run build first');
+  if (!existsSync(join(repoRoot, 'dist/lastlook.cjs')))
+    throw new Error('dist/lastlook.cjs is missing: run npm run build first');
 });
 
 describe('lastlook binary', () => {

@@ -80,3 +80,48 @@ describe('loadComposeProject', () => {
     });
   });
 });
+
+describe('the built-in loader (no Compose installed): models merge keys, refuses what it cannot model', () => {
+  const base = 'x-base: &base\n  image: x\n  volumes: ["data:/d"]\nservices:\n  db:\n    <<: *base\n';
+
+  test('YAML merge keys (<<: *base) are resolved like Compose does', () => {
+    const d = dir('mergekeys', { 'compose.yaml': `${base}volumes:\n  data: {}\n` });
+    const p = loadComposeProject(cmd(), { cwd: d, env: {} });
+    expect(p.mode === 'file' && p.model.services.map((s) => [s.name, s.image, s.volumes])).toEqual([
+      ['db', 'x', [{ type: 'volume', source: 'data', target: '/d' }]],
+    ]);
+    expect(p.mode === 'file' && p.model.volumes.map((v) => v.name)).toEqual(['mergekeys_data']);
+  });
+
+  test.each([
+    ['include', 'include:\n  - other.yaml\nservices:\n  a:\n    image: x\n', 'the top-level key "include:"'],
+    ['extends', 'services:\n  a:\n    image: x\n  b:\n    extends: a\n', '"services.b.extends:"'],
+    ['reset', 'services:\n  a:\n    image: x\n    volumes: !reset []\n', '!reset at services.a.volumes'],
+    ['override', 'services:\n  a:\n    image: x\n    ports: !override ["80:80"]\n', '!override at services.a.ports'],
+    ['tag', 'services:\n  a: !custom\n    image: x\n', '!custom at services.a'],
+  ])('%s: exit-2 refusal naming the key, and no YAMLWarning on stderr', (tag, text, named) => {
+    const d = dir(`refuse-${tag}`, { 'compose.yaml': text });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      expect(() => loadComposeProject(cmd(), { cwd: d, env: {} })).toThrow(
+        new ComposeLoadError(
+          `${join(d, 'compose.yaml')}: ${named}, which lastlook's own Compose loader cannot model (Compose is not ` +
+            'installed here to read it): install the Compose plugin, or preview on a host that has it',
+        ),
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  test('an override file with !reset is refused too (the tag is found in every file)', () => {
+    const d = dir('refuse-override-file', {
+      'compose.yaml': 'services:\n  a:\n    image: x\n    volumes: ["/s"]\n',
+      'compose.override.yaml': 'services:\n  a:\n    volumes: !reset null\n',
+    });
+    expect(() => loadComposeProject(cmd(), { cwd: d, env: {} })).toThrow(/!reset at services\.a\.volumes/);
+  });
+});

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { decodeNameBytes, encodeNameBytes, engineFormOf, escapeName, needsEscape } from '../../src/core/escape.js';
+import {
+  decodeNameBytes,
+  encodeNameBytes,
+  engineFormOf,
+  escapeName,
+  escapeText,
+  needsEscape,
+} from '../../src/core/escape.js';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 
@@ -64,5 +71,40 @@ describe('decodeNameBytes / engineFormOf', () => {
     expect(s).toBe(decoded);
     expect(engineFormOf(s)).toBe(engineForm);
     expect(Array.from(encodeNameBytes(s))).toEqual(Array.from(input));
+  });
+});
+
+describe('escapeText', () => {
+  // Sequences a hostile label, file name or error message could carry, and what must reach the terminal instead.
+  test.each([
+    ['OSC 0 title', '\u001b]0;pwned\u0007x', '\\u001b]0;pwned\\u0007x'],
+    ['OSC 52 clipboard', '\u001b]52;c;cm0gLXJmIC8=\u001b\\', '\\u001b]52;c;cm0gLXJmIC8=\\u001b\\'],
+    ['CSI cursor up + erase', 'a\u001b[2A\u001b[2Kb', 'a\\u001b[2A\\u001b[2Kb'],
+    ['C1 CSI and OSC', 'a\u009b31mb\u009d0;t\u009c', 'a\\u009b31mb\\u009d0;t\\u009c'],
+    ['bidi override and isolate', 'evil\u202egnp.exe\u2066', 'evil\\u202egnp.exe\\u2066'],
+    ['carriage return, DEL, NUL', 'a\rb\u007fc\u0000', 'a\\u000db\\u007fc\\u0000'],
+    ['newline and tab in one cell', 'a\nb\tc', 'a\\u000ab\\u0009c'],
+    ['a lone surrogate (a raw byte)', 'x\udc9by', 'x\\udc9by'],
+    ['a valid pair and ordinary text stay', 'caf\u00e9 \ud83d\ude00 "q" \\ ok', 'caf\u00e9 \ud83d\ude00 "q" \\ ok'],
+  ])('%s', (_what, input, expected) => {
+    expect(escapeText(input)).toBe(expected);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw controls
+    expect(escapeText(input)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  test('the lines form keeps newline and tab, nothing else', () => {
+    expect(escapeText('a\nb\tc\u001b[31m', 'lines')).toBe('a\nb\tc\\u001b[31m');
+  });
+
+  test('idempotent on its own output and on escapeName output', () => {
+    for (const s of ['\u001b]0;t\u0007', 'a"b\\c\n', '\u202e\u009b', 'plain']) {
+      expect(escapeText(escapeText(s))).toBe(escapeText(s));
+      expect(escapeText(escapeName(s))).toBe(escapeName(s));
+    }
+  });
+
+  test('the result is still valid inside a JSON string', () => {
+    const hostile = '\u001b]52;c;x\u0007\u009b\u202e';
+    expect(JSON.parse(`"${escapeText(hostile)}"`)).toBe(hostile);
   });
 });

@@ -1,6 +1,7 @@
 import { pack } from 'tar-stream';
 import { expect, test } from 'vitest';
 import { type TarEntry, TarFormatError, TarScanner } from '../../src/core/tar-scan.js';
+import { paxEntry, rawEntry, rawHeader } from '../backup/craft.js';
 
 async function tarOf(
   entries: {
@@ -108,4 +109,71 @@ test.each([
 ])('%s is a TarFormatError', async (_what, damage) => {
   const buf = await tarOf([{ name: 'v/a', body: 'x'.repeat(2000) }]);
   expect(() => scanAll(damage(buf))).toThrow(TarFormatError);
+});
+
+/** Raw archives (header blocks built by hand) read as Go's archive/tar reads them, which the engine extracts with. */
+function names(blocks: Buffer[]): string[] {
+  return scanAll(Buffer.concat([...blocks, Buffer.alloc(1024)])).entries.map(
+    (e) => `${e.type}:${e.name.toString('latin1')}`,
+  );
+}
+
+test.each([
+  [
+    'a global header applies to nothing',
+    [paxEntry('g', { comment: 'c', mtime: '1' }), rawEntry({ name: 'a', type: '0' })],
+    ['file:a'],
+  ],
+  [
+    'a GNU long name wins over a pax path',
+    [
+      paxEntry('x', { path: 'fromPax' }),
+      rawEntry({ name: '././@LongLink', type: 'L' }, 'fromGnu\0'),
+      rawEntry({ name: 'a', type: '0' }),
+    ],
+    ['file:fromGnu'],
+  ],
+  [
+    'an empty GNU long name does not override',
+    [rawEntry({ name: '././@LongLink', type: 'L' }, '\0'), rawEntry({ name: 'a', type: '0' })],
+    ['file:a'],
+  ],
+  ["a '\\0'-typed entry ending in / is a directory", [rawEntry({ name: 'd/', type: '\0' })], ['directory:d/']],
+])('%s', (_what, blocks, expected) => {
+  expect(names(blocks)).toEqual(expected);
+});
+
+test('a ustar header with the star trailer has a 131-byte prefix', () => {
+  const h = rawHeader({ name: 'name', type: '0' });
+  h.write('pre', 345, 'latin1');
+  h.write('XXXX', 476, 'latin1'); // beyond 131 bytes of prefix: star's atime/ctime, not part of the name
+  h.write('tar\0', 508, 'latin1');
+  h.write('        ', 148, 'latin1');
+  let sum = 0;
+  for (const x of h) sum += x;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+  expect(names([h])).toEqual(['file:pre/name']);
+});
+
+test.each([
+  ['a global header that sets path', [paxEntry('g', { path: 'x' }), rawEntry({ name: 'a', type: '0' })], 'global'],
+  [
+    'a global header that sets linkpath',
+    [paxEntry('g', { linkpath: 'x' }), rawEntry({ name: 'a', type: '0' })],
+    'global',
+  ],
+  [
+    'two pax headers for one entry',
+    [paxEntry('x', { path: 'a' }), paxEntry('x', { uid: '1' }), rawEntry({ name: 'a', type: '0' })],
+    'two pax',
+  ],
+  [
+    'a global header after an entry header',
+    [paxEntry('x', { path: 'a' }), paxEntry('g', { comment: 'c' }), rawEntry({ name: 'b', type: '0' })],
+    'between',
+  ],
+  ['a NUL in a pax path', [paxEntry('x', { path: 'a\0b' }), rawEntry({ name: 'a', type: '0' })], 'NUL'],
+])('refused, as it could be read two ways: %s', (_what, blocks, message) => {
+  expect(() => names(blocks)).toThrow(TarFormatError);
+  expect(() => names(blocks)).toThrow(message);
 });

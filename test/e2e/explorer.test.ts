@@ -2,7 +2,7 @@
  * End to end: the real binary (bin/lastlook.js, built by `npm test` before vitest runs) in a real terminal
  * (tmux), against a private engine this file owns (it removes things, so it shares its engine with no one).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -42,10 +42,10 @@ async function only(t: TmuxSession, project: string): Promise<void> {
   await t.waitForText(`Mounts: ${project}-db-1`);
 }
 
-function open(columns = 100, rows = 30, extra: string[] = []): TmuxSession {
+function open(columns = 100, rows = 30, extra: string[] = [], opts: { rawLog?: string } = {}): TmuxSession {
   const t = new TmuxSession(columns, rows);
   sessions.push(t);
-  t.start(['node', lastlookBin, '--host', engine.host, ...extra], engineEnv(engine, { LANG: 'C.UTF-8' }));
+  t.start(['node', lastlookBin, '--host', engine.host, ...extra], engineEnv(engine, { LANG: 'C.UTF-8' }), opts);
   return t;
 }
 
@@ -269,5 +269,73 @@ describe('the explorer in a real terminal', () => {
     await small.waitForText('needs at least 80×24');
     small.send('q');
     await small.waitFor(() => small.exitStatus() !== null, 5000, 'exit');
+  });
+
+  test('hostile labels, mount paths and file names reach no view raw: no title, no clipboard, no C1, no bidi', async () => {
+    const p = prefix('h');
+    // OSC 0 (title), OSC 52 (clipboard), CSI (clear screen), C1 CSI (reverse video), a bidi override.
+    const evil = '\u001b]0;PWNED\u0007\u001b]52;c;UFdORUQ=\u0007\u001b[2J\u009b7m\u202eevil';
+    const project = `${p}${evil}`;
+    const vol = `${p}-vol`;
+    await docker(engine, ['volume', 'create', '--label', `com.docker.compose.project=${project}`, vol]);
+    // The same three sequences, as bytes, in a file name of the writable layer.
+    const touch = `touch "$(printf '/f\\033]0;PWNED\\007\\033]52;c;UFdORUQ=\\007\\302\\233\\342\\200\\256x')"`;
+    await docker(engine, [
+      'run',
+      ...['--name', `${p}-db-1`, '--label', `com.docker.compose.project=${project}`],
+      ...['--label', `com.docker.compose.service=db${evil}`, '--label', 'com.docker.compose.oneoff=False'],
+      ...['--label', 'com.docker.compose.config-hash=x'],
+      ...['--mount', `type=volume,src=${vol},dst=/data${evil}`],
+      ...[engine.image, 'sh', '-c', touch],
+    ]);
+    const rawLog = join(dir, `${p}.raw`);
+    const t = open(110, 34, [], { rawLog });
+    await t.waitForText(`${p}-db-1`);
+    t.send('/');
+    t.type(p);
+    t.send(KEYS.enter);
+    await t.waitForText(`Mounts: ${p}-db-1`);
+    // The list (group label), the mount table (destination) and the change tree (file name), escaped.
+    await t.waitForText(/Changes \(docker diff\): \d+ path/);
+    await t.waitForText('"f\\x1b]0;PWNED\\x07');
+    // Every view that shows engine text: previews (the command line names the project; Compose's own warning
+    // repeats it), the confirmation dialog, help, the volumes view (the volume's project label) and its preview.
+    for (const key of ['d', 'D']) {
+      t.send(key);
+      await t.waitForText('TOTAL destroyed');
+      t.send(KEYS.escape);
+      await t.waitForText(`Mounts: ${p}-db-1`);
+    }
+    t.send('r');
+    await t.waitForText(`docker rm ${p}-db-1`);
+    await t.waitForText('TOTAL destroyed');
+    t.send('y');
+    await t.waitForText('Proceed? [y/N]');
+    t.send('n');
+    await t.waitForText('not confirmed: nothing was removed');
+    t.send(KEYS.escape);
+    await t.waitForText(`Mounts: ${p}-db-1`);
+    t.send('?');
+    await t.waitForText(/help|keys/i);
+    t.send(KEYS.escape);
+    await t.waitForText(`Mounts: ${p}-db-1`);
+    t.send('V');
+    await t.waitForText(vol);
+    t.send('x');
+    await t.waitForText(`$ docker volume rm ${vol}`);
+    t.send(KEYS.escape);
+    await t.waitForText('PRUNE-A');
+    t.send('q');
+    await t.waitFor(() => t.exitStatus() !== null, 10_000, 'exit');
+
+    const { title, buffers } = t.titleAndBuffers();
+    expect(title).not.toContain('PWNED');
+    expect(buffers).toEqual([]);
+    const raw = readFileSync(rawLog, 'utf8');
+    expect(raw).toContain('\\u001b]0;PWNED');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw OSC, BEL, C1 and bidi is the point
+    expect(raw.match(/\u001b\]|\u0007|[\u0080-\u009f]|[\u202a-\u202e\u2066-\u2069]/g) ?? []).toEqual([]);
+    await docker(engine, ['rm', '-v', `${p}-db-1`]);
+    await docker(engine, ['volume', 'rm', vol]);
   });
 });

@@ -33,8 +33,13 @@ export class TmuxSession {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
   }
 
-  /** Starts `command` (argv) in a fresh session of the given size, with `env` as its only environment. */
-  start(argv: readonly string[], env: Record<string, string | undefined>): void {
+  /**
+   * Starts `command` (argv) in a fresh session of the given size, with `env` as its only environment.
+   * `rawLog`: every byte the program writes to the terminal is appended to that file (tmux pipe-pane), and OSC 52
+   * is allowed to set tmux's paste buffers (set-clipboard on), so a test can see what would have reached a real
+   * terminal. Both are set in the same tmux command as the session, before the server reads any output.
+   */
+  start(argv: readonly string[], env: Record<string, string | undefined>, opts: { rawLog?: string } = {}): void {
     const envArgs = Object.entries({ ...env, TERM: 'xterm-256color' })
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);
@@ -42,7 +47,13 @@ export class TmuxSession {
     // `env -i …`: the program sees only the environment we give it (no inherited DOCKER_HOST). Its exit status
     // goes to a file: tmux 3.3's #{pane_dead_status} is sometimes empty for a process that exited normally.
     const cmd = `env -i ${envArgs.map(shellQuote).join(' ')} ${argv.map(shellQuote).join(' ')}; echo $? > ${shellQuote(this.exitFile)}`;
-    this.tmux(['new-session', '-d', '-s', this.name, '-x', String(this.columns), '-y', String(this.rows), cmd]);
+    const session = ['new-session', '-d', '-s', this.name, '-x', String(this.columns), '-y', String(this.rows), cmd];
+    if (opts.rawLog) {
+      this.tmux([
+        ...['start-server', ';', 'set-option', '-s', 'set-clipboard', 'on', ';'],
+        ...[...session, ';', 'pipe-pane', '-o', '-t', this.name, `cat >> ${shellQuote(opts.rawLog)}`],
+      ]);
+    } else this.tmux(session);
     this.tmux(['set-option', '-t', this.name, 'remain-on-exit', 'on']);
     this.alive = true;
   }
@@ -82,6 +93,13 @@ export class TmuxSession {
 
   async waitForText(text: string | RegExp, timeoutMs = 20_000): Promise<string> {
     return this.waitFor((s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), timeoutMs, String(text));
+  }
+
+  /** The pane's title (what OSC 0/2 would set) and the names of tmux's paste buffers (what OSC 52 would fill). */
+  titleAndBuffers(): { title: string; buffers: string[] } {
+    const title = this.tmux(['display-message', '-p', '-t', this.name, '#{pane_title}']).trim();
+    const buffers = this.tmux(['list-buffers', '-F', '#{buffer_name}']).split('\n').filter(Boolean);
+    return { title, buffers };
   }
 
   kill(): void {

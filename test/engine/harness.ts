@@ -90,6 +90,9 @@ export function engineEnv(engine: TestEngine, extra: Record<string, string> = {}
   }
   return {
     ...env,
+    // The engine's own docker CLI comes first on PATH: `lastlook plan` asks the user's `docker` what a command
+    // sends (src/docker/intent.ts), and the oracle runs that same CLI.
+    PATH: [dirname(cliPath(engine.kind)), env.PATH].filter(Boolean).join(':'),
     HOME: engine.configDir,
     DOCKER_HOST: engine.host,
     DOCKER_CONFIG: engine.configDir,

@@ -5,38 +5,22 @@
  * (added/changed paths; deleted paths in the manifest). Everything is verified before it counts, and the set
  * is all-or-nothing. `volume:NAME` / `container:NAME` pick one when a volume and a container share a name.
  *
- * Exit codes: 0 done; 1 a new archive failed its read-back or a dump failed; 2 bad usage, or the target
- * folder is missing, unwritable or too small (nothing is left behind); 3 engine; 4 a named object does not exist.
+ * Exit codes: 0 done; 1 a new archive failed its read-back (or holds what restore would refuse) or a dump failed;
+ * 2 bad usage, or the target folder is missing, unwritable, full or too small (nothing is left behind); 3 engine;
+ * 4 a named object does not exist; 130 interrupted (Ctrl+C; nothing is left behind).
  */
 import { resolve } from 'node:path';
-import { BackupError, type BackupItem, backupDump, DumpError, removeFiles } from '../../backup/backup.js';
+import { type BackupItem, backupDump, interrupted, removeFiles } from '../../backup/backup.js';
 import { type DatabaseMatch, liveFilesWarning, recogniseDatabase } from '../../backup/db-dump.js';
 import { type BackupTarget, backupTargets } from '../../backup/for-plan.js';
-import { ArchiveError } from '../../backup/verify.js';
 import type { ContainerInfo } from '../../core/model.js';
 import { formatBytes, formatProgressLine, progressSample, shouldEmit } from '../../core/progress.js';
 import { DockerError } from '../../docker/errors.js';
+import { toCliError } from '../backup-errors.js';
 import { CliError, type Command, type CommandContext, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
-/** Maps backup/archive failures to the CLI's exit codes (shared by backup, verify and restore). */
-export function toCliError(e: unknown): unknown {
-  if (e instanceof BackupError) {
-    return new CliError(e.message, e.reason === 'verify' ? ExitCode.declined : ExitCode.usage, e.remedy);
-  }
-  if (e instanceof DumpError)
-    return new CliError(e.message, ExitCode.declined, 'nothing was kept; fix the database or back up without --dump');
-  if (e instanceof ArchiveError) {
-    const code = e.kind === 'mismatch' ? ExitCode.declined : ExitCode.usage;
-    const shown = e.problems.length > 1 ? `${e.message.split(':')[0]}:\n  - ${e.problems.join('\n  - ')}` : e.message;
-    return new CliError(
-      e.kind === 'mismatch' ? `verification FAILED: ${shown}` : e.kind === 'refused' ? `refused: ${shown}` : shown,
-      code,
-      e.kind === 'refused' ? 'nothing was written' : null,
-    );
-  }
-  return e;
-}
+export { toCliError } from '../backup-errors.js';
 
 /** Prints throttled progress on a TTY stderr (about 10 per second) and always a final line. */
 export class ProgressPrinter {
@@ -209,7 +193,7 @@ export const run: Command = async (ctx) => {
   } catch (e) {
     await removeFiles(items.flatMap((i) => [i.archive, i.manifestPath]));
     printer.finish('backup failed: nothing was kept');
-    throw toCliError(e);
+    throw toCliError(signal.aborted ? interrupted() : e);
   }
   const secs = printer.elapsedMs / 1000;
   const content = items.reduce((a, i) => a + (i.manifest.content?.bytes ?? i.manifest.dump?.rawBytes ?? 0), 0);

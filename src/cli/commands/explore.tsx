@@ -6,14 +6,18 @@ import { planningContext } from '../planning-context.js';
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
   const port = ctx.port();
+  const isTerminal = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
   // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
   const ui = Promise.all([import('ink'), import('../../ui/root.js'), import('../../docker/execute.js')]);
   ui.catch(() => {});
-  // Fail fast when the engine cannot be reached: that is the error the user must fix.
-  const engine = await port.engineInfo({ signal: ctx.signal });
-  const firstList = port.listContainers({ signal: ctx.signal });
-  firstList.catch(() => {});
-  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) {
+  // Quitting the waiting screen aborts the first reads.
+  const quit = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, quit.signal]);
+  const first = Promise.all([port.engineInfo({ signal }), port.listContainers({ signal })]);
+  first.catch(() => {});
+  if (!isTerminal) {
+    // Fail fast when the engine cannot be reached: that is the error the user must fix first.
+    await first;
     throw new CliError(
       'the explorer needs an interactive terminal (stdin and stdout must be a TTY)',
       ExitCode.usage,
@@ -21,7 +25,26 @@ export const run: Command = async (ctx) => {
     );
   }
   const [{ render }, { Root }, { executePlan }] = await ui;
-  const initialContainers = await firstList;
+  const { Waiting } = await import('../../ui/waiting.js');
+  // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
+  const instance = render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, {
+    // Ink drives the terminal itself: the raw streams. Its text is escaped by src/ui/components/text.tsx.
+    stdout: ctx.terminal.stdout as NodeJS.WriteStream,
+    stdin: ctx.stdin as NodeJS.ReadStream,
+    stderr: ctx.terminal.stderr as NodeJS.WriteStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  let engine: Awaited<typeof first>[0];
+  let initialContainers: Awaited<typeof first>[1];
+  try {
+    [engine, initialContainers] = await first;
+  } catch (e) {
+    instance.unmount();
+    await instance.waitUntilExit();
+    if (quit.signal.aborted) return ExitCode.ok;
+    throw e;
+  }
   const planning = planningContext(ctx);
   const services: ExplorerServices = {
     port,
@@ -43,7 +66,7 @@ export const run: Command = async (ctx) => {
         },
       }),
   };
-  const instance = render(
+  instance.rerender(
     <Root
       services={services}
       engine={engine}
@@ -52,13 +75,6 @@ export const run: Command = async (ctx) => {
       noColor={ctx.global.noColor}
       onExit={() => {}}
     />,
-    {
-      stdout: ctx.stdout as NodeJS.WriteStream,
-      stdin: ctx.stdin as NodeJS.ReadStream,
-      stderr: ctx.stderr as NodeJS.WriteStream,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    },
   );
   await instance.waitUntilExit();
   return ExitCode.ok;

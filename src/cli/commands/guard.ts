@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { backupForPlan } from '../../backup/for-plan.js';
-import { escapeName } from '../../core/escape.js';
+import { escapeName, escapeText } from '../../core/escape.js';
 import { formatBytes, plural } from '../../core/format.js';
 import { requiredConfirmation } from '../../core/plan/contract.js';
 import { formatPlan } from '../../core/plan/format.js';
@@ -53,14 +53,15 @@ export function parseGuardArgs(argv: readonly string[]): {
 
 async function confirm(ctx: CommandContext, plan: Plan): Promise<boolean> {
   const need = requiredConfirmation(plan);
-  const rl = createInterface({ input: ctx.stdin, output: ctx.stderr });
+  // readline edits the line itself (cursor moves): the raw stream; the one engine-derived word is escaped.
+  const rl = createInterface({ input: ctx.stdin, output: ctx.terminal.stderr });
   try {
     const onAbort = () => rl.close();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const question =
       need === null
         ? 'Proceed? [y/N] '
-        : `Volume data will be destroyed. Type ${need} to confirm (anything else cancels): `;
+        : `Volume data will be destroyed. Type ${escapeText(need)} to confirm (anything else cancels): `;
     const answer = (await rl.question(question, { signal: ctx.signal })).trim();
     ctx.signal.removeEventListener('abort', onAbort);
     return need === null ? /^y(es)?$/i.test(answer) : answer === need;
@@ -73,20 +74,20 @@ async function confirm(ctx: CommandContext, plan: Plan): Promise<boolean> {
 
 /** What an interrupted execution removed and what remains, read back from the engine (exit 6). */
 function reportInterrupted(ctx: CommandContext, e: InterruptedError): ExitCodeValue {
-  ctx.stderr.write(`lastlook: interrupted (${escapeName(e.why)}): stopped before the end of the plan.\n`);
+  ctx.stderr.write(`lastlook: interrupted (${escapeText(e.why)}): stopped before the end of the plan.\n`);
   if (e.report) {
     ctx.stdout.write(`Removed ${plural(e.report.removed.length, 'object')} (read back from the engine):\n`);
     for (const r of e.report.removed) ctx.stdout.write(`  gone: ${r.kind} ${escapeName(r.name)}\n`);
     for (const f of e.report.failed) ctx.stdout.write(`  still present: ${f.kind} ${escapeName(f.name)}\n`);
   } else {
     ctx.stdout.write(
-      `Could not read the engine back (${escapeName(e.readBackError ?? 'unknown error')}): ` +
+      `Could not read the engine back (${escapeText(e.readBackError ?? 'unknown error')}): ` +
         `which of these ${plural(e.steps.length, 'object')} are gone is unknown:\n`,
     );
     for (const s of e.steps) ctx.stdout.write(`  unknown: ${s.kind} ${escapeName(s.name)}\n`);
   }
   ctx.stderr.write('  Run lastlook plan with the same command to see what is left to do.\n');
-  return ExitCode.interrupted;
+  return ExitCode.interruptedRemoving;
 }
 
 /**

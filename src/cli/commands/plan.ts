@@ -2,13 +2,16 @@
  * `lastlook plan [--json] [--] <docker command line>`: the exact preview of what the command would destroy.
  * Nothing on the engine changes: only reads (list, inspect, sizes).
  */
-import { ComposeLoadError, loadComposeProject } from '../../compose/load.js';
+import { ComposeLoadError, readComposeProject } from '../../compose/load.js';
 import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../core/command-line.js';
+import { ComposeModelError } from '../../core/compose-model.js';
 import type { Snapshot } from '../../core/model.js';
+import { withContract } from '../../core/plan/contract.js';
 import { formatPlan } from '../../core/plan/format.js';
 import { containersToInspect, donorsOf, LookupError, planCommand } from '../../core/plan/index.js';
-import { applySizes, type PlanExtra } from '../../core/plan/totals.js';
+import { applySizes, makePlan, type PlanExtra } from '../../core/plan/totals.js';
 import type { Plan } from '../../core/plan/types.js';
+import type { PlanningIntent } from '../../docker/intent.js';
 import type { DockerPort } from '../../docker/port.js';
 import { measurePlan, mergeNeeds, readSnapshot, snapshotNeeds } from '../../docker/snapshot.js';
 import { CliError, type Command, UsageError } from '../context.js';
@@ -25,6 +28,8 @@ export interface PlanOptions {
   /** Environment and folder of the docker command (compose down finds its files and COMPOSE_* there). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
+  /** What the user's own docker CLI sends for this command (src/docker/intent.ts); `parsed` is its reading. */
+  readonly intent?: PlanningIntent;
 }
 
 /** Parses a docker command line, mapping parser errors to UsageError (exit 2). */
@@ -64,22 +69,36 @@ export async function planParsed(
   let extra: PlanExtra = extraIn;
   if (parsed.kind === 'compose-down' && !('compose' in extra)) {
     try {
-      const compose = loadComposeProject(parsed, { cwd: opts.cwd ?? process.cwd(), env: opts.env ?? {} });
+      const compose = await readComposeProject(parsed, {
+        cwd: opts.cwd ?? process.cwd(),
+        env: opts.env ?? {},
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       extra = { ...extra, compose } as PlanExtra;
     } catch (e) {
-      if (e instanceof ComposeLoadError)
+      if (e instanceof ComposeLoadError || e instanceof ComposeModelError)
         throw new UsageError(`cannot preview: docker compose would fail: ${e.message}`);
       throw e;
     }
   }
   const snapshot = opts.snapshot ?? (await snapshotFor(opts, [parsed]));
+  // The client's API version and its own merge of pruneFilters, when the user's docker CLI was asked.
+  const seen = opts.intent ? opts.intent.adjust(snapshot) : snapshot;
+  const said = opts.intent ? opts.intent.warnings(snapshot) : [];
+  const refused = opts.intent?.refused;
+  if (refused) {
+    const body = makePlan(seen, parsed.argv, { blocked: { reason: refused }, warnings: said });
+    return { plan: withContract(seen, parsed, body), snapshot };
+  }
   let plan: Plan;
   try {
-    plan = planCommand(snapshot, parsed, extra);
+    plan = planCommand(seen, parsed, extra);
   } catch (e) {
     lookupToCli(e);
   }
+  if (said.length > 0) plan = { ...plan, warnings: [...said, ...plan.warnings] };
   if (opts.measure === false || plan.blocked) return { plan, snapshot };
+  // Measured against the snapshot as read (its prefetched disk usage is keyed on that object).
   const sizes = await measurePlan(opts.port, snapshot, plan, opts.signal ? { signal: opts.signal } : {});
   return { plan: applySizes(plan, sizes), snapshot };
 }
@@ -113,11 +132,9 @@ export const run: Command = async (ctx) => {
   if (command.length === 0) {
     throw new UsageError('plan needs a docker command line, e.g. lastlook plan -- docker volume prune -a');
   }
-  const parsed = parseForPlan(command);
-  const { plan } = await planParsed(
-    { port: ctx.port(), configDir: ctx.connection().configDir, signal: ctx.signal, env: ctx.env },
-    parsed,
-  );
+  const { planCommandLines, planningContext } = await import('../planning.js');
+  const [plan] = await planCommandLines(planningContext(ctx), [command], ctx.signal);
+  if (!plan) throw new CliError('no plan was computed', ExitCode.engine);
   ctx.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   return ExitCode.ok;
 };

@@ -6,7 +6,9 @@
  * its manifest: do not rely on it); 2 the archive or its manifest is missing or unreadable, or bad usage.
  */
 
+import { manifestOptionsNote } from '../../backup/restore.js';
 import { verifyArchive } from '../../backup/verify.js';
+import { escapeName } from '../../core/escape.js';
 import { formatBytes } from '../../core/progress.js';
 import { type Command, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -42,7 +44,9 @@ export const run: Command = async (ctx) => {
             ? `${c.entries} entries (${c.files} files, ${formatBytes(c.bytes)}) read back and match the manifest\n`
             : `${formatBytes(readBack.rawBytes)} dump read back and matches the manifest\n`),
       );
-      for (const w of manifest.warnings) ctx.stdout.write(`  note: ${w}\n`);
+      for (const w of manifest.warnings) ctx.stdout.write(`  note: ${escapeName(w)}\n`);
+      const opts = manifestOptionsNote(manifest);
+      if (opts) ctx.stdout.write(`  note: ${opts}\n`);
     }
     return ExitCode.ok;
   } catch (e) {

@@ -7,7 +7,13 @@
  * RemoveVolumes = -v), then the orphans if --remove-orphans (RemoveVolumes=false even under -v), then the project
  * networks that have no running endpoint left, then images (--rmi), then volumes (-v) by name with force.
  */
-import type { ComposeModel, ComposeProject, ComposeService } from '../compose-model.js';
+import {
+  COMPOSE_CHANGES,
+  type ComposeModel,
+  type ComposeProject,
+  type ComposeService,
+  composeAtLeast,
+} from '../compose-model.js';
 import {
   COMPOSE_LABELS,
   type ContainerInfo,
@@ -136,8 +142,14 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
   };
   const model: ComposeModel | null = ref.mode === 'file' ? ref.model : null;
   const name = ref.mode === 'file' ? ref.model.name : ref.name;
+  const version = ref.mode === 'file' ? ref.model.composeVersion : (ref.composeVersion ?? null);
+  const since = (v: string) => composeAtLeast(version, v);
   const warnings: string[] = [];
   if (ref.mode === 'labels') warnings.push(`label mode: ${ref.why}`);
+  if (ref.mode === 'labels' && ref.note) warnings.push(ref.note);
+  if (version === null) {
+    warnings.push('Compose is not installed here: lastlook read the project itself and plans what Compose 2.40 does');
+  }
 
   const all = snapshot.containers;
   const projectContainers = all.filter((c) => c.labels[LABEL.project] === name);
@@ -152,7 +164,7 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
   const known = new Set([...services.map((s) => s.name), ...(model?.disabledServices.map((s) => s.name) ?? [])]);
   const serviceNames = new Set(services.map((s) => s.name));
 
-  if (!model) {
+  if (!model && !since(COMPOSE_CHANGES.labelModeOptionalDeps)) {
     for (const s of services) {
       const missing = s.dependsOn.find((d) => !serviceNames.has(d));
       if (missing !== undefined) {
@@ -170,6 +182,13 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
   let selected = cmd.services.filter((s) => serviceNames.has(s) || (model !== null && known.has(s)));
   if (!model && cmd.services.length > 0) {
     const unknown = cmd.services.filter((s) => !serviceNames.has(s));
+    if (unknown.length > 0 && selected.length === 0 && since(COMPOSE_CHANGES.unknownServicesNoop)) {
+      // compose down.go: `Any of the services … not running in project`, and nothing is removed.
+      warnings.push(
+        `Any of the services [${unknown.join(' ')}] not running in project "${name}": Compose does nothing`,
+      );
+      return makePlan(snapshot, command, { warnings });
+    }
     if (unknown.length > 0 && selected.length === 0) {
       warnings.push(
         `no container of ${unknown.join(', ')} exists in project ${name}; without a Compose file, Compose then takes ` +
@@ -205,7 +224,9 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
       });
       continue;
     }
-    const orphan = isOneOff(c) || !known.has(svc);
+    // Since 2.29.0 a one-off container is an orphan only once it has exited (or is dead).
+    const oneOffOrphan = !since(COMPOSE_CHANGES.runningOneOffNotOrphan) || c.state === 'exited' || c.state === 'dead';
+    const orphan = isOneOff(c) ? oneOffOrphan : !known.has(svc);
     if (orphan && cmd.removeOrphans) {
       removals.push({
         container: c,
@@ -218,6 +239,13 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
       orphansKept.push(c);
       keepContainers.push(
         kept(c, `orphan: service ${svc} is not in the Compose model; only --remove-orphans removes it`),
+      );
+    } else if (isOneOff(c)) {
+      keepContainers.push(
+        kept(
+          c,
+          `running one-off container of service ${svc}: Compose ${version ?? '2.40'} removes one-offs only once exited`,
+        ),
       );
     } else {
       keepContainers.push(

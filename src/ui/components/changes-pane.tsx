@@ -1,10 +1,10 @@
-import { Text } from 'ink';
 import { memo } from 'react';
 import { KIND_LETTER, type VisibleRow } from '../../core/diff-tree.js';
 import { cell, formatBytes, plural, safe } from '../../core/format.js';
 import { windowFor } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './pane.js';
+import { Text } from './text.js';
 
 export interface ChangesPaneProps {
   readonly rows: readonly VisibleRow[] | null;

@@ -1,7 +1,8 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { cell, formatBytes, plural } from '../../core/format.js';
 import type { Plan } from '../../core/plan/types.js';
 import type { Theme } from '../theme.js';
+import { Text } from './text.js';
 
 export interface ConfirmDialogProps {
   readonly plan: Plan;

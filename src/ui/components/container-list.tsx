@@ -1,10 +1,10 @@
-import { Text } from 'ink';
 import { memo } from 'react';
 import type { ListRow } from '../../core/explorer-reducer.js';
 import { cell, formatBytes, safe } from '../../core/format.js';
 import { windowFor } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './pane.js';
+import { Text } from './text.js';
 
 export interface ContainerListProps {
   readonly rows: readonly ListRow[];

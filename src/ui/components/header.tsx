@@ -1,7 +1,8 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { truncate } from '../../core/format.js';
 import type { EngineInfo } from '../../core/model.js';
 import type { Theme } from '../theme.js';
+import { Text } from './text.js';
 
 export interface HeaderProps {
   readonly engine: EngineInfo;

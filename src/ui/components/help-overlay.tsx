@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { ExplorerState } from '../../core/explorer-reducer.js';
 import { cell } from '../../core/format.js';
 import { KEYMAP, keyLabel } from '../../core/keymap.js';
 import type { Theme } from '../theme.js';
+import { Text } from './text.js';
 
 export interface HelpOverlayProps {
   readonly state: ExplorerState;

@@ -1,9 +1,9 @@
 import { Table } from '@alcalzone/ink-table';
-import { Text } from 'ink';
 import { cell, safe, shortName, truncate } from '../../core/format.js';
 import type { MountPoint } from '../../core/model.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './pane.js';
+import { Text } from './text.js';
 
 /** A mount's fate under one command: LOST (destroyed), orph (orphaned), keep. */
 export type Fate = 'LOST' | 'orph' | 'keep' | '…' | '–' | '?';

@@ -1,7 +1,8 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { cell } from '../../core/format.js';
 import type { Theme } from '../theme.js';
+import { Text } from './text.js';
 
 export interface PaneProps {
   /** The first line inside the border. */

@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { cell } from '../../core/format.js';
 import type { Plan } from '../../core/plan/types.js';
 import { previewLines, type Tone } from '../../core/plan-lines.js';
 import type { Theme } from '../theme.js';
+import { Text } from './text.js';
 
 export interface RemovalPreviewProps {
   readonly argv: readonly string[];

@@ -1,7 +1,8 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { RunState } from '../../core/explorer-reducer.js';
 import { cell, plural } from '../../core/format.js';
 import type { Theme } from '../theme.js';
+import { Text } from './text.js';
 
 export interface RunProgressProps {
   readonly run: RunState;

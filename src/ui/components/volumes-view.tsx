@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { VolumeRow } from '../../core/explorer-reducer.js';
 import { cell, formatBytes, rcell, safe, shortName } from '../../core/format.js';
 import { windowFor } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
+import { Text } from './text.js';
 
 /** A volume's fate under the two prunes, from the planner. */
 export interface PruneFates {

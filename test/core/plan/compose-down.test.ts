@@ -45,7 +45,21 @@ function plan(situation: string, line: string): Plan {
   if ('error' in project) throw new Error(`loading failed at recording time: ${project.error}`);
   const parsed = parseDockerCommand(line.split(' ')) as ComposeDownCommand;
   expect(parsed.kind).toBe('compose-down');
-  return planComposeDown(fx.snapshot, parsed, { compose: project });
+  return planComposeDown(fx.snapshot, parsed, { compose: recordedWith(fx, project) });
+}
+
+/** The project as loaded at recording time, with the Compose version that recorded it (older fixtures lack it). */
+function recordedWith(fx: Fixture, project: ComposeProject): ComposeProject {
+  const composeVersion = fx.recordedWith.compose.split('-')[0] as string;
+  if (project.mode === 'labels') return { ...project, composeVersion: project.composeVersion ?? composeVersion };
+  return {
+    ...project,
+    model: {
+      ...project.model,
+      source: project.model.source ?? 'builtin',
+      composeVersion: project.model.composeVersion ?? composeVersion,
+    },
+  };
 }
 
 /** `@svc-1:/dest` → the name of the volume `<situation>-svc-1` mounts at /dest; other names unchanged. */
@@ -457,15 +471,60 @@ describe('reasons and warnings', () => {
     expect(p.destroy).toEqual({ containers: [], volumes: [], networks: [], images: [] });
   });
 
-  test('label mode, SERVICE that has no container: the whole project goes, with a warning', () => {
+  test('label mode, a dependency without a container on Compose >= 2.27.0: dropped, the rest goes down', () => {
+    const fx = fixture('missingdep');
+    const parsed = parseDockerCommand('docker compose -p missingdep down'.split(' ')) as ComposeDownCommand;
+    const project = fx.commands['docker compose -p missingdep down'] as Extract<ComposeProject, { mode: 'labels' }>;
+    const p = planComposeDown(fx.snapshot, parsed, { compose: { ...project, composeVersion: '2.40.3' } });
+    expect(p.blocked).toBeNull();
+    expect(p.destroy.containers.map((c) => c.name)).toEqual(['missingdep-web-1']);
+  });
+
+  test('label mode, SERVICE that has no container, Compose 2.26.1: the whole project goes, with a warning', () => {
     const fx = fixture('fresh');
     const parsed = parseDockerCommand('docker compose -p fresh down nope'.split(' ')) as ComposeDownCommand;
-    const p = planComposeDown(fx.snapshot, parsed, {
-      compose: fx.commands['docker compose -p fresh down -v'] as ComposeProject,
-    });
+    const project = fx.commands['docker compose -p fresh down -v'] as Extract<ComposeProject, { mode: 'labels' }>;
+    const p = planComposeDown(fx.snapshot, parsed, { compose: { ...project, composeVersion: '2.26.1' } });
     expect(sorted(p.destroy.containers.map((c) => c.name))).toEqual(['fresh-db-1', 'fresh-side-1', 'fresh-web-1']);
     expect(p.warnings).toContain(
       'no container of nope exists in project fresh; without a Compose file, Compose then takes down the WHOLE project',
+    );
+  });
+
+  test('label mode, SERVICE that has no container, Compose >= 2.30.0: nothing happens', () => {
+    const fx = fixture('fresh');
+    const parsed = parseDockerCommand('docker compose -p fresh down nope'.split(' ')) as ComposeDownCommand;
+    const project = fx.commands['docker compose -p fresh down -v'] as Extract<ComposeProject, { mode: 'labels' }>;
+    const p = planComposeDown(fx.snapshot, parsed, { compose: { ...project, composeVersion: '2.40.3' } });
+    expect(p.destroy).toEqual({ containers: [], volumes: [], networks: [], images: [] });
+    expect(p.warnings).toContain('Any of the services [nope] not running in project "fresh": Compose does nothing');
+  });
+
+  test('a running one-off container: --remove-orphans removes it on Compose 2.26.1, keeps it from 2.29.0', () => {
+    const fx = fixture('oneoff');
+    const line = 'docker compose down --remove-orphans db';
+    const parsed = parseDockerCommand(line.split(' ')) as ComposeDownCommand;
+    const base = fx.commands['docker compose down -v'] as Extract<ComposeProject, { mode: 'file' }>;
+    const at = (composeVersion: string) =>
+      planComposeDown(fx.snapshot, parsed, {
+        compose: {
+          mode: 'file',
+          // What `config --format json db` prints: db alone; web is known but not acted on.
+          model: {
+            ...base.model,
+            services: base.model.services.filter((x) => x.name === 'db'),
+            disabledServices: base.model.services.filter((x) => x.name !== 'db'),
+            source: 'compose',
+            composeVersion,
+          },
+        },
+      });
+    const old = at('2.26.1');
+    expect(old.destroy.containers.map((c) => c.name)).toContain('oneoff-run1');
+    const now = at('2.40.3');
+    expect(now.destroy.containers.map((c) => c.name)).not.toContain('oneoff-run1');
+    expect(now.keep.containers.find((c) => c.name === 'oneoff-run1')?.reason).toBe(
+      'running one-off container of service web: Compose 2.40.3 removes one-offs only once exited',
     );
   });
 

@@ -1,8 +1,9 @@
 /** Helpers for the `docker compose down` oracle scenarios (the comparison itself is ./oracle.ts). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../../../src/core/plan/types.js';
+import { repoRoot } from '../harness.js';
 
 export function projectDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'llcomp-'));
@@ -29,4 +30,35 @@ export function planned(plan: Plan): Observed {
     images: sorted(plan.destroy.images.map((i) => i.id)),
     orphanVolumes: sorted(plan.orphan.volumes.map((v) => v.name)),
   };
+}
+
+/**
+ * The two ways lastlook reads a Compose project, chosen by the PATH lastlook sees (the real docker command is
+ * always run by its full path, so it is the same either way):
+ * - `compose`: a folder holding `docker` (the engine's own CLI; the Compose plugin comes from DOCKER_CONFIG) and
+ *   `docker-compose` (the same Compose binary, standalone), so lastlook asks Compose (`config --format json`);
+ * - `builtin`: an empty folder, so no Compose is found and lastlook's own loader reads the files.
+ */
+export type ComposePath = 'compose' | 'builtin';
+
+const binDirs = new Map<string, string>();
+
+export function pathEnv(engine: { readonly kind: string }, path: ComposePath): { PATH: string } {
+  const key = `${engine.kind}:${path}`;
+  let dir = binDirs.get(key);
+  if (!dir) {
+    dir = mkdtempSync(join(tmpdir(), `llbin-${path}-`));
+    if (path === 'compose') {
+      const tree = join(repoRoot, '.cache/engines', engine.kind === 'current' ? 'current' : 'modern');
+      symlinkSync(join(tree, 'usr/bin/docker'), join(dir, 'docker'));
+      symlinkSync(join(tree, 'usr/libexec/docker/cli-plugins/docker-compose'), join(dir, 'docker-compose'));
+    }
+    binDirs.set(key, dir);
+  }
+  return { PATH: dir };
+}
+
+/** The part of a plan the oracle compares: what is destroyed and orphaned (by name; images by ID). */
+export function verdict(plan: Plan): Omit<Observed, 'containers'> & { containers: string[]; blocked: boolean } {
+  return { ...planned(plan), blocked: plan.blocked !== null };
 }
