@@ -62,7 +62,16 @@ try {
   const tmp = `${out}.tmp`;
   copyFileSync(process.execPath, tmp);
   chmodSync(tmp, 0o755);
-  await inject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: FUSE });
+  // postject's ELF library warns once per note section of Node's binary that it has no name for: harmless noise.
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (!/^warning: Can't find string offset for section name/.test(String(args[0]))) warn(...args);
+  };
+  try {
+    await inject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: FUSE });
+  } finally {
+    console.warn = warn;
+  }
   renameSync(tmp, out);
   process.stdout.write(`${out}\n`);
 } finally {

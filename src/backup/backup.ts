@@ -147,6 +147,41 @@ interface WriteSpec {
   }) => BackupManifest;
 }
 
+/**
+ * Full read-back of what is on disk, against the manifest, before the archive counts as a backup; with the
+ * restore policy too: a backup that restore would refuse is no backup (a verified backup must be restorable).
+ */
+async function checkWritten(
+  spec: WriteSpec,
+  opts: BackupOptions,
+  path: string,
+  manifest: BackupManifest,
+  written: number,
+): Promise<void> {
+  const policy = spec.tar ? new EntryPolicy({ root: spec.root === 'v' ? 'v' : '' }) : null;
+  const refused: string[] = [];
+  const back = await readBack(path, {
+    signal: opts.signal,
+    tar: spec.tar,
+    onEntry: (e) => {
+      const why = policy?.check(e);
+      if (why && refused.length < 5) refused.push(why);
+    },
+    onProgress: (n) => opts.onProgress?.({ item: spec.item, phase: 'verify', done: n, total: written }),
+  });
+  const problems = compareWithManifest(manifest, back);
+  if (problems.length > 0) {
+    throw new BackupError(`verification of the new archive failed: ${problems.join('; ')}`, 'verify');
+  }
+  if (refused.length > 0) {
+    throw new BackupError(
+      `${spec.item} holds what restore would refuse, so this backup could not be restored: ${refused.join('; ')}`,
+      'verify',
+      'nothing was kept or destroyed; move those entries out of it first',
+    );
+  }
+}
+
 /** Streams a source into a verified archive + manifest. The core of every backup. */
 async function writeArchive(spec: WriteSpec, opts: BackupOptions): Promise<BackupItem> {
   const level = opts.level ?? GZIP_LEVEL;
@@ -238,30 +273,7 @@ async function writeArchive(spec: WriteSpec, opts: BackupOptions): Promise<Backu
       content,
       rawBytes,
     });
-    // Full read-back of what is on disk, against the manifest, before the archive counts as a backup; with the
-    // restore policy too: a backup that restore would refuse is no backup (a verified backup must be restorable).
-    const policy = spec.tar ? new EntryPolicy({ root: spec.root === 'v' ? 'v' : '' }) : null;
-    const refused: string[] = [];
-    const back = await readBack(archive.tempPath, {
-      signal: opts.signal,
-      tar: spec.tar,
-      onEntry: (e) => {
-        const why = policy?.check(e);
-        if (why && refused.length < 5) refused.push(why);
-      },
-      onProgress: (n) => opts.onProgress?.({ item: spec.item, phase: 'verify', done: n, total: written }),
-    });
-    const problems = compareWithManifest(manifest, back);
-    if (problems.length > 0) {
-      throw new BackupError(`verification of the new archive failed: ${problems.join('; ')}`, 'verify');
-    }
-    if (refused.length > 0) {
-      throw new BackupError(
-        `${spec.item} holds what restore would refuse, so this backup could not be restored: ${refused.join('; ')}`,
-        'verify',
-        'nothing was kept or destroyed; move those entries out of it first',
-      );
-    }
+    await checkWritten(spec, opts, archive.tempPath, manifest, written);
     try {
       archivePath = await archive.commitUnique(nameFor, 1000, manifestPathFor);
       committed = true;

@@ -3,6 +3,7 @@
  * The composition root's glue between src/docker (snapshot) and src/core (parser, planner).
  */
 import type { ParsedCommand } from '../core/command-line.js';
+import { containersToInspect } from '../core/plan/index.js';
 import type { Plan } from '../core/plan/types.js';
 import type { PlanningIntent } from '../docker/intent.js';
 import { parseForPlan, planParsed, snapshotFor } from './commands/plan.js';
@@ -56,9 +57,24 @@ export async function planCommandLines(
     cwd: ctx.cwd,
   };
   if (parsed.length === 1 && parsed[0]) {
-    const intent = await intentFor(ctx, parsed[0], signal);
-    const command = intent?.parsed ?? parsed[0];
-    return [(await planParsed(intent ? { ...base, intent } : base, command)).plan];
+    const first = parsed[0];
+    // The client is asked while the engine is read: the snapshot serves the client's reading too unless that
+    // names containers whose inspect the parser's reading did not ask for (rm with names the CLI trims).
+    const asking = intentFor(ctx, first, signal);
+    const reading = first.kind === 'compose-down' ? undefined : snapshotFor(base, [first]);
+    reading?.catch(() => undefined);
+    const intent = await asking;
+    const command = intent?.parsed ?? first;
+    let snapshot = await reading;
+    if (snapshot && command !== first) {
+      const inspected = new Set(snapshot.containers.filter((c) => c.spec).map((c) => c.id));
+      if (!containersToInspect(snapshot, command).every((id) => inspected.has(id))) {
+        snapshot = await snapshotFor(base, [command]);
+      }
+    }
+    return [
+      (await planParsed({ ...base, ...(intent ? { intent } : {}), ...(snapshot ? { snapshot } : {}) }, command)).plan,
+    ];
   }
   // Several command lines (the explorer's mount fates) are planned against one read of the engine.
   const snapshot = parsed.length > 1 ? await snapshotFor(base, parsed) : undefined;

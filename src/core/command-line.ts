@@ -14,6 +14,14 @@ export interface PruneFilter {
 interface Base {
   /** The user's command line, normalised with a leading `docker` (or `docker-compose`). */
   readonly argv: string[];
+  /** What the docker CLI does with the arguments that the plan should say (e.g. names it rewrites). */
+  readonly notes?: readonly string[];
+}
+
+/** An argument the docker CLI itself refuses (e.g. `/`, an empty name): it removes the others and exits 1. */
+export interface RejectedRef {
+  readonly typed: string;
+  readonly reason: string;
 }
 
 /** `docker rm [-f] [-v] [-l] CONTAINER...` and `docker container rm|remove …`. */
@@ -23,15 +31,26 @@ export interface RmCommand extends Base {
   readonly volumes: boolean;
   /** `-l/--link`: only a link name is removed, the container stays. */
   readonly link: boolean;
-  /** As given (names, full IDs or ID prefixes), in order, duplicates kept. */
+  /**
+   * What the engine receives for each argument (names, full IDs or ID prefixes), in order, duplicates kept: the
+   * docker CLI trims every `/` around a name, and its client cleans the request path (see `engineRef`).
+   */
   readonly containers: string[];
+  /** The arguments as typed, parallel to `containers`. */
+  readonly typed?: readonly string[];
+  /** Arguments the docker CLI refuses before asking the engine. */
+  readonly rejected?: readonly RejectedRef[];
 }
 
 /** `docker volume rm|remove [-f] VOLUME...`. */
 export interface VolumeRmCommand extends Base {
   readonly kind: 'volume-rm';
   readonly force: boolean;
+  /** What the engine receives for each argument (see `engineRef`), in order. */
   readonly volumes: string[];
+  /** The arguments as typed, parallel to `volumes`. */
+  readonly typed?: readonly string[];
+  readonly rejected?: readonly RejectedRef[];
 }
 
 /** `docker volume prune [-a] [--filter …]... [-f]`. */
@@ -219,27 +238,22 @@ const bool = (v: FlagValues, k: string) => v.get(k) === true;
 const str = (v: FlagValues, k: string) => (v.get(k) as string | undefined) ?? null;
 const arr = (v: FlagValues, k: string) => (v.get(k) as string[] | undefined) ?? [];
 
-/** The docker CLI's `opts.FilterOpt.Set`: `name=value`, name trimmed and lower-cased, split at the first `=`. */
+/**
+ * The docker CLI's `opts.FilterOpt.Set`: `name=value`, name trimmed and lower-cased, value trimmed, split at the
+ * first `=`. Which keys and values a prune accepts is the engine's to say (core/plan/filters.ts).
+ */
 export function parseFilter(raw: string): PruneFilter {
   const eq = raw.indexOf('=');
   if (eq < 0) throw new CommandLineError(`bad format of filter "${raw}" (expected name=value)`);
-  return { key: raw.slice(0, eq).trim().toLowerCase(), value: raw.slice(eq + 1).trim() };
+  return { key: trimSpace(raw.slice(0, eq)).toLowerCase(), value: trimSpace(raw.slice(eq + 1)) };
 }
 
-function checkFilterKeys(filters: readonly PruneFilter[], accepted: readonly string[], what: string): void {
-  for (const f of filters) {
-    if (!accepted.includes(f.key)) {
-      throw new CommandLineError(
-        `invalid filter '${f.key}' for ${what}: the engine accepts only ${accepted.map((a) => `${a}=…`).join(', ')}`,
-      );
-    }
-  }
+/** Every `--filter`; an empty one is ignored, as by the CLI. */
+function filterValues(values: FlagValues): PruneFilter[] {
+  return arr(values, 'filter')
+    .filter((raw) => raw !== '')
+    .map(parseFilter);
 }
-
-/** `docker container prune` accepts these filter keys (moby daemon/prune.go containersAcceptedFilters). */
-export const CONTAINER_PRUNE_FILTERS = ['label', 'label!', 'until'] as const;
-/** `docker volume prune` accepts these filter keys (moby volume/service/service.go). */
-export const VOLUME_PRUNE_FILTERS = ['label', 'label!', 'all'] as const;
 
 const filterFlag: FlagSpec = { long: 'filter', type: 'array' };
 const forceFlag: FlagSpec = { long: 'force', short: 'f', type: 'bool' };
@@ -250,6 +264,82 @@ function noArgs(positionals: readonly string[], what: string): void {
   }
 }
 
+/** Go's `path.Clean` for the absolute paths the docker client builds (`path.Join`): `.`, `..`, `//`, trailing `/`. */
+export function cleanUrlPath(path: string): string {
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return `/${out.join('/')}`;
+}
+
+/** Go's `strings.TrimSpace` (Unicode white space). */
+const trimSpace = (s: string) => s.replace(/^[\s\u0085]+|[\s\u0085]+$/gu, '');
+
+export type RefResult =
+  | { readonly kind: 'ref'; readonly ref: string; readonly note: string | null }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+/**
+ * What the engine receives for one object argument, read as the docker CLI and its client do:
+ * - `docker rm` trims every `/` around a name (cli `container/rm.go`: `strings.Trim(id, "/")`; `/` alone is
+ *   refused, "container name cannot be empty"); `docker volume rm` does not;
+ * - the client of CLI 28+ trims white space (`trimID`); older ones send it, and the engine then finds nothing;
+ * - the client builds the request path with `path.Join`, which cleans it: `web/`, `./web`, `x/../web` all reach
+ *   `/containers/web`, and `../volumes/v` reaches `/volumes/v` (verified on 20.10.24 and 26.1.5: `docker rm
+ *   ../volumes/v` removes the volume). An argument whose path leaves its collection is refused here.
+ */
+export function engineRef(collection: 'containers' | 'volumes', typed: string): RefResult {
+  let s = collection === 'containers' ? typed.replace(/^\/+|\/+$/g, '') : typed;
+  if (collection === 'containers' && s === '') return { kind: 'rejected', reason: 'container name cannot be empty' };
+  const spaced = trimSpace(s);
+  const note =
+    spaced !== s
+      ? `"${typed}": the docker CLI 28+ trims the spaces around it; CLI 27 and older send them and the engine finds no such ${collection === 'containers' ? 'container' : 'volume'}`
+      : null;
+  s = spaced;
+  if (s === '')
+    return { kind: 'rejected', reason: `${collection === 'containers' ? 'container' : 'volume'} name cannot be empty` };
+  const base = `/v/${collection}`;
+  const path = cleanUrlPath(`${base}/${s}`);
+  const one = collection.slice(0, -1);
+  if (path === base)
+    return { kind: 'rejected', reason: `"${typed}" names no ${one} (the engine answers "page not found")` };
+  if (!path.startsWith(`${base}/`)) throw new CommandLineError(leavesCollection(typed, one, path));
+  return { kind: 'ref', ref: path.slice(base.length + 1), note };
+}
+
+function leavesCollection(typed: string, one: string, path: string): string {
+  const other = /^\/v\/(container|volume)s\/(.+)$/.exec(path);
+  if (other) {
+    const [, kind, name] = other as unknown as [string, string, string];
+    return `"${typed}" reaches /${kind}s/${name} once the docker CLI cleans the request path, so the command would remove the ${kind} "${name}", not a ${one}. lastlook does not preview that: name it with docker ${kind === 'volume' ? 'volume rm' : 'rm'}`;
+  }
+  const sent = path.startsWith('/v/') ? `/v<api>${path.slice(2)}` : path;
+  return `"${typed}" leaves /${one}s/ once the docker CLI cleans the request path (it would send DELETE ${sent}); lastlook does not preview that`;
+}
+
+/** `engineRef` for every argument: engine refs, the typed text beside them, refused arguments and notes. */
+function engineRefs(
+  collection: 'containers' | 'volumes',
+  args: readonly string[],
+): { refs: string[]; typed: string[]; rejected: RejectedRef[]; notes: string[] } {
+  const out = { refs: [] as string[], typed: [] as string[], rejected: [] as RejectedRef[], notes: [] as string[] };
+  for (const a of args) {
+    const r = engineRef(collection, a);
+    if (r.kind === 'rejected') {
+      out.rejected.push({ typed: a, reason: r.reason });
+      continue;
+    }
+    out.refs.push(r.ref);
+    out.typed.push(a);
+    if (r.note) out.notes.push(r.note);
+  }
+  return out;
+}
+
 function parseRm(args: readonly string[], argv: string[], where: string): RmCommand {
   const { values, positionals } = parseFlags(
     args,
@@ -257,12 +347,18 @@ function parseRm(args: readonly string[], argv: string[], where: string): RmComm
     where,
   );
   if (positionals.length === 0) throw new CommandLineError(`"${where}" requires at least 1 argument (a container)`);
+  const link = bool(values, 'link');
+  // -l removes a link name (`parent/alias`); the CLI trims and sends it the same way.
+  const r = engineRefs('containers', positionals);
   return {
     kind: 'rm',
     force: bool(values, 'force'),
     volumes: bool(values, 'volumes'),
-    link: bool(values, 'link'),
-    containers: positionals,
+    link,
+    containers: r.refs,
+    typed: r.typed,
+    rejected: r.rejected,
+    ...(r.notes.length ? { notes: r.notes } : {}),
     argv,
   };
 }
@@ -272,7 +368,16 @@ function parseVolume(args: readonly string[], argv: string[]): ParsedCommand {
   if (sub === 'rm' || sub === 'remove') {
     const { values, positionals } = parseFlags(rest, [forceFlag], 'docker volume rm');
     if (positionals.length === 0) throw new CommandLineError('"docker volume rm" requires at least 1 argument');
-    return { kind: 'volume-rm', force: bool(values, 'force'), volumes: positionals, argv };
+    const r = engineRefs('volumes', positionals);
+    return {
+      kind: 'volume-rm',
+      force: bool(values, 'force'),
+      volumes: r.refs,
+      typed: r.typed,
+      rejected: r.rejected,
+      ...(r.notes.length ? { notes: r.notes } : {}),
+      argv,
+    };
   }
   if (sub === 'prune') {
     const { values, positionals } = parseFlags(
@@ -281,13 +386,10 @@ function parseVolume(args: readonly string[], argv: string[]): ParsedCommand {
       'docker volume prune',
     );
     noArgs(positionals, 'docker volume prune');
-    const filters = arr(values, 'filter').map(parseFilter);
-    checkFilterKeys(filters, VOLUME_PRUNE_FILTERS, 'docker volume prune');
-    const all = bool(values, 'all');
-    if (all && filters.some((f) => f.key === 'all')) {
-      throw new CommandLineError('conflicting options: cannot specify both --all and --filter all=1');
-    }
-    return { kind: 'volume-prune', all, filters, argv };
+    // Filter keys and values are the engine's to refuse (the planner blocks with its message); `--all` against
+    // `--filter all` is the CLI's, after it merges the config's pruneFilters (planner).
+    const filters = filterValues(values);
+    return { kind: 'volume-prune', all: bool(values, 'all'), filters, argv };
   }
   throw unsupported(quoted('docker volume', sub));
 }
@@ -295,9 +397,7 @@ function parseVolume(args: readonly string[], argv: string[]): ParsedCommand {
 function parseContainerPrune(args: readonly string[], argv: string[]): ContainerPruneCommand {
   const { values, positionals } = parseFlags(args, [forceFlag, filterFlag], 'docker container prune');
   noArgs(positionals, 'docker container prune');
-  const filters = arr(values, 'filter').map(parseFilter);
-  checkFilterKeys(filters, CONTAINER_PRUNE_FILTERS, 'docker container prune');
-  return { kind: 'container-prune', filters, argv };
+  return { kind: 'container-prune', filters: filterValues(values), argv };
 }
 
 function parseSystemPrune(args: readonly string[], argv: string[]): SystemPruneCommand {
@@ -307,10 +407,8 @@ function parseSystemPrune(args: readonly string[], argv: string[]): SystemPruneC
     'docker system prune',
   );
   noArgs(positionals, 'docker system prune');
-  const filters = arr(values, 'filter').map(parseFilter);
+  const filters = filterValues(values);
   const volumes = bool(values, 'volumes');
-  // The same filters go to every step; container prune accepts the narrowest set.
-  checkFilterKeys(filters, CONTAINER_PRUNE_FILTERS, 'docker system prune');
   if (volumes && filters.some((f) => f.key === 'until')) {
     // cli system/prune.go: the volume step has no `until`.
     throw new CommandLineError('"until" filter is not supported with "--volumes"');

@@ -77,6 +77,11 @@ export interface ContainerSpec {
   readonly logPath: string;
   /** `GraphDriver.Name`, e.g. overlay2. */
   readonly graphDriver: string | null;
+  /**
+   * Each mount's real `Spec.Source` (destination → source, `''` for anonymous), read from the engine's own
+   * `config.v2.json` when lastlook can read the data root (a local engine, as root); absent otherwise.
+   */
+  readonly diskSpecs?: Readonly<Record<string, string>> | null;
 }
 
 export interface ContainerInfo {
@@ -123,6 +128,8 @@ export interface NetworkInfo {
   readonly configOnly: boolean;
   /** IDs of the containers with an endpoint on this network (running or paused ones only). */
   readonly endpoints: readonly string[];
+  /** `Created`, unix milliseconds (prune's `until` applies to networks); null or absent when unknown. */
+  readonly createdMs?: number | null;
 }
 
 export interface ImageInfo {

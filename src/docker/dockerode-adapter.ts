@@ -430,6 +430,7 @@ export class DockerodeAdapter implements DockerPort {
             Labels?: Record<string, string> | null;
             Internal?: boolean;
             ConfigOnly?: boolean;
+            Created?: string;
             Containers?: Record<string, unknown> | null;
           }>({ method: 'GET', path: `/networks/${encodeURIComponent(n.Id)}`, signal: opts.signal });
         } catch (e) {
@@ -449,6 +450,7 @@ export class DockerodeAdapter implements DockerPort {
         internal: n.Internal ?? false,
         configOnly: n.ConfigOnly ?? false,
         endpoints: Object.keys(n.Containers ?? {}).filter((id) => !id.startsWith('ep-')),
+        createdMs: n.Created && !Number.isNaN(Date.parse(n.Created)) ? Date.parse(n.Created) : null,
       }));
   }
 

@@ -6,7 +6,7 @@
  * engines, readable log files), volume bytes. Unknown stays null, never a guess.
  */
 import { getMaxListeners, setMaxListeners } from 'node:events';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ParsedCommand } from '../core/command-line.js';
 import type { ContainerInfo, Snapshot } from '../core/model.js';
@@ -137,6 +137,7 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
       for (const d of opts.donors?.(listed, c) ?? []) if (!done.has(d)) queue.push(d);
     }
   }
+  await addDiskSpecs(port, engine.host, byId, done, signal);
   const snapshot: Snapshot = {
     engine,
     containers: containers.map((c) => byId.get(c.id) ?? c),
@@ -148,6 +149,52 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   };
   if (pre) prefetched.set(snapshot, pre);
   return snapshot;
+}
+
+/**
+ * The real mount specs of a container (`MountPoints[dst].Spec.Source` in `<data-root>/containers/<id>/config.v2.json`),
+ * or null when the file cannot be read here. The API does not expose them; they decide what `rm -v` removes.
+ * The file is the engine's, but read as untrusted: only string fields are taken.
+ */
+export function readDiskSpecs(dataRoot: string, id: string): Record<string, string> | null {
+  if (!/^[0-9a-f]{64}$/.test(id)) return null;
+  try {
+    const raw = JSON.parse(readFileSync(join(dataRoot, 'containers', id, 'config.v2.json'), 'utf8')) as unknown;
+    const points = (raw as { MountPoints?: unknown })?.MountPoints;
+    if (typeof points !== 'object' || points === null) return null;
+    const out: Record<string, string> = {};
+    for (const [dst, mp] of Object.entries(points as Record<string, unknown>)) {
+      const source = (mp as { Spec?: { Source?: unknown } } | null)?.Spec?.Source;
+      out[dst] = typeof source === 'string' ? source : '';
+    }
+    return out;
+  } catch {
+    // Not readable from here (remote engine, another user's data root): the planner infers or says "unknown".
+    return null;
+  }
+}
+
+/**
+ * For the inspected containers whose mount specs the API cannot tell (a `--volumes-from` donor, an image that is
+ * gone), the specs from the engine's own files, when the engine is local and its data root readable.
+ */
+async function addDiskSpecs(
+  port: DockerPort,
+  host: string,
+  byId: Map<string, ContainerInfo>,
+  inspected: ReadonlySet<string>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const wanted = [...inspected]
+    .map((id) => byId.get(id))
+    .filter((c): c is ContainerInfo => !!c?.spec && (c.spec.volumesFrom.length > 0 || c.spec.imageVolumes === null));
+  if (wanted.length === 0 || !host.startsWith('unix://') || !port.dataRoot) return;
+  const root = await port.dataRoot({ signal }).catch(() => null);
+  if (!root) return;
+  for (const c of wanted) {
+    const diskSpecs = readDiskSpecs(root, c.id);
+    if (diskSpecs && c.spec) byId.set(c.id, { ...c, spec: { ...c.spec, diskSpecs } });
+  }
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

@@ -91,8 +91,50 @@ function reportInterrupted(ctx: CommandContext, e: InterruptedError): ExitCodeVa
 }
 
 /**
- * `lastlook guard [--backup-to DIR] [--yes] [--] <docker command line>`: plan → (backup, verified) → confirm →
- * execute exactly the plan by ID → report read back from the engine.
+ * The backup of a confirmed plan, taken with nothing writing to it: the running containers the plan removes are
+ * stopped first (the plan stops them anyway; a clean stop also leaves databases consistent on disk), so no write
+ * lands between the backup and the removal. A `--rm` container cannot be stopped without the engine removing it
+ * (and its anonymous volumes) at once: it keeps running, and guard says so. If the backup fails, nothing is
+ * removed and guard names what it stopped.
+ */
+async function backUpStill(ctx: CommandContext, plan: Plan, dir: string): Promise<void> {
+  const d = plan.destroy;
+  const port = ctx.port();
+  const live = d.containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused');
+  const stopped: string[] = [];
+  try {
+    for (const c of live) {
+      const info = await port.inspectContainer(c.id, { signal: ctx.signal });
+      if (info.spec?.autoRemove) {
+        ctx.stderr.write(
+          `  warning: ${escapeName(c.name)} was started with --rm: stopping it would remove it (and its anonymous ` +
+            'volumes) before the backup, so it keeps running; what it writes after the backup is lost\n',
+        );
+        continue;
+      }
+      ctx.stderr.write(
+        `Stopping ${escapeName(c.name)} before the backup (the plan removes it anyway): nothing may write to the data after the backup.\n`,
+      );
+      await port.stopContainer(c.id, { signal: ctx.signal });
+      stopped.push(c.name);
+    }
+    ctx.stderr.write(`Backing up ${plural(d.volumes.length + d.containers.length, 'object')} to ${dir}…\n`);
+    // A failed or partial backup throws before anything is destroyed; its files are already removed.
+    const result = await backupForPlan(port, plan, { dir, signal: ctx.signal });
+    for (const item of result.items) ctx.stderr.write(`  verified ${item.archive}\n`);
+    ctx.stderr.write(`Backup verified: ${formatBytes(result.archiveBytes)} in ${result.items.length} archive(s).\n`);
+  } catch (e) {
+    if (stopped.length > 0) {
+      const names = stopped.map((n) => escapeName(n)).join(' ');
+      ctx.stderr.write(`lastlook: nothing was removed; stopped for the backup: ${names} (docker start ${names})\n`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * `lastlook guard [--backup-to DIR] [--yes] [--] <docker command line>`: plan → confirm → (stop what writes to the
+ * data, backup, verified) → execute exactly the plan by ID → report read back from the engine.
  */
 export const run: Command = async (ctx) => {
   const args = parseGuardArgs(ctx.argv);
@@ -120,17 +162,12 @@ export const run: Command = async (ctx) => {
     );
     return ExitCode.declined;
   }
-  if (args.backupTo) {
-    ctx.stderr.write(`Backing up ${plural(d.volumes.length + d.containers.length, 'object')} to ${args.backupTo}…\n`);
-    // A failed or partial backup throws before anything is destroyed; its files are already removed.
-    const result = await backupForPlan(ctx.port(), plan, { dir: args.backupTo, signal: ctx.signal });
-    for (const item of result.items) ctx.stderr.write(`  verified ${item.archive}\n`);
-    ctx.stderr.write(`Backup verified: ${formatBytes(result.archiveBytes)} in ${result.items.length} archive(s).\n`);
-  }
+  // Confirm first: whatever is written while the prompt waits must still reach the backup.
   if (!args.yes && !(await confirm(ctx, plan))) {
     ctx.stderr.write('Not confirmed: nothing was removed.\n');
     return ExitCode.declined;
   }
+  if (args.backupTo) await backUpStill(ctx, plan, args.backupTo);
   let code: ExitCodeValue = ExitCode.ok;
   try {
     const report = await executePlan(ctx.port(), plan, {

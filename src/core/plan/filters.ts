@@ -4,6 +4,7 @@
  * `filters.Args.MatchKVList` and `until` with `GetTimestamp`. Pure.
  */
 import type { PruneFilter } from '../command-line.js';
+import { compareVersions } from './engine-version.js';
 
 /** A filters.Args: key → set of values. */
 export type FilterArgs = ReadonlyMap<string, ReadonlySet<string>>;
@@ -58,41 +59,81 @@ export function matchLabels(args: FilterArgs, labels: Readonly<Record<string, st
   return true;
 }
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+/** Go's `time.ParseDuration`, in milliseconds; null when Go would refuse it. */
+export function parseGoDuration(value: string): number | null {
+  const m = /^([-+]?)(.*)$/su.exec(value) as RegExpExecArray;
+  let rest = m[2] as string;
+  if (rest === '0') return 0;
+  if (rest === '') return null;
+  let ns = 0;
+  while (rest !== '') {
+    const part = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/u.exec(rest);
+    if (!part || (part[1] === '' && (part[2] ?? '') === '')) return null;
+    ns += Number(`${part[1] || '0'}.${part[2] || '0'}`) * (UNIT_NS[part[3] as string] as number);
+    rest = rest.slice(part[0].length);
+  }
+  return ((m[1] === '-' ? -1 : 1) * ns) / 1e6;
+}
 
 /**
- * moby `pkg/timestamp.GetTimestamp` for `until`: a Go duration (`24h`, `1h30m`) relative to `nowMs`, unix seconds
- * (`1700000000[.5]`), or an RFC 3339 date/time (local forms are read as UTC). Returns unix milliseconds, or null
- * when the value cannot be read (the engine answers 400 then).
+ * moby `api/types/time.GetTimestamp` + `ParseTimestamps` for `until`: a Go duration (`24h`, `1h30m`; not `0`)
+ * before `nowMs`, truncated to whole seconds as the engine does; unix seconds (`1700000000[.5]`); or an RFC 3339
+ * date/time (forms without a zone are read in the engine's zone, taken here as UTC). Returns unix milliseconds,
+ * or null when the engine would refuse the value.
  */
 export function parseUntil(value: string, nowMs: number): number | null {
-  const dur = /^(-?)((?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/.exec(value);
-  if (dur) {
-    let ms = 0;
-    for (const part of (dur[2] as string).matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
-      ms += Number(part[1]) * (UNIT_MS[part[2] as string] as number);
-    }
-    return nowMs - (dur[1] === '-' ? -ms : ms);
-  }
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(value)) {
-    const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(value) && value.includes('T');
-    const t = Date.parse(hasZone ? value : `${value.includes('T') ? value : `${value}T00:00:00`}Z`);
+  const d = value === '0' ? null : parseGoDuration(value);
+  if (d !== null) return Math.floor((nowMs - d) / 1000) * 1000;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.floor(Number(value) * 1000);
+  if (/^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?)?(Z|[+-]\d{2}:\d{2})?$/i.test(value)) {
+    const zoned = /(Z|[+-]\d{2}:\d{2})$/i.test(value);
+    const [date, time = '00'] = value.replace(/(Z|[+-]\d{2}:\d{2})$/i, '').split(/T/i) as [string, string?];
+    const hms = `${time}:00:00`.split(':').slice(0, 3).join(':');
+    const zone = zoned ? (/(Z|[+-]\d{2}:\d{2})$/i.exec(value)?.[1] ?? 'Z') : 'Z';
+    const t = Date.parse(`${date}T${hms}${zone.toUpperCase()}`);
     return Number.isNaN(t) ? null : t;
   }
   return null;
 }
 
-/** True when an object created at `createdMs` is old enough for the `until` filters (all must hold). */
-export function matchUntil(args: FilterArgs, createdMs: number, nowMs: number): boolean | null {
-  const values = args.get('until');
-  if (!values || values.size === 0) return true;
-  for (const v of values) {
-    const t = parseUntil(v, nowMs);
-    if (t === null) return null;
-    if (createdMs > t) return false;
+/** The engine's refusal of a filter set for one prune, or null: its message, as the engine words it. */
+export type FilterRefusal = string | null;
+
+/** `filters.Args.Validate`: every key must be accepted ("invalid filter 'k'"; 20.10 capitalises it). */
+export function validateKeys(args: FilterArgs, accepted: readonly string[], engineVersion: string): FilterRefusal {
+  for (const key of args.keys()) {
+    if (!accepted.includes(key)) {
+      return `${compareVersions(engineVersion, '23.0.0') < 0 ? 'Invalid' : 'invalid'} filter '${key}'`;
+    }
   }
-  return true;
+  return null;
+}
+
+/**
+ * moby `getUntilFromPruneFilters`: at most one `until` value, readable by GetTimestamp. Returns the limit in unix
+ * ms (null: no until), or the engine's refusal.
+ */
+export function untilLimit(args: FilterArgs, nowMs: number): { limit: number | null } | { refusal: string } {
+  const values = [...(args.get('until') ?? [])];
+  if (values.length === 0) return { limit: null };
+  if (values.length > 1) return { refusal: 'more than one until filter specified' };
+  const v = values[0] as string;
+  const t = parseUntil(v, nowMs);
+  return t === null ? { refusal: `failed to parse value as time or duration: "${v}"` } : { limit: t };
+}
+
+/** True when an object created at `createdMs` is old enough for `limit` (the engine: `!Created.After(until)`). */
+export function olderThan(limit: number | null, createdMs: number): boolean {
+  return limit === null || createdMs <= limit;
+}
+
+/** Go's `strconv.ParseBool`. */
+export function parseGoBool(v: string): boolean | null {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
+  return null;
 }
 
 export function describeFilters(filters: readonly PruneFilter[]): string {

@@ -5,7 +5,16 @@
  */
 import type { ContainerPruneCommand, PruneFilter, SystemPruneCommand } from '../command-line.js';
 import type { ContainerInfo, ImageInfo, Snapshot } from '../model.js';
-import { describeFilters, type FilterArgs, matchLabels, matchUntil, mergePruneFilters, toArgs } from './filters.js';
+import {
+  describeFilters,
+  type FilterArgs,
+  matchLabels,
+  mergePruneFilters,
+  olderThan,
+  toArgs,
+  untilLimit,
+  validateKeys,
+} from './filters.js';
 import { volumesRemovedWithContainers } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
 import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
@@ -23,7 +32,19 @@ interface ContainerStep {
   readonly error: string | null;
 }
 
+/** Filter keys `POST /containers/prune` and `POST /networks/prune` accept (moby daemon/prune.go, 20.10 to 28). */
+export const CONTAINER_PRUNE_KEYS = ['label', 'label!', 'until'] as const;
+/** `POST /images/prune` (daemon/images/image_prune.go); the CLI adds `dangling` itself. */
+export const IMAGE_PRUNE_KEYS = ['dangling', 'label', 'label!', 'until'] as const;
+
+const refused = (why: string): ContainerStep => ({ removed: [], destroy: [], keep: [], error: why });
+
+/** `ContainersPrune`: validate the keys, read `until`, then every container that is not running and matches. */
 function containerStep(snapshot: Snapshot, args: FilterArgs, extra: PlanExtra): ContainerStep {
+  const bad = validateKeys(args, CONTAINER_PRUNE_KEYS, snapshot.engine.version);
+  if (bad) return refused(bad);
+  const until = untilLimit(args, snapshot.takenAt);
+  if ('refusal' in until) return refused(until.refusal);
   const removed: ContainerInfo[] = [];
   const destroy: PlannedContainer[] = [];
   const keep: PlannedContainer[] = [];
@@ -32,16 +53,12 @@ function containerStep(snapshot: Snapshot, args: FilterArgs, extra: PlanExtra): 
       keep.push(plannedContainer(c, `${c.state}: prune only removes stopped and created containers`, extra.sizes));
       continue;
     }
-    if (!matchLabels(args, c.labels)) {
-      keep.push(plannedContainer(c, 'does not match the label filters', extra.sizes));
+    if (!olderThan(until.limit, c.created * 1000)) {
+      keep.push(plannedContainer(c, 'created after the until filter', extra.sizes));
       continue;
     }
-    const until = matchUntil(args, c.created * 1000, snapshot.takenAt);
-    if (until === null) {
-      return { removed: [], destroy: [], keep: [], error: `the engine cannot read the until filter` };
-    }
-    if (!until) {
-      keep.push(plannedContainer(c, 'created after the until filter', extra.sizes));
+    if (!matchLabels(args, c.labels)) {
+      keep.push(plannedContainer(c, 'does not match the label filters', extra.sizes));
       continue;
     }
     removed.push(c);
@@ -50,11 +67,18 @@ function containerStep(snapshot: Snapshot, args: FilterArgs, extra: PlanExtra): 
   return { removed, destroy, keep, error: null };
 }
 
+/** How the engine words a refused prune, for a blocked plan. */
+function engineRefusal(step: string, why: string): string {
+  return `the engine refuses the ${step} prune: Error response from daemon: ${why}`;
+}
+
 export function planContainerPrune(snapshot: Snapshot, cmd: ContainerPruneCommand, extra: PlanExtra = {}): PlanBody {
   const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
   const warnings = configWarning(cmd.filters, filters);
   const step = containerStep(snapshot, toArgs(filters), extra);
-  if (step.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: step.error }, warnings });
+  if (step.error) {
+    return makePlan(snapshot, cmd.argv, { blocked: { reason: engineRefusal('container', step.error) }, warnings });
+  }
   // Prune removes containers without `v`: their volumes stay (orphaned when nothing else uses them).
   const fates = volumesRemovedWithContainers(
     snapshot,
@@ -78,15 +102,21 @@ function configWarning(cli: readonly PruneFilter[], merged: readonly PruneFilter
 /** Names the engine never prunes (`runconfig.IsPreDefinedNetwork`). */
 const PREDEFINED = new Set(['bridge', 'host', 'none', 'default']);
 
+/**
+ * `localNetworksPrune`: not config-only, created before `until`, matching the labels, not predefined, without
+ * endpoints (only running and paused containers have endpoints).
+ */
 function networkStep(
   snapshot: Snapshot,
   args: FilterArgs,
+  until: number | null,
   survivors: readonly ContainerInfo[],
 ): { destroy: PlannedNetwork[]; keep: PlannedNetwork[]; warnings: string[] } {
   const destroy: PlannedNetwork[] = [];
   const keep: PlannedNetwork[] = [];
   const warnings: string[] = [];
   const nameOf = (id: string) => snapshot.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12);
+  let unknownAge = 0;
   for (const n of snapshot.networks) {
     const plain = { id: n.id, name: n.name };
     if (PREDEFINED.has(n.name) || n.name.startsWith('container:')) continue;
@@ -94,12 +124,19 @@ function networkStep(
       keep.push({ ...plain, reason: 'config-only network: never pruned' });
       continue;
     }
-    if (n.endpoints.length > 0) {
-      keep.push({ ...plain, reason: `in use by running ${n.endpoints.map(nameOf).sort().join(', ')}` });
-      continue;
+    if (until !== null) {
+      if (n.createdMs === undefined || n.createdMs === null) unknownAge++;
+      else if (!olderThan(until, n.createdMs)) {
+        keep.push({ ...plain, reason: 'created after the until filter' });
+        continue;
+      }
     }
     if (!matchLabels(args, n.labels)) {
       keep.push({ ...plain, reason: 'does not match the label filters' });
+      continue;
+    }
+    if (n.endpoints.length > 0) {
+      keep.push({ ...plain, reason: `in use by running ${n.endpoints.map(nameOf).sort().join(', ')}` });
       continue;
     }
     destroy.push({ ...plain, reason: 'no running container is attached' });
@@ -110,9 +147,9 @@ function networkStep(
       );
     }
   }
-  if (args.has('until') && destroy.length > 0) {
+  if (unknownAge > 0) {
     warnings.push(
-      'the until filter also applies to networks, whose creation time lastlook does not read: networks listed as destroyed may be kept if they are newer',
+      `the until filter also applies to networks, and the creation time of ${unknownAge} of them could not be read: they are listed as if old enough`,
     );
   }
   return { destroy, keep, warnings };
@@ -121,6 +158,7 @@ function networkStep(
 function imageStep(
   snapshot: Snapshot,
   args: FilterArgs,
+  until: number | null,
   all: boolean,
   survivors: readonly ContainerInfo[],
 ): PlannedImage[] {
@@ -132,7 +170,7 @@ function imageStep(
     // The engine deletes without force: an image used by any remaining container (any state) is a conflict, kept.
     if (used.has(img.id)) continue;
     if (!matchLabels(args, img.labels)) continue;
-    if (matchUntil(args, img.created * 1000, snapshot.takenAt) !== true) continue;
+    if (!olderThan(until, img.created * 1000)) continue;
     out.push(imageEntry(img, dangling));
   }
   return out;
@@ -152,27 +190,40 @@ export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, ext
   const warnings = configWarning(cmd.filters, filters);
   const args = toArgs(filters);
   const step = containerStep(snapshot, args, extra);
-  if (step.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: step.error }, warnings });
+  // The CLI runs the steps in order and stops at the first refusal; the container step checks the same keys and
+  // `until` as the network and image steps, so a refusal always comes before anything is removed.
+  if (step.error) {
+    return makePlan(snapshot, cmd.argv, { blocked: { reason: engineRefusal('container', step.error) }, warnings });
+  }
+  const until = untilLimit(args, snapshot.takenAt);
+  const limit = 'limit' in until ? until.limit : null;
   const removedIds = new Set(step.removed.map((c) => c.id));
   const survivors = snapshot.containers.filter((c) => !removedIds.has(c.id));
   const fates = volumesRemovedWithContainers(snapshot, [...removedIds], {
     v: false,
     ...(extra.sizes ? { volumeBytes: extra.sizes.volumes } : {}),
   });
-  const nets = networkStep(snapshot, args, survivors);
+  const nets = networkStep(snapshot, args, limit, survivors);
   warnings.push(...nets.warnings);
+  let vpRefused = false;
   let destroyVolumes: PlannedVolume[] = [];
   let keepVolumes: PlannedVolume[] = fates.kept;
   if (cmd.volumes) {
     // `volume.RunPrune` is called without -a: `all` is never sent by system prune.
     const vp = volumePrune(snapshot, { all: false, filters, removedContainers: removedIds }, extra);
-    if (vp.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: vp.error }, warnings });
+    vpRefused = vp.error !== null;
+    if (vp.error) {
+      // Containers and networks are already gone when the volume step is refused.
+      warnings.push(
+        `the engine refuses the volume prune step (${vp.error}): the containers and networks listed are removed before docker stops with that error`,
+      );
+    }
     destroyVolumes = vp.destroy;
     keepVolumes = vp.keep;
     warnings.push(...vp.warnings);
   }
   const destroyed = new Set(destroyVolumes.map((v) => v.name));
-  const images = imageStep(snapshot, args, cmd.all, survivors);
+  const images = vpRefused ? [] : imageStep(snapshot, args, limit, cmd.all, survivors);
   warnings.push(
     `build cache is not previewed: system prune also removes ${cmd.all ? 'all' : 'dangling'} build cache (docker builder du shows it)`,
   );

@@ -9,10 +9,15 @@ export type Resolution<T> =
   | { readonly kind: 'ambiguous'; readonly candidates: readonly T[] }
   | { readonly kind: 'missing' };
 
+/**
+ * `ref` is what the engine receives (after the docker CLI's trimming, command-line.ts `engineRef`). The engine's
+ * `GetByName` adds one leading `/` when missing, so `/web` finds `web` but `//web` does not (a VolumesFrom value
+ * reaches the engine untrimmed).
+ */
 export function resolveContainer(containers: readonly ContainerInfo[], ref: string): Resolution<ContainerInfo> {
   const byId = containers.find((c) => c.id === ref);
   if (byId) return { kind: 'found', value: byId };
-  const name = ref.replace(/^\//, '');
+  const name = ref.startsWith('/') ? ref.slice(1) : ref;
   const byName = containers.find((c) => c.name === name);
   if (byName) return { kind: 'found', value: byName };
   // The engine's truncindex only matches hex prefixes of IDs.
@@ -38,17 +43,20 @@ export class LookupError extends Error {
     readonly ref: string,
     /** For `ambiguous`: the matching objects, as `name (id)`. */
     readonly candidates: readonly string[] = [],
+    /** The argument as the user typed it, when the docker CLI rewrote it (`web/` → `web`). */
+    readonly typed: string = ref,
   ) {
+    const shown = typed === ref ? ref : `${ref} (typed "${typed}")`;
     super(
       kind === 'missing'
-        ? `no such ${objectType}: ${ref}`
-        : `${objectType} ID prefix "${ref}" is ambiguous: it matches ${candidates.join(', ')}`,
+        ? `no such ${objectType}: ${shown}${ref.includes('/') && objectType === 'container' ? ' (a name with / is a legacy link name, parent/alias, which lastlook does not read)' : ''}`
+        : `${objectType} ID prefix "${shown}" is ambiguous: it matches ${candidates.join(', ')}`,
     );
   }
 }
 
 /** Resolves or throws a LookupError. */
-export function requireContainer(containers: readonly ContainerInfo[], ref: string): ContainerInfo {
+export function requireContainer(containers: readonly ContainerInfo[], ref: string, typed = ref): ContainerInfo {
   const r = resolveContainer(containers, ref);
   if (r.kind === 'found') return r.value;
   if (r.kind === 'ambiguous') {
@@ -57,7 +65,8 @@ export function requireContainer(containers: readonly ContainerInfo[], ref: stri
       'container',
       ref,
       r.candidates.map((c) => `${c.name} (${c.id.slice(0, 12)})`),
+      typed,
     );
   }
-  throw new LookupError('missing', 'container', ref);
+  throw new LookupError('missing', 'container', ref, [], typed);
 }

@@ -32,17 +32,22 @@ export function planRm(snapshot: Snapshot, cmd: RmCommand, extra: PlanExtra = {}
       warnings: ['-l/--link removes only the link name; no container, volume or data is removed'],
     });
   }
-  const warnings: string[] = [];
+  const warnings: string[] = [...(cmd.notes ?? [])];
+  // Arguments the docker CLI refuses itself (`/`): it removes the others and exits 1, even with -f.
+  for (const r of cmd.rejected ?? []) {
+    warnings.push(`"${r.typed}": the docker CLI refuses it (${r.reason}); it removes the others and exits non-zero`);
+  }
   const targets: ContainerInfo[] = [];
   const seen = new Set<string>();
-  for (const ref of cmd.containers) {
+  for (const [i, ref] of cmd.containers.entries()) {
     let c: ContainerInfo;
+    const typed = cmd.typed?.[i] ?? ref;
     try {
-      c = requireContainer(snapshot.containers, ref);
+      c = requireContainer(snapshot.containers, ref, typed);
     } catch (e) {
-      // docker rm -f ignores containers that do not exist.
+      // docker rm -f ignores containers that do not exist (only those: an ambiguous prefix is still an error).
       if (cmd.force && e instanceof LookupError && e.kind === 'missing') {
-        warnings.push(`no such container: ${ref} (ignored with -f)`);
+        warnings.push(`no such container: ${typed === ref ? ref : `${ref} (typed "${typed}")`} (ignored with -f)`);
         continue;
       }
       throw e;
@@ -60,6 +65,12 @@ export function planRm(snapshot: Snapshot, cmd: RmCommand, extra: PlanExtra = {}
     const why = cmd.force ? null : refusalWithoutForce(c);
     if (why) refused.push(plannedContainer(c, why, extra.sizes));
     else removed.push(c);
+  }
+  if (removed.length === 0 && refused.length === 0 && (cmd.rejected?.length ?? 0) > 0) {
+    return makePlan(snapshot, cmd.argv, {
+      blocked: { reason: (cmd.rejected ?? []).map((r) => `"${r.typed}": ${r.reason}`).join('; ') },
+      warnings,
+    });
   }
   if (removed.length === 0 && refused.length > 0) {
     return makePlan(snapshot, cmd.argv, {

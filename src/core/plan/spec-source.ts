@@ -22,9 +22,38 @@ export function parseBind(bind: string): { source: string; destination: string }
   return { source: parts[0] as string, destination: cleanPath(parts[1] as string) };
 }
 
+/** Volume names the engine generates (every mount without a source): 64 hex digits. */
+const GENERATED_NAME = /^[0-9a-f]{64}$/;
+
+/**
+ * The container that gave `container` its mount at `dst` through `--volumes-from ref`, if the one holding that name
+ * (or ID prefix) today is still it: created no later than the recipient (the spec was copied at the recipient's
+ * create) and mounting the same volume at `dst`. `unknown` when the donor is gone or the name now belongs to
+ * another container; `none` when the donor is known and does not provide `dst`.
+ */
+function donorFor(
+  containers: readonly ContainerInfo[],
+  container: ContainerInfo,
+  ref: string,
+  dst: string,
+  volume: string | null,
+): { kind: 'donor'; donor: ContainerInfo } | { kind: 'none' } | { kind: 'unknown' } {
+  const r = resolveContainer(containers, ref);
+  if (r.kind !== 'found' || r.value.created > container.created || r.value.id === container.id) {
+    return { kind: 'unknown' };
+  }
+  const at = r.value.mounts.find((m) => cleanPath(m.destination) === dst);
+  if (!at) return { kind: 'none' };
+  return at.type === 'volume' && at.name === volume ? { kind: 'donor', donor: r.value } : { kind: 'unknown' };
+}
+
 /**
  * The mount Spec.Source of `container`'s mount at `destination`: `''` for an anonymous mount, the volume name for a
- * named one, `null` when it cannot be learned (not inspected, or inherited from a donor that is gone).
+ * named one, `null` when it cannot be learned. The daemon's precedence (`registerMountPoints`): HostConfig.Mounts >
+ * Binds > VolumesFrom (the donor's spec, copied when the recipient was created) > Config/image volumes (free
+ * destinations only). A `--volumes-from` donor that is gone, or whose name a newer container now holds, is never
+ * read: then the recipient's own spec decides, from the engine's config.v2.json when it could be read, else from
+ * the volume's name (only a named spec gives a volume a name that is not 64 hex digits).
  */
 export function specSource(
   containers: readonly ContainerInfo[],
@@ -41,24 +70,24 @@ export function specSource(
     const parsed = parseBind(b);
     if (parsed.destination === dst) return parsed.source;
   }
+  const volume = container.mounts.find((m) => cleanPath(m.destination) === dst)?.name ?? null;
+  let unknownDonor = false;
   for (const from of spec.volumesFrom) {
-    const ref = from.replace(/:(ro|rw)$/, '');
-    const r = resolveContainer(containers, ref);
-    if (r.kind !== 'found') {
-      // The donor is gone: its spec is only on disk (config.v2.json). Unknown, never a guess.
-      continue;
-    }
-    const donor = r.value;
-    if (seen.has(donor.id)) continue;
-    if (donor.mounts.some((m) => cleanPath(m.destination) === dst)) {
-      return specSource(containers, donor, dst, new Set([...seen, container.id]));
-    }
+    const d = donorFor(containers, container, from.replace(/:(ro|rw)$/, ''), dst, volume);
+    if (d.kind === 'unknown') unknownDonor = true;
+    if (d.kind !== 'donor' || seen.has(d.donor.id)) continue;
+    const s = specSource(containers, d.donor, dst, new Set([...seen, container.id]));
+    if (s !== null) return s;
+    unknownDonor = true;
   }
-  if (spec.configVolumes.some((v) => cleanPath(v) === dst)) return '';
-  if (spec.imageVolumes?.some((v) => cleanPath(v) === dst)) return '';
-  if (spec.volumesFrom.length > 0) return null;
-  // Not in any field we can see (e.g. the image was removed and its VOLUME list is unknown).
-  return spec.imageVolumes === null ? null : '';
+  const fromConfig =
+    spec.configVolumes.some((v) => cleanPath(v) === dst) || spec.imageVolumes?.some((v) => cleanPath(v) === dst);
+  if (!unknownDonor && (fromConfig || spec.imageVolumes !== null)) return '';
+  // Unknown: a donor that cannot be read (its copy wins over the config volumes), or an image that is gone.
+  const disk = spec.diskSpecs?.[dst];
+  if (disk !== undefined) return disk;
+  if (volume !== null && !GENERATED_NAME.test(volume)) return volume;
+  return null;
 }
 
 /** Volume name → IDs of every container (any state) whose mount table names it: the engine's reference count. */

@@ -4,7 +4,7 @@
 import type { PruneFilter, VolumePruneCommand, VolumeRmCommand } from '../command-line.js';
 import type { ContainerInfo, Snapshot, VolumeInfo } from '../model.js';
 import { compareVersions } from './engine-version.js';
-import { describeFilters, type FilterArgs, matchLabels, mergePruneFilters, toArgs } from './filters.js';
+import { describeFilters, matchLabels, mergePruneFilters, parseGoBool, toArgs, validateKeys } from './filters.js';
 import { LookupError } from './resolve.js';
 import { ANONYMOUS_LABEL, volumeReferences } from './spec-source.js';
 import { makePlan, type PlanExtra } from './totals.js';
@@ -29,18 +29,23 @@ function users(ids: ReadonlySet<string> | undefined, containers: readonly Contai
 
 export function planVolumeRm(snapshot: Snapshot, cmd: VolumeRmCommand, extra: PlanExtra = {}): PlanBody {
   const refs = volumeReferences(snapshot.containers);
-  const warnings: string[] = [];
+  const warnings: string[] = [...(cmd.notes ?? [])];
+  for (const r of cmd.rejected ?? []) {
+    warnings.push(`"${r.typed}": refused (${r.reason}); docker volume rm removes the others and exits non-zero`);
+  }
   const destroy: PlannedVolume[] = [];
   const keep: PlannedVolume[] = [];
   const seen = new Set<string>();
-  for (const name of cmd.volumes) {
+  for (const [i, name] of cmd.volumes.entries()) {
+    const typed = cmd.typed?.[i] ?? name;
     const v = snapshot.volumes.find((x) => x.name === name);
     if (!v) {
+      // The engine's force means "no error when it does not exist" (volume_routes.go deleteVolumes).
       if (cmd.force) {
-        warnings.push(`no such volume: ${name} (ignored with -f)`);
+        warnings.push(`no such volume: ${typed === name ? name : `${name} (typed "${typed}")`} (ignored with -f)`);
         continue;
       }
-      throw new LookupError('missing', 'volume', name);
+      throw new LookupError('missing', 'volume', name, [], typed);
     }
     if (seen.has(name)) {
       warnings.push(`${name} is named twice: the second removal fails, which makes docker volume rm exit non-zero`);
@@ -56,6 +61,12 @@ export function planVolumeRm(snapshot: Snapshot, cmd: VolumeRmCommand, extra: Pl
     } else {
       destroy.push({ ...volumeBase(v, extra), reason: 'removed by docker volume rm' });
     }
+  }
+  if (destroy.length === 0 && keep.length === 0 && (cmd.rejected?.length ?? 0) > 0) {
+    return makePlan(snapshot, cmd.argv, {
+      blocked: { reason: (cmd.rejected ?? []).map((r) => `"${r.typed}": ${r.reason}`).join('; ') },
+      warnings,
+    });
   }
   if (destroy.length === 0 && keep.length > 0) {
     return makePlan(snapshot, cmd.argv, {
@@ -106,24 +117,51 @@ export interface VolumePruneResult {
   readonly error: string | null;
 }
 
+/**
+ * What `POST /volumes/prune` does with the filters before looking at any volume, in the engine's order: the router
+ * adds `all=true` to a request below API 1.42 (23.0+); `withPrune` wants at most one `all` value, read with Go's
+ * strconv.ParseBool, and otherwise adds `label=com.docker.volume.anonymous`; then the keys are validated. Engines
+ * before 23.0 accept only `label` and `label!`. Returns the filter set the engine matches with, or its refusal.
+ */
+export function volumePruneArgs(
+  engine: Snapshot['engine'],
+  filters: readonly PruneFilter[],
+): { args: Map<string, Set<string>>; all: boolean } | { refusal: string } {
+  const args = toArgs(filters);
+  if (compareVersions(engine.version, '23.0.0') < 0) {
+    const bad = validateKeys(args, ['label', 'label!'], engine.version);
+    return bad ? { refusal: bad } : { args, all: true };
+  }
+  if (compareVersions(engine.apiVersion, '1.42') < 0) args.set('all', new Set([...(args.get('all') ?? []), 'true']));
+  const values = [...(args.get('all') ?? [])];
+  if (values.length > 1) {
+    return { refusal: `invalid filter 'all=[${values.sort().join(' ')}]': only one value is expected` };
+  }
+  let all = false;
+  if (values.length === 1) {
+    const b = parseGoBool(values[0] as string);
+    if (b === null) {
+      return { refusal: `invalid filter 'all': strconv.ParseBool: parsing "${values[0]}": invalid syntax` };
+    }
+    all = b;
+  }
+  if (!all) args.set('label', new Set([...(args.get('label') ?? []), ANONYMOUS_LABEL]));
+  const bad = validateKeys(args, ['label', 'label!', 'all'], engine.version);
+  return bad ? { refusal: bad } : { args, all };
+}
+
 /** Rule 2: the volumes `POST /volumes/prune` removes, with the reason each other volume stays. */
 export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: PlanExtra = {}): VolumePruneResult {
   const engine = snapshot.engine;
   const legacy = compareVersions(engine.version, '23.0.0') < 0;
-  const args: FilterArgs = toArgs(input.filters);
-  const accepted = legacy ? ['label', 'label!'] : ['label', 'label!', 'all'];
-  const bad = input.filters.find((f) => !accepted.includes(f.key));
-  if (bad) {
-    return {
-      destroy: [],
-      keep: [],
-      warnings: [],
-      error: `the engine rejects the filter ${bad.key}=${bad.value} for volume prune (it accepts ${accepted.join(', ')})`,
-    };
-  }
-  const allFilter = [...(args.get('all') ?? [])].some((v) => v === 'true' || v === '1');
+  const sent =
+    input.all && compareVersions(engine.apiVersion, '1.42') >= 0
+      ? [...input.filters, { key: 'all', value: 'true' }]
+      : input.filters;
+  const parsed = volumePruneArgs(engine, sent);
+  if ('refusal' in parsed) return { destroy: [], keep: [], warnings: [], error: parsed.refusal };
+  const { args, all } = parsed;
   const { named, why } = prunesNamedVolumes(engine);
-  const all = named || allFilter || (input.all && compareVersions(engine.apiVersion, '1.42') >= 0);
   const refs = volumeReferences(snapshot.containers);
   const removed = input.removedContainers ?? new Set<string>();
   const destroy: PlannedVolume[] = [];
@@ -142,22 +180,24 @@ export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: 
         .map((id) => snapshot.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12))
         .sort()
         .join(', ')}`;
-    } else if (!matchLabels(args, v.labels)) reason = `does not match the filters (${describeFilters(input.filters)})`;
-    else if (!all && !labelled) {
+    } else if (!all && !labelled) {
       reason = /^[0-9a-f]{64}$/.test(v.name)
         ? `anonymous-looking but without the ${ANONYMOUS_LABEL} label: only prune -a removes it`
         : 'named volume: only prune -a removes it';
-      if (/^[0-9a-f]{64}$/.test(v.name)) unlabelledAnonymous++;
-    }
+      if (/^[0-9a-f]{64}$/.test(v.name) && matchLabels(args, { ...v.labels, [ANONYMOUS_LABEL]: '' })) {
+        unlabelledAnonymous++;
+      }
+    } else if (!matchLabels(args, v.labels)) reason = `does not match the filters (${describeFilters(input.filters)})`;
     if (reason) keep.push({ ...base, reason });
     else {
       destroy.push({
         ...base,
-        reason: all
-          ? named
-            ? `unused local volume (${legacy ? `engine ${engine.version}` : `API ${engine.apiVersion}`} prunes named volumes too)`
-            : 'unused local volume (-a)'
-          : `unused, labelled ${ANONYMOUS_LABEL}`,
+        reason:
+          all && (named || !labelled)
+            ? named
+              ? `unused local volume (${legacy ? `engine ${engine.version}` : `API ${engine.apiVersion}`} prunes named volumes too)`
+              : 'unused local volume (all: -a or --filter all=true)'
+            : `unused, labelled ${ANONYMOUS_LABEL}`,
       });
     }
   }
@@ -183,11 +223,25 @@ export function planVolumePrune(snapshot: Snapshot, cmd: VolumePruneCommand, ext
     // The docker CLI itself refuses the flag (its `version: 1.42` annotation): nothing is sent to the engine.
     return makePlan(snapshot, cmd.argv, {
       blocked: {
-        reason: `the docker CLI refuses -a at API ${snapshot.engine.apiVersion} ("--all" requires API version 1.42); without -a this engine prunes named volumes too`,
+        reason: `the docker CLI refuses it: "--all" requires API version 1.42, but the Docker daemon API version is ${snapshot.engine.apiVersion} (without -a this engine prunes named volumes too)`,
       },
       warnings,
     });
   }
-  if (r.error) return makePlan(snapshot, cmd.argv, { blocked: { reason: r.error }, warnings });
+  if (cmd.all && filters.some((f) => f.key === 'all')) {
+    // cli volume/prune.go, after merging the config's pruneFilters.
+    return makePlan(snapshot, cmd.argv, {
+      blocked: {
+        reason: 'the docker CLI refuses it: conflicting options: cannot specify both --all and --filter all=1',
+      },
+      warnings,
+    });
+  }
+  if (r.error) {
+    return makePlan(snapshot, cmd.argv, {
+      blocked: { reason: `the engine refuses it: Error response from daemon: ${r.error}` },
+      warnings,
+    });
+  }
   return makePlan(snapshot, cmd.argv, { destroy: { volumes: r.destroy }, keep: { volumes: r.keep }, warnings });
 }

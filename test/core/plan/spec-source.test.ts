@@ -73,7 +73,13 @@ describe('specSource precedence (recorded container, competing spec fields added
   const donor = container(s, 'sem-run');
   const withSpec = (patch: Partial<ContainerSpec>): { snap: Snapshot; c: ContainerInfo } => {
     const spec = base.spec as ContainerSpec;
-    const c: ContainerInfo = { ...base, spec: { ...spec, ...patch } };
+    // A recipient's mount table holds the donor's volume at that destination (the engine copied it).
+    const named = donor.mounts.find((m) => m.destination === '/named');
+    const c: ContainerInfo = {
+      ...base,
+      mounts: [...base.mounts, ...(named ? [named] : [])],
+      spec: { ...spec, ...patch },
+    };
     return { snap: { ...s, containers: s.containers.map((x) => (x.id === c.id ? c : x)) }, c };
   };
   const mount = (source: string) => [{ type: 'volume', source, target: '/named', readOnly: false }];
@@ -89,5 +95,48 @@ describe('specSource precedence (recorded container, competing spec fields added
     const { snap, c } = withSpec({ binds: [], mounts: [], volumesFrom: [], configVolumes: [], ...patch });
     expect(donor.mounts.some((m) => m.destination === '/named')).toBe(true);
     expect(specSource(snap.containers, c, '/named')).toBe(expected);
+  });
+});
+
+/**
+ * `--volumes-from` history (issue 16) on the 26.1.5 recording: sem-from was created with `--volumes-from sem-run`.
+ * The donor's spec is followed only while the container holding its name is still that donor; otherwise the
+ * recipient's own spec decides (config.v2.json when readable, else the volume name: only a named spec gives a
+ * volume a name that is not 64 hex digits).
+ */
+describe('--volumes-from when the donor is gone or its name was reused (26.1.5 recording)', () => {
+  const s = snapshot('26.1.5');
+  const rcpt = container(s, 'sem-from');
+  const donor = container(s, 'sem-run');
+  const anon1 = volumeAt(s, 'sem-from', '/anon1');
+
+  test('donor removed: a named copy stays named, an anonymous one is unknown without the engine files', () => {
+    const gone = s.containers.filter((c) => c.id !== donor.id);
+    expect(specSource(gone, rcpt, '/named')).toBe('sem-named');
+    expect(specSource(gone, rcpt, '/anon1')).toBeNull();
+  });
+
+  test("a newer container holding the donor's name is not read", () => {
+    const impostor: ContainerInfo = {
+      ...donor,
+      id: 'f'.repeat(64),
+      created: rcpt.created + 60,
+      mounts: donor.mounts.map((m) => (m.destination === '/anon1' ? { ...m, name: 'other' } : m)),
+      spec: { ...(donor.spec as ContainerSpec), binds: ['sem-named:/named', 'other:/anon1'] },
+    };
+    const list = [...s.containers.filter((c) => c.id !== donor.id), impostor];
+    expect(specSource(list, rcpt, '/anon1')).toBeNull();
+    const withDisk: ContainerInfo = { ...rcpt, spec: { ...(rcpt.spec as ContainerSpec), diskSpecs: { '/anon1': '' } } };
+    expect(specSource(list, withDisk, '/anon1')).toBe('');
+    expect(anon1).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('the recipient image has a VOLUME at the donor destination: the donor copy wins, never "anonymous"', () => {
+    const gone = s.containers.filter((c) => c.id !== donor.id);
+    const onImagePath: ContainerInfo = {
+      ...rcpt,
+      spec: { ...(rcpt.spec as ContainerSpec), imageVolumes: ['/named'] },
+    };
+    expect(specSource(gone, onImagePath, '/named')).toBe('sem-named');
   });
 });

@@ -107,22 +107,24 @@ describe('docker volume prune on the recorded engines', () => {
     ['20.10.24: the CLI refuses -a', () => legacy, ['volume', 'prune', '-a']],
   ] as const)('%s', (_label, snap, argv) => {
     const p = plan(snap(), ['docker', ...argv]);
-    expect(p.blocked?.reason).toMatch(/the docker CLI refuses -a at API 1\.41/);
+    expect(p.blocked?.reason).toMatch(
+      /the docker CLI refuses it: "--all" requires API version 1\.42, but the Docker daemon API version is 1\.41/,
+    );
     expect(p.destroy.volumes).toEqual([]);
   });
 
   test.each([
-    ['20.10.24 --filter all=true', () => legacy, 'all=true', 'label, label!'],
+    ['20.10.24 --filter all=true', () => legacy, 'all=true', "Invalid filter 'all'"],
     [
       '26.1.5 with until=24h from the CLI config pruneFilters',
       () => ({ ...modern, pruneFilters: ['until=24h'] }),
       'until=24h',
-      'label, label!, all',
+      "invalid filter 'until'",
     ],
-  ] as const)('%s: the engine rejects the filter, the whole prune is blocked', (_label, snap, filter, accepted) => {
+  ] as const)('%s: the engine rejects the filter, the whole prune is blocked', (_label, snap, filter, message) => {
     const argv = filter === 'all=true' ? ['--filter', filter] : [];
     const p = plan(snap(), ['docker', 'volume', 'prune', ...argv]);
-    expect(p.blocked?.reason).toBe(`the engine rejects the filter ${filter} for volume prune (it accepts ${accepted})`);
+    expect(p.blocked?.reason).toBe(`the engine refuses it: Error response from daemon: ${message}`);
     expect(p.destroy.volumes).toEqual([]);
   });
 

@@ -1,0 +1,98 @@
+/**
+ * Issue 16, class "filters as the engine parses them", on an own engine of every kind (prunes are global). Beside
+ * prune.test.ts so that the two files run side by side.
+ * Run: npx vitest run --project engine test/engine/oracle/prune-filters.test.ts
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { docker, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { oracle } from './oracle.js';
+import { reset, volumeZoo } from './prune-helpers.js';
+
+const kinds = ['current', 'modern', 'legacy'] as const;
+const own: Partial<Record<(typeof kinds)[number], TestEngine>> = {};
+
+beforeAll(async () => {
+  const started = await Promise.all(kinds.map((k) => startEngine(k)));
+  for (const e of started) own[e.kind] = e;
+});
+afterAll(async () => {
+  await Promise.all(Object.values(own).map((e) => stopEngine(e)));
+});
+
+/**
+ * Issue 16, class "filters as the engine parses them": booleans with Go's strconv.ParseBool spellings, one `all`
+ * value only (a request below API 1.42 gets `all=true` added by the router), unknown keys and repeated `until`
+ * refused by the engine (a blocked plan quoting it; the real command fails and nothing changes), `until` on networks.
+ */
+describe.each(kinds)('filters as the %s engine parses them', (kind) => {
+  const engine = () => own[kind] as TestEngine;
+  const legacy = kind === 'legacy';
+  beforeEach(async () => reset(engine()));
+
+  test('volume prune --filter all=True: named volumes go (ParseBool); 20.10 refuses the key', async () => {
+    await volumeZoo(engine());
+    const r = await oracle(engine(), { argv: ['docker', 'volume', 'prune', '-f', '--filter', 'all=True'] });
+    if (legacy) {
+      expect(r.plan.blocked?.reason).toMatch(/Invalid filter 'all'/);
+      expect(r.commandOk).toBe(false);
+    } else {
+      expect(r.destroyed.volumes).toContain('named');
+      expect(r.destroyed.volumes).toHaveLength(7);
+    }
+  });
+
+  test.each([
+    [['--filter', 'all=yes'], /strconv.ParseBool: parsing "yes": invalid syntax/],
+    [['--filter', 'all=true', '--filter', 'all=1'], /invalid filter 'all=\[1 true\]': only one value is expected/],
+  ])('volume prune %j is refused by the engine: blocked, nothing changes', async (args, re) => {
+    await volumeZoo(engine());
+    const r = await oracle(engine(), { argv: ['docker', 'volume', 'prune', '-f', ...args] });
+    expect(r.commandOk).toBe(false);
+    expect(r.plan.blocked?.reason).toMatch(legacy ? /Invalid filter 'all'/ : re);
+    expect(r.commandError).toMatch(legacy ? /Invalid filter 'all'/ : re);
+    expect(r.destroyed.volumes).toEqual([]);
+  });
+
+  test('DOCKER_API_VERSION=1.41: --filter all=1 is refused (the router adds all=true), all=true prunes', async () => {
+    await volumeZoo(engine());
+    const env = { DOCKER_API_VERSION: '1.41' };
+    const refused = await oracle(engine(), { argv: ['docker', 'volume', 'prune', '-f', '--filter', 'all=1'], env });
+    expect(refused.commandOk).toBe(false);
+    expect(refused.plan.blocked?.reason).toMatch(legacy ? /Invalid filter 'all'/ : /only one value is expected/);
+    const accepted = await oracle(engine(), {
+      argv: ['docker', 'volume', 'prune', '-f', '--filter', 'all=true'],
+      env,
+    });
+    expect(accepted.commandOk).toBe(!legacy);
+    expect(accepted.destroyed.volumes.includes('named')).toBe(!legacy);
+  });
+
+  test.each([
+    [['container', 'prune', '-f', '--filter', 'foo=1'], /nvalid filter 'foo'/],
+    [['container', 'prune', '-f', '--filter', 'until=1h', '--filter', 'until=2h'], /more than one until filter/],
+    [['system', 'prune', '-f', '--filter', 'all=true'], /nvalid filter 'all'/],
+    [['volume', 'prune', '-f', '--filter', 'dangling=true'], /nvalid filter 'dangling'/],
+  ])('%j: the engine refuses the filters, the plan is blocked with its reason', async (args, re) => {
+    await volumeZoo(engine());
+    await docker(engine(), ['network', 'create', 'net']);
+    const r = await oracle(engine(), { argv: ['docker', ...args] });
+    expect(r.commandOk).toBe(false);
+    expect(r.commandError).toMatch(re);
+    expect(r.plan.blocked?.reason).toMatch(re);
+    expect(r.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
+  });
+
+  test('system prune --filter until=1h keeps fresh networks and containers; until=0s removes them', async () => {
+    await docker(engine(), ['network', 'create', 'fresh']);
+    await docker(engine(), ['network', 'create', '--label', 'x=1', 'fresh-labelled']);
+    await docker(engine(), ['create', '--name', 'stopped', '--network', 'fresh', engine().image, 'true']);
+    const kept = await oracle(engine(), { argv: ['docker', 'system', 'prune', '-f', '--filter', 'until=1h'] });
+    expect(kept.destroyed.networks).toEqual([]);
+    expect(kept.destroyed.containers).toEqual([]);
+    expect(kept.plan.keep.networks.map((n) => n.reason)).toContain('created after the until filter');
+    const gone = await oracle(engine(), {
+      argv: ['docker', 'system', 'prune', '-f', '--filter', 'until=0s', '--filter', 'label=x=1'],
+    });
+    expect(gone.plan.destroy.networks.map((n) => n.name)).toEqual(['fresh-labelled']);
+  });
+});
