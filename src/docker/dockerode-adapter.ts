@@ -20,6 +20,7 @@ import { compareVersions } from '../core/plan/engine-version.js';
 import type { Connection } from './connection.js';
 import { DockerError } from './errors.js';
 import type { CallOptions, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
+import { HELPER_LABEL, isLeftover, OWNER_LABEL, ownerTag } from './sweep.js';
 import { createTransport, type Transport } from './transport.js';
 
 /** The newest Engine API whose shapes this adapter was written against (Docker 26.1, docs/api v1.45). */
@@ -27,7 +28,7 @@ export const CLIENT_MAX_API = '1.45';
 /** Name of the empty image the volume reader is created from. */
 export const EMPTY_IMAGE = 'lastlook/empty:1';
 /** Label put on every helper container lastlook creates, so leftovers can be found and removed. */
-export const HELPER_LABEL = 'io.lastlook.helper';
+export { HELPER_LABEL };
 
 interface DialOptions {
   readonly method: 'GET' | 'POST' | 'DELETE' | 'HEAD' | 'PUT';
@@ -46,6 +47,8 @@ interface DialOptions {
   readonly timeoutMs?: number | null;
   /** For a stream body: fail when the engine sends nothing for the request timeout while the reader waits. */
   readonly stall?: boolean;
+  /** A request of the leftover sweep itself. */
+  readonly sweep?: boolean;
 }
 
 // ---- Engine API JSON shapes (only the fields we read) ----
@@ -145,6 +148,7 @@ export class DockerodeAdapter implements DockerPort {
   private info: EngineInfo | null = null;
   private readonly imageVolumesCache = new Map<string, string[] | null>();
   private readonly timeoutMs: number;
+  private swept: Promise<void> | null = null;
 
   constructor(opts: AdapterOptions) {
     const c = opts.connection;
@@ -159,6 +163,12 @@ export class DockerodeAdapter implements DockerPort {
   /** Raw request through dockerode's modem, with the negotiated API version prefixed. */
   private async dial<T>(o: DialOptions): Promise<T> {
     if (this.apiVersion === null && o.path !== '/version') await this.engineInfo({ signal: o.signal });
+    // Before the first real request: remove the helpers that killed runs left (src/docker/sweep.ts), so that no
+    // plan sees them holding a volume.
+    if (!o.sweep && o.path !== '/version') {
+      this.swept ??= this.sweepLeftovers(o.signal);
+      await this.swept;
+    }
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) query[k] = String(v);
     const prefix = this.apiVersion && o.path !== '/version' ? `/v${this.apiVersion}` : '';
@@ -225,6 +235,36 @@ export class DockerodeAdapter implements DockerPort {
           }),
       );
     });
+  }
+
+  /** Removes leftover helpers of dead runs on this host (never a volume). Best effort: see src/docker/sweep.ts. */
+  private async sweepLeftovers(signal?: AbortSignal): Promise<void> {
+    try {
+      const list = await this.dial<ApiContainerSummary[]>({
+        method: 'GET',
+        path: '/containers/json',
+        query: { all: 1, filters: JSON.stringify({ label: [HELPER_LABEL] }) },
+        sweep: true,
+        signal,
+      });
+      for (const c of list) {
+        if (!isLeftover(labelsOf(c.Labels))) continue;
+        await this.dial({
+          method: 'DELETE',
+          path: `/containers/${encodeURIComponent(c.Id)}`,
+          query: { force: 1, v: 0 },
+          sweep: true,
+          signal,
+        }).catch((e: unknown) => {
+          // Gone meanwhile (another run swept it): that is the goal.
+          if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
+        });
+      }
+    } catch (e) {
+      // The sweep must not stop the command: the same engine error, if any, reaches the caller's own request. A
+      // cancelled sweep is retried by the next request.
+      if (e instanceof DockerError && e.kind === 'aborted') this.swept = null;
+    }
   }
 
   async engineInfo(opts: CallOptions = {}): Promise<EngineInfo> {
@@ -571,7 +611,7 @@ export class DockerodeAdapter implements DockerPort {
       body: {
         Image: EMPTY_IMAGE,
         Cmd: ['/lastlook-never-started'],
-        Labels: { [HELPER_LABEL]: `volume-${mode}` },
+        Labels: { [HELPER_LABEL]: `volume-${mode}`, [OWNER_LABEL]: ownerTag() },
         NetworkDisabled: true,
         HostConfig: {
           NetworkMode: 'none',

@@ -1,0 +1,87 @@
+/**
+ * A helper left by a killed run (SIGKILL while it held a volume) is removed at the next start, and so no longer
+ * blocks `volume rm` or makes `rm -v` keep a volume; helpers of live runs, helpers without an owner and the user's
+ * own containers are never touched.
+ */
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { expect, inject, test } from 'vitest';
+import { runCli } from '../backup/helpers.js';
+import { docker, prefix, repoRoot, type TestEngine } from './harness.js';
+
+const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
+
+/** Starts a process that makes a helper on `volume`, waits for its id, then kills it with SIGKILL. */
+async function killedRunLeavesHelper(volume: string): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'scripts/run-ts.mjs'), join(repoRoot, 'test/engine/fixtures/leave-helper.ts'), engine.host, volume],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } },
+  );
+  let out = '';
+  const id = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /^([0-9a-f]{64})\n/.exec(out);
+      if (m) resolve(m[1] as string);
+    });
+    child.once('exit', (code) => reject(new Error(`the run exited (${code}) before making its helper: ${out}`)));
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  return id;
+}
+
+async function ids(): Promise<string[]> {
+  return (await docker(engine, ['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
+}
+
+test('a helper left by a killed run is swept at start; live and unowned ones and user containers stay', async () => {
+  const p = prefix('sw');
+  const vol = `${p}-data`;
+  await docker(engine, ['volume', 'create', vol]);
+  const leftover = await killedRunLeavesHelper(vol);
+  expect(await ids()).toContain(leftover);
+
+  // A helper of a live run (this test process), one without an owner, and a user's container: all kept.
+  const other = `${p}-other`;
+  await docker(engine, ['volume', 'create', other]);
+  const live = (
+    await docker(engine, [
+      'create',
+      ...['--label', 'io.lastlook.helper=volume-reader', '--label', `io.lastlook.owner=${hostname()}:${process.pid}`],
+      ...['-v', `${other}:/v`, engine.image, 'true'],
+    ])
+  ).trim();
+  const unowned = (
+    await docker(engine, [
+      'create',
+      '--label',
+      'io.lastlook.helper=volume-reader',
+      '-v',
+      `${other}:/v`,
+      engine.image,
+      'true',
+    ])
+  ).trim();
+  const user = (
+    await docker(engine, ['create', '--name', `${p}-user`, '-v', `${other}:/v`, engine.image, 'true'])
+  ).trim();
+
+  // The leftover held the volume: `docker volume rm` would be refused. After the sweep it is not.
+  const r = await runCli(engine, ['plan', '--json', '--', 'docker', 'volume', 'rm', vol]);
+  expect(r.code).toBe(0);
+  const plan = JSON.parse(r.stdout) as { blocked: unknown; destroy: { volumes: { name: string }[] } };
+  expect(plan.blocked).toBeNull();
+  expect(plan.destroy.volumes.map((v) => v.name)).toEqual([vol]);
+  const now = await ids();
+  expect(now).not.toContain(leftover);
+  expect(now).toEqual(expect.arrayContaining([live, unowned, user]));
+  // The volume the helper held is untouched (the sweep never removes volumes).
+  expect((await docker(engine, ['volume', 'ls', '-q'])).split('\n')).toContain(vol);
+
+  await docker(engine, ['rm', live, unowned, user]);
+  await docker(engine, ['volume', 'rm', vol, other]);
+});
