@@ -15,6 +15,9 @@ export default defineConfig({
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/engine/**', 'test/e2e/**'],
           clearMocks: true,
+          // Some unit tests spawn the built binary or render whole screens: on a loaded 2-core machine they take
+          // several seconds, past vitest's 5 s default. No test asserts a duration (speed lives in bench/).
+          testTimeout: 30_000,
         },
       },
       {

@@ -118,13 +118,16 @@ export function composeAtLeast(v: string | null | undefined, min: string): boole
  * Compose versions where `down` changed (docker/compose history, read at the tags):
  * - 2.27.0 (5059a1d7b): label mode drops a `depends_on` whose service has no container instead of failing;
  * - 2.27.2 (10531f630): `-p NAME` is no longer checked before label mode, so `-p MyApp down` takes down `myapp`;
- * - 2.29.0 (d3d378b92): a running one-off (`compose run`) container is no orphan, so --remove-orphans keeps it;
+ * - 2.29.0 (d3d378b92): a one-off (`compose run`) container is an orphan exactly when it has exited or is dead
+ *   (before: when its service is not in the model, like any container);
+ * - 2.29.0 (25f85938b): unused volumes and networks are dropped after the SERVICE selection, so `down -v db`
+ *   removes only what db and its dependencies use (before: what every enabled service uses);
  * - 2.30.0 (abcc91e2b): label mode with only unknown SERVICE arguments does nothing (before: the whole project).
  */
 export const COMPOSE_CHANGES = {
   labelModeOptionalDeps: '2.27.0',
   labelModeNameUnchecked: '2.27.2',
-  runningOneOffNotOrphan: '2.29.0',
+  oneOffOrphanByState: '2.29.0',
   unknownServicesNoop: '2.30.0',
 } as const;
 
@@ -431,13 +434,15 @@ export function buildComposeModel(doc: Readonly<Dict>, opts: BuildModelOptions):
       }
     }
   }
-  const usedVolumes = new Set(
-    enabled.flatMap((s) => s.volumes.filter((m) => m.type === 'volume' && m.source !== null).map((m) => m.source)),
-  );
-  const usedNetworks = new Set(enabled.flatMap((s) => s.networks));
-
   const selection = opts.selected.length > 0 ? withDependencies(opts.selected, byName) : null;
   const acting = enabled.filter((s) => selection === null || selection.has(s.name));
+  // Compose 2.40 (since 2.29.0, 25f85938b) drops unused resources after the SERVICE selection, so `down -v db`
+  // removes only what db and its dependencies use; 2.26.1 dropped them before. Without Compose, plan the newest.
+  const usedVolumes = new Set(
+    acting.flatMap((s) => s.volumes.filter((m) => m.type === 'volume' && m.source !== null).map((m) => m.source)),
+  );
+  const usedNetworks = new Set(acting.flatMap((s) => s.networks));
+
   const actingNames = new Set(acting.map((s) => s.name));
   return {
     name: opts.name,

@@ -125,14 +125,14 @@ function splitPath(path: string): string[] {
 
 function ensure(root: MutableNode, path: string): MutableNode {
   let node = root;
-  let at = '';
   for (const seg of splitPath(path)) {
-    at += `/${seg}`;
     node.isDir = true;
     node.byName ??= new Map();
     let child = node.byName.get(seg);
     if (!child) {
-      child = newNode(seg, at);
+      // The path is built only for a new node: concatenating it for every segment of every change made a
+      // 2,000-level path quadratic.
+      child = newNode(seg, node === root ? `/${seg}` : `${node.path}/${seg}`);
       node.byName.set(seg, child);
       node.children.push(child);
     }

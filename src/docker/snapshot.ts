@@ -14,6 +14,7 @@ import { compareVersions } from '../core/plan/engine-version.js';
 import { type ContainerMeasure, EXACT_CHANGES_MAX, type PlanSizes } from '../core/plan/totals.js';
 import type { Plan } from '../core/plan/types.js';
 import { readCliConfig } from './connection.js';
+import { isDockerError } from './errors.js';
 import type { DiskUsage, DockerPort } from './port.js';
 
 export interface SnapshotOptions {
@@ -130,8 +131,19 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   const done = new Set<string>();
   while (queue.length > 0) {
     const batch = [...new Set(queue.splice(0))].filter((id) => !done.has(id));
-    const inspected = await Promise.all(batch.map((id) => port.inspectContainer(id, { signal })));
+    // A container removed between the list and its inspect (by anyone) is gone: drop it, never fail the read.
+    const inspected = await Promise.all(
+      batch.map((id) =>
+        port.inspectContainer(id, { signal }).catch((e: unknown) => {
+          if (!isDockerError(e, 'not-found')) throw e;
+          done.add(id);
+          byId.delete(id);
+          return null;
+        }),
+      ),
+    );
     for (const c of inspected) {
+      if (c === null) continue;
       done.add(c.id);
       byId.set(c.id, c);
       for (const d of opts.donors?.(listed, c) ?? []) if (!done.has(d)) queue.push(d);
@@ -140,7 +152,7 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   await addDiskSpecs(port, engine.host, byId, done, signal);
   const snapshot: Snapshot = {
     engine,
-    containers: containers.map((c) => byId.get(c.id) ?? c),
+    containers: containers.flatMap((c) => byId.get(c.id) ?? []),
     volumes,
     networks,
     images,

@@ -163,7 +163,7 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
         {state.mode === 'confirming' && state.preview.plan ? (
           <ConfirmDialog
             plan={state.preview.plan}
-            required={requiredConfirmation(state.preview.argv, state.preview.plan)}
+            required={requiredConfirmation(state.preview.plan)}
             input={state.input}
             width={columns}
             theme={theme}

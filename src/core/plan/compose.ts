@@ -24,7 +24,7 @@ import {
 } from '../model.js';
 import { specSource } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { Plan, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
 
 /** The command fields the planner reads (core/command-line.ts `ComposeDownCommand` has this shape). */
 export interface ComposeDownPlanArgs {
@@ -123,7 +123,7 @@ function normaliseCommand(argv: readonly string[]): readonly string[] {
  * Plans `docker compose down`. `project` is the loaded project (file mode) or the label-mode name; null means
  * label mode with `cmd.projectName`.
  */
-export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, extra: ComposeExtra = {}): Plan {
+export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, extra: ComposeExtra = {}): PlanBody {
   const command = normaliseCommand(cmd.argv);
   const sizes = extra.sizes;
   const plannedVolume = (v: VolumeInfo, anonymous: boolean, reason: string): PlannedVolume => ({
@@ -224,9 +224,10 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
       });
       continue;
     }
-    // Since 2.29.0 a one-off container is an orphan only once it has exited (or is dead).
-    const oneOffOrphan = !since(COMPOSE_CHANGES.runningOneOffNotOrphan) || c.state === 'exited' || c.state === 'dead';
-    const orphan = isOneOff(c) ? oneOffOrphan : !known.has(svc);
+    // compose isOrphaned: before 2.29.0 a one-off is an orphan when its service is unknown, like any container;
+    // since then a one-off is an orphan exactly when it has exited (or is dead), whatever its service.
+    const oneOffRule = isOneOff(c) && since(COMPOSE_CHANGES.oneOffOrphanByState);
+    const orphan = oneOffRule ? c.state === 'exited' || c.state === 'dead' : !known.has(svc);
     if (orphan && cmd.removeOrphans) {
       removals.push({
         container: c,
@@ -240,7 +241,7 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
       keepContainers.push(
         kept(c, `orphan: service ${svc} is not in the Compose model; only --remove-orphans removes it`),
       );
-    } else if (isOneOff(c)) {
+    } else if (oneOffRule) {
       keepContainers.push(
         kept(
           c,

@@ -12,7 +12,7 @@ import { type ComposeDownCommand, parseDockerCommand } from '../../../src/core/c
 import type { ComposeProject } from '../../../src/core/compose-model.js';
 import type { Snapshot } from '../../../src/core/model.js';
 import { INHERITED_REASON, planComposeDown } from '../../../src/core/plan/compose.js';
-import type { Plan } from '../../../src/core/plan/types.js';
+import type { PlanBody as Plan } from '../../../src/core/plan/types.js';
 
 interface Fixture {
   readonly recordedWith: { readonly engine: string; readonly compose: string };
@@ -500,29 +500,37 @@ describe('reasons and warnings', () => {
     expect(p.warnings).toContain('Any of the services [nope] not running in project "fresh": Compose does nothing');
   });
 
-  test('a running one-off container: --remove-orphans removes it on Compose 2.26.1, keeps it from 2.29.0', () => {
+  test('one-off containers of a known service not taken down: orphans by their service (2.26.1), by their state (>= 2.29.0)', () => {
     const fx = fixture('oneoff');
-    const line = 'docker compose down --remove-orphans db';
-    const parsed = parseDockerCommand(line.split(' ')) as ComposeDownCommand;
+    const parsed = parseDockerCommand('docker compose down --remove-orphans db'.split(' ')) as ComposeDownCommand;
     const base = fx.commands['docker compose down -v'] as Extract<ComposeProject, { mode: 'file' }>;
-    const at = (composeVersion: string) =>
-      planComposeDown(fx.snapshot, parsed, {
-        compose: {
-          mode: 'file',
-          // What `config --format json db` prints: db alone; web is known but not acted on.
-          model: {
-            ...base.model,
-            services: base.model.services.filter((x) => x.name === 'db'),
-            disabledServices: base.model.services.filter((x) => x.name !== 'db'),
-            source: 'compose',
-            composeVersion,
+    const at = (composeVersion: string, state: 'running' | 'exited') =>
+      planComposeDown(
+        {
+          ...fx.snapshot,
+          containers: fx.snapshot.containers.map((c) => (c.name === 'oneoff-run1' ? { ...c, state } : c)),
+        },
+        parsed,
+        {
+          compose: {
+            mode: 'file',
+            // What `config --format json db` prints: db alone; web is known but not acted on.
+            model: {
+              ...base.model,
+              services: base.model.services.filter((x) => x.name === 'db'),
+              disabledServices: base.model.services.filter((x) => x.name !== 'db'),
+              source: 'compose',
+              composeVersion,
+            },
           },
         },
-      });
-    const old = at('2.26.1');
-    expect(old.destroy.containers.map((c) => c.name)).toContain('oneoff-run1');
-    const now = at('2.40.3');
-    expect(now.destroy.containers.map((c) => c.name)).not.toContain('oneoff-run1');
+      );
+    const removed = (p: Plan) => p.destroy.containers.map((c) => c.name).includes('oneoff-run1');
+    expect(removed(at('2.26.1', 'running'))).toBe(false);
+    expect(removed(at('2.26.1', 'exited'))).toBe(false);
+    expect(removed(at('2.40.3', 'exited'))).toBe(true);
+    const now = at('2.40.3', 'running');
+    expect(removed(now)).toBe(false);
     expect(now.keep.containers.find((c) => c.name === 'oneoff-run1')?.reason).toBe(
       'running one-off container of service web: Compose 2.40.3 removes one-offs only once exited',
     );

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { INHERITED_REASON } from '../../../src/core/plan/compose.js';
 import { docker, prefix } from '../harness.js';
-import { planned, projectDir } from './compose-helpers.js';
-import { type OracleResult, oracle, prefixScope } from './oracle.js';
+import { composeOracle, planned, projectDir } from './compose-helpers.js';
+import { type OracleResult, prefixScope } from './oracle.js';
 
 /** Compose scenarios run on 26.1.5 (Compose 2.26.1) and 28.5.2 (Compose 2.40.3), each with its own CLI and plugin. */
 const composeEngines = inject('allEngines')
@@ -62,7 +62,7 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
   test('fresh project, down without -v: containers and network go, every volume is orphaned', async () => {
     const { p, cwd } = newProject('cd1', (x) => shop(x));
     await compose(cwd, ['up', '-d']);
-    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, { cwd, argv: ['docker', 'compose', 'down'], scope: prefixScope(p) });
     expect(planned(run.plan).containers).toEqual([`${p}-db-1`, `${p}-web-1`]);
     expect(planned(run.plan).networks).toEqual([`${p}_default`]);
     expect(planned(run.plan).volumes).toEqual([]);
@@ -74,7 +74,7 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
     const { p, cwd } = newProject('cd2', (x) => shop(x));
     await compose(cwd, ['up', '-d']);
     const scratch = (await docker(modern, ['inspect', `${p}-db-1`, '--format', '{{json .Mounts}}'])).trim();
-    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
     const anon = [...anonOf(run, `${p}-db-1`), ...anonOf(run, `${p}-web-1`)];
     expect(anon).toHaveLength(3);
     expect(planned(run.plan).volumes).toEqual([...anon, `${p}_dbdata`].sort());
@@ -94,7 +94,7 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
     const { p, cwd } = newProject('cd3', (x) => shop(x));
     await compose(cwd, ['up', '-d']);
     await compose(cwd, ['up', '-d', '--force-recreate']);
-    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
     const anon = [...anonOf(run, `${p}-db-1`), ...anonOf(run, `${p}-web-1`)].sort();
     expect(anon).toHaveLength(3);
     expect(planned(run.plan).volumes).toEqual([`${p}_dbdata`]);
@@ -114,7 +114,7 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
       shop(x, tool).replace('volumes:\n  dbdata:\n', 'volumes:\n  dbdata:\n  toolvol:\n'),
     );
     await compose(cwd, ['--profile', 'tools', 'up', '-d']);
-    const run = await oracle(modern, {
+    const run = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', 'down', '-v', '--remove-orphans'],
       scope: prefixScope(p),
@@ -131,7 +131,11 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
     const { p, cwd } = newProject('cd5', (x) => shop(x));
     await compose(cwd, ['up', '-d']);
     await compose(cwd, ['run', '-d', '--name', `${p}-run1`, 'web', 'sleep', '3600']);
-    const first = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    const first = await composeOracle(modern, {
+      cwd,
+      argv: ['docker', 'compose', 'down', '-v'],
+      scope: prefixScope(p),
+    });
     expect(first.plan.keep.containers.map((c) => c.name)).toEqual([`${p}-run1`]);
     expect(planned(first.plan).containers).toEqual([`${p}-db-1`, `${p}-web-1`]);
     // The one-off still runs on the default network.
@@ -139,7 +143,7 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
 
     const runAnon = anonOf(first, `${p}-run1`);
     expect(runAnon).toHaveLength(1);
-    const second = await oracle(modern, {
+    const second = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', 'down', '-v', '--remove-orphans'],
       scope: prefixScope(p),
@@ -158,14 +162,18 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
     );
     await compose(cwd, ['up', '-d']);
     writeFileSync(join(cwd, 'compose.yaml'), shop(p));
-    const first = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    const first = await composeOracle(modern, {
+      cwd,
+      argv: ['docker', 'compose', 'down', '-v'],
+      scope: prefixScope(p),
+    });
     expect(first.plan.keep.containers.map((c) => c.name)).toEqual([`${p}-old-1`]);
     expect(first.plan.warnings.join('\n')).toContain(`Found orphan containers (${p}-old-1)`);
     expect(first.plan.keep.networks.map((n) => n.name)).toEqual([`${p}_default`]);
 
     const oldAnon = anonOf(first, `${p}-old-1`).sort();
     expect(oldAnon).toHaveLength(2); // /oldscratch and the image's /data
-    const second = await oracle(modern, {
+    const second = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', 'down', '-v', '--remove-orphans'],
       scope: prefixScope(p),
@@ -198,7 +206,7 @@ volumes:
     });
     dirs.push(cwd);
     await compose(cwd, ['up', '-d']);
-    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
     expect(planned(run.plan).volumes).toEqual([`${p}-custom`]);
     expect(planned(run.plan).orphanVolumes).toEqual([`${p}-ext`]);
     expect(run.plan.warnings).toContain(
@@ -220,7 +228,7 @@ volumes:
     ]);
     await compose(cwd, ['up', '-d']);
     await compose(cwd, ['stop']);
-    const fileMode = await oracle(modern, {
+    const fileMode = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', '-f', 'compose.yaml', 'down', '-v'],
       scope: prefixScope(p),
@@ -231,7 +239,7 @@ volumes:
     expect(fileMode.plan.keep.volumes.map((v) => v.name)).toContain(`${p}_old`);
     await compose(cwd, ['up', '-d']);
     // Run from the project dir: its compose.yaml must be ignored in label mode.
-    const label = await oracle(modern, {
+    const label = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', '-p', p, 'down', '-v'],
       scope: prefixScope(p),
@@ -243,7 +251,7 @@ volumes:
     const { p: p2, cwd: cwd2 } = newProject('cd8b', (x) => shop(x));
     await docker(modern, ['volume', 'create', '--label', `com.docker.compose.project=${p2}`, `${p2}_stale`]);
     await compose(cwd2, ['up', '-d']);
-    const keepStale = await oracle(modern, {
+    const keepStale = await composeOracle(modern, {
       cwd: cwd2,
       argv: ['docker', 'compose', 'down', '-v'],
       scope: prefixScope(p2),
@@ -256,7 +264,11 @@ volumes:
   test('SERVICE argument (file mode) removes only that service; the shared network and db volumes stay', async () => {
     const { p, cwd } = newProject('cd9', (x) => shop(x));
     await compose(cwd, ['up', '-d']);
-    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v', 'db'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, {
+      cwd,
+      argv: ['docker', 'compose', 'down', '-v', 'db'],
+      scope: prefixScope(p),
+    });
     // Engine finding: in file mode the dependent web is NOT removed (the model is reduced to db and its
     // dependencies before the traversal), although WithRootNodesAndDown suggests dependents.
     expect(planned(run.plan).containers).toEqual([`${p}-db-1`]);
@@ -270,7 +282,7 @@ volumes:
     );
     await compose(cwd, ['up', '-d']);
     await compose(cwd, ['stop', 'side']);
-    const run = await oracle(modern, {
+    const run = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', '-p', p, 'down', 'db'],
       scope: prefixScope(p),
@@ -288,7 +300,7 @@ volumes:
     );
     await compose(cwd, ['up', '-d']);
     writeFileSync(join(cwd, 'compose.yaml'), shop(p));
-    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, { cwd, argv: ['docker', 'compose', 'down'], scope: prefixScope(p) });
     expect(planned(run.plan).networks).toEqual([]);
     expect(run.plan.keep.networks).toEqual([
       expect.objectContaining({ name: `${p}_default`, reason: `still in use by ${p}-gone-1` }),
@@ -321,7 +333,7 @@ services:
     const idOf = async (ref: string) => (await docker(modern, ['image', 'inspect', ref, '--format', '{{.Id}}'])).trim();
     const soloId = await idOf(`${p}-solo:1`);
     const sharedId = await idOf(`${p}-shared:1`);
-    const run = await oracle(modern, {
+    const run = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', 'down', '--rmi', 'all'],
       scope: { ...prefixScope(p), image: (id) => id === soloId || id === sharedId },

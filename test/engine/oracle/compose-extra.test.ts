@@ -8,8 +8,8 @@ import { randomInt } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { docker, prefix } from '../harness.js';
-import { planned, projectDir } from './compose-helpers.js';
-import { dockerCompose, oracle, prefixScope, readState } from './oracle.js';
+import { composeOracle, planned, projectDir } from './compose-helpers.js';
+import { dockerCompose, prefixScope, readState } from './oracle.js';
 
 /** Compose scenarios run on 26.1.5 (Compose 2.26.1) and 28.5.2 (Compose 2.40.3), each with its own CLI and plugin. */
 const composeEngines = inject('allEngines')
@@ -65,7 +65,7 @@ ${net()}`,
     await compose(cwd, ['up', '-d']);
     await compose(cwd, ['rm', '-s', '-f', 'b']);
     await docker(modern, ['volume', 'rm', `${p}_gone`]);
-    const run = await oracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
     expect(run.commandOk).toBe(true);
     expect(planned(run.plan).containers).toEqual([`${p}-a-1`]);
     expect(planned(run.plan).volumes).toEqual([`${p}_data`]);
@@ -94,7 +94,7 @@ ${net()}`,
     await compose(cwd, ['up', '-d']);
     // Which one goes depends on the engine's volume list order, which varies between calls: everything else is
     // compared exactly, the pair by count.
-    const run = await oracle(modern, {
+    const run = await composeOracle(modern, {
       argv: ['docker', 'compose', '-p', p, 'down', '-v'],
       scope: prefixScope(p),
       unpredictable: pair,
@@ -127,7 +127,7 @@ ${svc(modern.image)}${net()}`,
     const idOf = async (ref: string) => (await docker(modern, ['image', 'inspect', ref, '--format', '{{.Id}}'])).trim();
     const builtId = await idOf(`${p}-built`);
     const baseId = await idOf(modern.image);
-    const run = await oracle(modern, {
+    const run = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', 'down', '--rmi', 'local'],
       scope: { ...prefixScope(p), image: (id) => id === builtId || id === baseId },
@@ -144,7 +144,12 @@ ${svc(modern.image)}${net()}`,
     }));
     const env = { COMPOSE_FILE: 'base.yml:extra.yml' };
     await compose(cwd, ['up', '-d'], env);
-    const run = await oracle(modern, { cwd, env, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, {
+      cwd,
+      env,
+      argv: ['docker', 'compose', 'down', '-v'],
+      scope: prefixScope(p),
+    });
     expect(planned(run.plan).containers).toEqual([`${p}-a-1`, `${p}-b-1`]);
     const bAnon = run.before.containers.find((c) => c.name === `${p}-b-1`)?.mounts.find((m) => anon(m.name))?.name;
     expect(planned(run.plan).volumes).toEqual([`${p}-envdata`, bAnon].sort());
@@ -154,7 +159,7 @@ ${svc(modern.image)}${net()}`,
   test('the docker-compose spelling (Compose v2 standalone) plans and removes the same', async () => {
     const { p, cwd } = project('cx6', (x) => ({ 'compose.yaml': shop(x) }));
     await dockerCompose(modern, ['up', '-d'], { cwd });
-    const run = await oracle(modern, { cwd, argv: ['docker-compose', 'down', '-v'], scope: prefixScope(p) });
+    const run = await composeOracle(modern, { cwd, argv: ['docker-compose', 'down', '-v'], scope: prefixScope(p) });
     expect(run.plan.command).toEqual(['docker-compose', 'down', '-v']);
     expect(planned(run.plan).containers).toEqual([`${p}-db-1`, `${p}-web-1`]);
     expect(planned(run.plan).volumes).toHaveLength(4); // db /scratch + /data, web /data, dbdata
@@ -173,7 +178,7 @@ ${svc(modern.image)}${net()}`,
       `${p}_old`,
     ]);
     await compose(cwd, ['-p', p, '-f', 'compose.yaml', 'up', '-d']);
-    const run = await oracle(modern, {
+    const run = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', '-p', p, '-f', 'compose.yaml', 'down', '-v'],
       scope: prefixScope(p),
@@ -190,7 +195,7 @@ ${svc(modern.image)}${net()}`,
     const tool = `  tool:\n${svc(modern.image, '    profiles: [tools]\n    volumes: [toolvol:/t]\n')}`;
     const { p, cwd } = project('cx8', (x) => ({ 'compose.yaml': shop(x, tool, '  toolvol:\n') }));
     await compose(cwd, ['--profile', 'tools', 'up', '-d']);
-    const run = await oracle(modern, {
+    const run = await composeOracle(modern, {
       cwd,
       argv: ['docker', 'compose', '--profile', 'tools', 'down', '-v'],
       scope: prefixScope(p),
@@ -202,19 +207,66 @@ ${svc(modern.image)}${net()}`,
     expect((await readState(modern)).containers.filter((c) => c.name.startsWith(p))).toEqual([]);
   });
 
-  // Compose 2.26.1 only: Compose 2.40.3 (current) no longer fails here, it removes web and its volumes, while the
-  // planner still blocks (issue 16, the real Compose model: truth-compose follows the Compose version).
-  if (kind !== 'modern') return;
-  test('label mode, a dependency without a container: blocked, the real command fails, nothing changes', async () => {
+  // Compose 2.26.1 fails here; since 2.27.0 (5059a1d7b) label mode drops a dependency without a container, and
+  // Compose 2.40.3 (current) takes web down. The planner follows the installed Compose's version.
+  test('label mode, a dependency without a container: Compose 2.26.1 fails (blocked), 2.40.3 takes the rest down', async () => {
     const { p, cwd } = project('cx3', (x) => ({ 'compose.yaml': shop(x) }));
     await compose(cwd, ['up', '-d']);
     await docker(modern, ['rm', '-f', `${p}-db-1`]);
-    const run = await oracle(modern, { argv: ['docker', 'compose', '-p', p, 'down', '-v'], scope: prefixScope(p) });
-    expect(run.plan.blocked?.reason).toContain('could not find db');
-    expect(run.commandOk).toBe(false);
-    expect(run.commandError).toMatch(/not found/);
-    expect(run.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
-    expect(run.after.containers.filter((c) => c.name.startsWith(p)).map((c) => c.name)).toEqual([`${p}-web-1`]);
-    await compose(cwd, ['down', '-v']);
+    const run = await composeOracle(
+      modern,
+      { argv: ['docker', 'compose', '-p', p, 'down', '-v'], scope: prefixScope(p) },
+      'newest',
+    );
+    if (kind === 'modern') {
+      expect(run.plan.blocked?.reason).toContain('could not find db');
+      expect(run.commandOk).toBe(false);
+      expect(run.commandError).toMatch(/not found/);
+      expect(run.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
+      expect(run.after.containers.filter((c) => c.name.startsWith(p)).map((c) => c.name)).toEqual([`${p}-web-1`]);
+      await compose(cwd, ['down', '-v']);
+    } else {
+      expect(run.plan.blocked).toBeNull();
+      expect(run.commandOk).toBe(true);
+      expect(planned(run.plan).containers).toEqual([`${p}-web-1`]);
+      expect(planned(run.plan).volumes).toContain(`${p}_dbdata`);
+    }
+  });
+
+  test('label mode, only a SERVICE without a container: Compose 2.26.1 takes the whole project down, 2.40.3 nothing', async () => {
+    const { p, cwd } = project('cx9', (x) => ({ 'compose.yaml': shop(x) }));
+    await compose(cwd, ['up', '-d']);
+    const run = await composeOracle(
+      modern,
+      { argv: ['docker', 'compose', '-p', p, 'down', 'nope'], scope: prefixScope(p) },
+      'newest',
+    );
+    if (kind === 'modern') {
+      expect(planned(run.plan).containers).toEqual([`${p}-db-1`, `${p}-web-1`]);
+    } else {
+      expect(run.destroyed).toEqual({ containers: [], volumes: [], networks: [], images: [] });
+      expect(run.plan.warnings).toContain(
+        `Any of the services [nope] not running in project "${p}": Compose does nothing`,
+      );
+      await compose(cwd, ['down', '-v']);
+    }
+  });
+
+  test('an exited one-off of a service not taken down: --remove-orphans keeps it on 2.26.1, removes it on 2.40.3', async () => {
+    const { p, cwd } = project('cx10', (x) => ({ 'compose.yaml': shop(x) }));
+    await compose(cwd, ['up', '-d']);
+    await compose(cwd, ['run', '-d', '--name', `${p}-run1`, 'web', 'sleep', '3600']);
+    await docker(modern, ['stop', `${p}-run1`]);
+    const run = await composeOracle(
+      modern,
+      {
+        cwd,
+        argv: ['docker', 'compose', 'down', '--remove-orphans', 'db'],
+        scope: prefixScope(p),
+      },
+      'newest',
+    );
+    expect(planned(run.plan).containers).toEqual(kind === 'modern' ? [`${p}-db-1`] : [`${p}-db-1`, `${p}-run1`]);
+    await compose(cwd, ['down', '-v', '--remove-orphans']);
   });
 });

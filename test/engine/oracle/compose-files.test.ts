@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
 import { docker, prefix } from '../harness.js';
-import { pathEnv, planned, projectDir, verdict } from './compose-helpers.js';
+import { composeOracle, pathEnv, planned, projectDir, verdict } from './compose-helpers.js';
 import { type OracleOptions, type OracleResult, oracle, prefixScope, readState, runLastlook } from './oracle.js';
 
-const engines = inject('engines').filter((e) => e.kind === 'modern' || (e.kind as string) === 'current');
+const engines = inject('allEngines').filter((e) => e.kind !== 'legacy');
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -39,25 +39,7 @@ describe.each(engines.map((e) => [`${e.kind} ${e.version}`, e] as const))('compo
   async function builtinPlan(argv: readonly string[], cwd: string) {
     return runLastlook(engine, ['plan', '--json', '--', ...argv], { cwd, env: pathEnv(engine, 'builtin') });
   }
-
-  /**
-   * Built-in loader first (plan only), then the oracle through Compose. `builtin`: 'same' when the built-in loader
-   * must reach the same verdict, or the key its exit-2 refusal must name.
-   */
-  async function bothPaths(opts: OracleOptions & { cwd: string }, builtin: 'same' | string): Promise<OracleResult> {
-    const b = await builtinPlan(opts.argv, opts.cwd);
-    const run = await oracle(engine, { ...opts, env: { ...opts.env, ...pathEnv(engine, 'compose') } });
-    if (builtin === 'same') {
-      expect(b.stderr).toBe('');
-      expect(verdict(JSON.parse(b.stdout) as Plan)).toEqual(verdict(run.plan));
-    } else {
-      expect(b.code).toBe(2);
-      expect(b.stdout).toBe('');
-      expect(b.stderr).toContain(`${builtin}, which lastlook's own Compose loader cannot model`);
-      expect(b.stderr).not.toMatch(/YAMLWarning|Unresolved tag/);
-    }
-    return run;
-  }
+  const bothPaths = (opts: OracleOptions, builtin: string) => composeOracle(engine, opts, builtin);
 
   const anonOf = (run: OracleResult, container: string) =>
     run.before.containers

@@ -2,8 +2,10 @@
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
-import { repoRoot } from '../harness.js';
+import { repoRoot, type TestEngine } from '../harness.js';
+import { type OracleOptions, type OracleResult, oracle, runLastlook } from './oracle.js';
 
 export function projectDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'llcomp-'));
@@ -61,4 +63,33 @@ export function pathEnv(engine: { readonly kind: string }, path: ComposePath): {
 /** The part of a plan the oracle compares: what is destroyed and orphaned (by name; images by ID). */
 export function verdict(plan: Plan): Omit<Observed, 'containers'> & { containers: string[]; blocked: boolean } {
   return { ...planned(plan), blocked: plan.blocked !== null };
+}
+
+/**
+ * The compose oracle on both of lastlook's paths: the built-in loader plans first (plan only, no Compose on its
+ * PATH), then the oracle plans through Compose, runs the real command and reads the engine back. `builtin`:
+ * 'same' — the built-in loader must reach the same verdict; 'newest' — it must match only where the engine's
+ * Compose is the newest (without Compose, lastlook plans what Compose 2.40 does); otherwise the key its exit-2
+ * refusal must name.
+ */
+export async function composeOracle(
+  engine: TestEngine,
+  opts: OracleOptions,
+  builtin: 'same' | 'newest' | string = 'same',
+): Promise<OracleResult> {
+  const b = await runLastlook(engine, ['plan', '--json', '--', ...opts.argv], {
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    env: { ...opts.env, ...pathEnv(engine, 'builtin') },
+  });
+  const run = await oracle(engine, { ...opts, env: { ...opts.env, ...pathEnv(engine, 'compose') } });
+  if (builtin === 'same' || (builtin === 'newest' && engine.kind === 'current')) {
+    expect(b.stderr).toBe('');
+    expect(verdict(JSON.parse(b.stdout) as Plan)).toEqual(verdict(run.plan));
+  } else if (builtin !== 'newest') {
+    expect(b.code).toBe(2);
+    expect(b.stdout).toBe('');
+    expect(b.stderr).toContain(`${builtin}, which lastlook's own Compose loader cannot model`);
+    expect(b.stderr).not.toMatch(/YAMLWarning|Unresolved tag/);
+  }
+  return run;
 }
