@@ -12,6 +12,8 @@ export const ExitCode = {
   notFound: 4,
   /** Drift: the engine changed since the preview and nothing was done. */
   drift: 5,
+  /** Interrupted (Ctrl+C, SIGTERM, the engine gone) while removing: stopped, read back, what went was reported. */
+  interruptedRemoving: 6,
   /** Interrupted (Ctrl+C, SIGTERM): the work stopped and cleaned up after itself (128 + SIGINT, as shells do). */
   interrupted: 130,
 } as const;

@@ -48,6 +48,7 @@ export const HELP = `
 
   Exit codes
     0 done · 1 declined · 2 bad usage · 3 engine unreachable or refused · 4 object not found · 5 drift (nothing done)
+    · 6 interrupted while removing (what went is listed)
     verify: 1 the archive fails verification, 2 it is missing or unreadable
     restore: 1 the target volume is not empty (use --force), 2 an unsafe archive or unfit target (nothing written)
     130 interrupted (Ctrl+C during a backup or restore; cleaned up, nothing destroyed)

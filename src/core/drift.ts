@@ -1,4 +1,4 @@
-import type { Plan } from './plan/types.js';
+import type { Plan, PlannedVolume } from './plan/types.js';
 
 /** One object whose fate differs between the plan the user saw and the plan recomputed just before execution. */
 export interface DriftItem {
@@ -12,15 +12,29 @@ export interface DriftItem {
 
 type Fate = 'destroy' | 'orphan' | 'keep' | 'absent';
 
-function fates(plan: Plan): Map<string, { kind: DriftItem['kind']; name: string; fate: Fate }> {
-  const m = new Map<string, { kind: DriftItem['kind']; name: string; fate: Fate }>();
-  const put = (kind: DriftItem['kind'], key: string, name: string, fate: Fate) =>
-    m.set(`${kind}:${key}`, { kind, name, fate });
+interface Entry {
+  readonly kind: DriftItem['kind'];
+  readonly name: string;
+  readonly fate: Fate;
+  /** A volume's identity besides its name: driver and CreatedAt (undefined: not recorded in the plan). */
+  readonly identity?: string;
+}
+
+/** `local, created 2026-11-27T07:00:00Z`: what tells two volumes of the same name apart. */
+function volumeIdentity(v: PlannedVolume): string | undefined {
+  if (v.createdAt === undefined) return undefined;
+  return `${v.driver ?? 'local'}, created ${v.createdAt ?? 'at an unknown time'}`;
+}
+
+function fates(plan: Plan): Map<string, Entry> {
+  const m = new Map<string, Entry>();
+  const put = (kind: DriftItem['kind'], key: string, name: string, fate: Fate, identity?: string) =>
+    m.set(`${kind}:${key}`, { kind, name, fate, ...(identity !== undefined ? { identity } : {}) });
   for (const c of plan.destroy.containers) put('container', c.id, c.name, 'destroy');
-  for (const v of plan.destroy.volumes) put('volume', v.name, v.name, 'destroy');
+  for (const v of plan.destroy.volumes) put('volume', v.name, v.name, 'destroy', volumeIdentity(v));
   for (const n of plan.destroy.networks) put('network', n.id, n.name, 'destroy');
   for (const i of plan.destroy.images) put('image', i.id, i.tags[0] ?? i.id.slice(7, 19), 'destroy');
-  for (const v of plan.orphan.volumes) put('volume', v.name, v.name, 'orphan');
+  for (const v of plan.orphan.volumes) put('volume', v.name, v.name, 'orphan', volumeIdentity(v));
   for (const c of plan.keep.containers) if (!m.has(`container:${c.id}`)) put('container', c.id, c.name, 'keep');
   for (const v of plan.keep.volumes) if (!m.has(`volume:${v.name}`)) put('volume', v.name, v.name, 'keep');
   for (const n of plan.keep.networks) if (!m.has(`network:${n.id}`)) put('network', n.id, n.name, 'keep');
@@ -30,7 +44,9 @@ function fates(plan: Plan): Map<string, { kind: DriftItem['kind']; name: string;
 /**
  * Compares the plan that was shown with the plan recomputed from a fresh read of the engine. Any object whose
  * fate changed (destroyed, orphaned, kept or absent), or a change of `blocked`, is drift: the execution must stop
- * before touching anything. Sizes are not compared: a running container's log grows between two reads.
+ * before touching anything. A volume destroyed or orphaned in both but no longer the same volume (removed and
+ * recreated under its name: another CreatedAt or driver) is drift too. Sizes are not compared: a running
+ * container's log grows between two reads.
  */
 export function comparePlans(shown: Plan, fresh: Plan): DriftItem[] {
   const out: DriftItem[] = [];
@@ -50,9 +66,18 @@ export function comparePlans(shown: Plan, fresh: Plan): DriftItem[] {
     const y = b.get(key);
     const was = x?.fate ?? 'absent';
     const now = y?.fate ?? 'absent';
+    if (was === now && x?.identity !== undefined && y?.identity !== undefined && x.identity !== y.identity) {
+      out.push({
+        kind: x.kind,
+        name: x.name,
+        was: `${was} (${x.identity})`,
+        now: `${now} a different volume (${y.identity})`,
+      });
+      continue;
+    }
     // Only what would be destroyed or orphaned matters; a kept object appearing or vanishing changes nothing.
     if (was === now || ((was === 'keep' || was === 'absent') && (now === 'keep' || now === 'absent'))) continue;
-    const item = (x ?? y) as { kind: DriftItem['kind']; name: string };
+    const item = (x ?? y) as Entry;
     out.push({ kind: item.kind, name: item.name, was, now });
   }
   return out;

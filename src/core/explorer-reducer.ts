@@ -4,6 +4,7 @@
  * the selection and the preview/confirm/run flow. Effects (loading, planning, executing) watch this state and
  * dispatch results back; results for a selection or preview that is no longer current are ignored.
  */
+
 import { type DiffTree, flatten, type VisibleRow } from './diff-tree.js';
 import type { DriftItem } from './drift.js';
 import {
@@ -13,6 +14,7 @@ import {
   type EngineInfo,
   type VolumeInfo,
 } from './model.js';
+import { requiredConfirmation } from './plan/contract.js';
 import type { Plan } from './plan/types.js';
 import { previewLines } from './plan-lines.js';
 
@@ -393,19 +395,8 @@ export function previewArgv(s: ExplorerState, kind: PreviewKind): string[] | nul
   }
 }
 
-/**
- * What the user must type to confirm, or null when y is enough: destroying volume data asks for the container,
- * project or volume name (Shopify's DangerousConfirmationPrompt); prunes, which name nothing, ask for `prune`.
- */
-export function requiredConfirmation(argv: readonly string[], plan: Plan): string | null {
-  if (plan.destroy.volumes.length === 0) return null;
-  const words = argv[0] === 'docker' ? argv.slice(1) : argv;
-  const p = words.indexOf('-p');
-  if (words.includes('down') && p >= 0 && words[p + 1]) return words[p + 1] as string;
-  if (words.includes('prune')) return 'prune';
-  const named = plan.destroy.containers[0]?.name ?? plan.destroy.volumes[0]?.name;
-  return named ?? 'yes';
-}
+/** What the user must type to confirm: the plan carries it (core/plan/contract.ts holds the policy). */
+export { requiredConfirmation };
 
 /** Splits a typed command line into words, honouring single and double quotes. */
 export function splitWords(line: string): string[] {
@@ -543,7 +534,7 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
         return openPreview(s, words[0] === 'docker' || words[0] === 'docker-compose' ? words : ['docker', ...words]);
       }
       if (s.mode === 'confirming' && s.preview?.plan) {
-        const need = requiredConfirmation(s.preview.argv, s.preview.plan);
+        const need = requiredConfirmation(s.preview.plan);
         if (need !== null && s.input === need) return startRun(s);
         return { ...s, message: need === null ? null : `type ${need} exactly to confirm, or esc to cancel` };
       }
@@ -602,7 +593,7 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
     }
     case 'confirm-yes': {
       if (s.mode !== 'confirming' || !s.preview?.plan) return s;
-      const need = requiredConfirmation(s.preview.argv, s.preview.plan);
+      const need = requiredConfirmation(s.preview.plan);
       return need === null ? startRun(s) : s;
     }
     case 'run-progress':

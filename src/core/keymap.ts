@@ -299,7 +299,7 @@ export function dispatchKey(s: ExplorerState, key: string | KeyName): ExplorerAc
 
 function needsTyping(s: ExplorerState): boolean {
   const p = s.preview;
-  return p?.plan != null && requiredConfirmation(p.argv, p.plan) !== null;
+  return p?.plan != null && requiredConfirmation(p.plan) !== null;
 }
 
 /** The label shown for a key in hints. */

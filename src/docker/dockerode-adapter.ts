@@ -569,11 +569,11 @@ export class DockerodeAdapter implements DockerPort {
     await this.dial({ method: 'DELETE', path: `/networks/${encodeURIComponent(id)}`, signal: opts.signal });
   }
 
-  async removeImage(id: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
+  async removeImage(id: string, opts: CallOptions & { force?: boolean; noprune?: boolean } = {}): Promise<void> {
     await this.dial({
       method: 'DELETE',
       path: `/images/${encodeURIComponent(id)}`,
-      query: { force: opts.force ? 1 : undefined },
+      query: { force: opts.force ? 1 : undefined, noprune: opts.noprune ? 1 : undefined },
       signal: opts.signal,
     });
   }

@@ -29,6 +29,23 @@ export interface ExecutionReport {
   readonly failed: readonly (ExecutionStep & { readonly error: string })[];
 }
 
+/**
+ * The execution stopped before its end: Ctrl+C / SIGTERM (the signal), or the engine went away. `report` is what
+ * the engine held when read back afterwards (null when it could not be read: the engine is gone); `pending` lists
+ * the steps never attempted.
+ */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  constructor(
+    readonly why: string,
+    readonly steps: readonly ExecutionStep[],
+    readonly report: ExecutionReport | null,
+    readonly readBackError: string | null,
+  ) {
+    super(`the execution was interrupted (${why})`);
+  }
+}
+
 export class DriftError extends Error {
   override readonly name = 'DriftError';
   constructor(readonly items: readonly DriftItem[]) {
@@ -45,19 +62,88 @@ export interface ExecuteOptions {
   readonly stopTimeout?: number;
 }
 
-/** The steps of a plan in the engine's order: containers, then networks, volumes and images. */
-export function executionSteps(plan: Plan): ExecutionStep[] {
+/**
+ * The plan's images, each child before its parent: an image with a child cannot be removed, and the engine's
+ * prune removes a child first and then the parent it leaves without children.
+ */
+function childFirst(
+  images: Plan['destroy']['images'],
+  parents: ReadonlyMap<string, string>,
+): Plan['destroy']['images'] {
+  const listed = new Set(images.map((i) => i.id));
+  const depth = (id: string): number => {
+    let d = 0;
+    for (let p = parents.get(id); p && listed.has(p) && d < listed.size; p = parents.get(p)) d++;
+    return d;
+  };
+  // Deeper (more ancestors among the listed) first; ties keep the plan's order.
+  return images
+    .map((img, index) => ({ img, index, depth: depth(img.id) }))
+    .sort((a, b) => b.depth - a.depth || a.index - b.index)
+    .map((x) => x.img);
+}
+
+/** The steps of a plan in the engine's order: containers, then networks, volumes and images (children first). */
+export function executionSteps(plan: Plan, imageParents: ReadonlyMap<string, string> = new Map()): ExecutionStep[] {
   return [
     ...plan.destroy.containers.map((c) => ({ kind: 'container' as const, id: c.id, name: c.name })),
     ...plan.destroy.networks.map((n) => ({ kind: 'network' as const, id: n.id, name: n.name })),
     ...plan.destroy.volumes.map((v) => ({ kind: 'volume' as const, id: v.name, name: v.name })),
-    ...plan.destroy.images.map((i) => ({ kind: 'image' as const, id: i.id, name: i.tags[0] ?? i.id })),
+    ...childFirst(plan.destroy.images, imageParents).map((i) => ({
+      kind: 'image' as const,
+      id: i.id,
+      name: i.tags[0] ?? i.id,
+    })),
   ];
 }
 
-function isComposeDown(plan: Plan): boolean {
-  const words = plan.command;
-  return words.includes('down') && (words.includes('compose') || words[0] === 'docker-compose');
+/**
+ * Removes a planned image the way the engine's prune does: each reference (tag) in turn, which removes the image
+ * with its last one, then by ID if it is still there (an image without tags). Never the parents: `noprune`, so no
+ * image the plan did not list goes (the plan lists the parents a prune takes with it).
+ */
+async function removeImageLikePrune(port: DockerPort, image: Plan['destroy']['images'][number], signal?: AbortSignal) {
+  for (const ref of image.tags) {
+    try {
+      await port.removeImage(ref, { noprune: true, signal });
+    } catch (e) {
+      // Already gone with an earlier reference, or the tag moved away: the ID decides below.
+      if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
+    }
+  }
+  try {
+    await port.removeImage(image.id, { noprune: true, signal });
+  } catch (e) {
+    if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
+  }
+}
+
+/** True when the error means the execution cannot go on: our own signal, or the engine is gone. */
+function isInterruption(e: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  return e instanceof DockerError && (e.kind === 'aborted' || e.kind === 'unreachable');
+}
+
+/** Reads the engine back after an interruption, with a fresh deadline (the run's own signal is spent). */
+async function interrupted(
+  port: DockerPort,
+  steps: readonly ExecutionStep[],
+  errors: ReadonlyMap<string, string>,
+  cause: unknown,
+  signal?: AbortSignal,
+): Promise<InterruptedError> {
+  const why =
+    signal?.aborted && signal.reason instanceof Error
+      ? signal.reason.message
+      : cause instanceof Error
+        ? cause.message
+        : String(cause);
+  try {
+    const report = await readBack(port, steps, errors, AbortSignal.timeout(15_000));
+    return new InterruptedError(why, steps, report, null);
+  } catch (e) {
+    return new InterruptedError(why, steps, null, e instanceof Error ? e.message : String(e));
+  }
 }
 
 export async function executePlan(port: DockerPort, shown: Plan, opts: ExecuteOptions): Promise<ExecutionReport> {
@@ -66,9 +152,29 @@ export async function executePlan(port: DockerPort, shown: Plan, opts: ExecuteOp
   const drift = comparePlans(shown, fresh);
   if (drift.length > 0) throw new DriftError(drift);
 
-  const steps = executionSteps(shown);
+  const parents = new Map<string, string>();
+  if (shown.destroy.images.length > 1) {
+    for (const i of await port.listImages({ signal: opts.signal })) if (i.parentId) parents.set(i.id, i.parentId);
+  }
+  const steps = executionSteps(shown, parents);
   const errors = new Map<string, string>();
-  if (isComposeDown(shown)) {
+  try {
+    await runSteps(port, shown, steps, errors, opts);
+  } catch (e) {
+    if (isInterruption(e, opts.signal)) throw await interrupted(port, steps, errors, e, opts.signal);
+    throw e;
+  }
+  return readBack(port, steps, errors, opts.signal);
+}
+
+async function runSteps(
+  port: DockerPort,
+  shown: Plan,
+  steps: readonly ExecutionStep[],
+  errors: Map<string, string>,
+  opts: ExecuteOptions,
+): Promise<void> {
+  if (shown.kind === 'compose-down') {
     // compose down stops the containers first (their stop signal, then SIGKILL after their own stop timeout),
     // in parallel as Compose does within a service; the removals below then find them stopped.
     const running = shown.destroy.containers.filter((c) => c.state === 'running');
@@ -80,7 +186,7 @@ export async function executePlan(port: DockerPort, shown: Plan, opts: ExecuteOp
             ...(opts.stopTimeout !== undefined ? { timeout: opts.stopTimeout } : {}),
           });
         } catch (e) {
-          if (e instanceof DockerError && e.kind === 'aborted') throw e;
+          if (isInterruption(e, opts.signal)) throw e;
           // The forced removal below still takes it; its error, if any, is what the report shows.
         }
       }),
@@ -91,7 +197,9 @@ export async function executePlan(port: DockerPort, shown: Plan, opts: ExecuteOp
     opts.signal?.throwIfAborted();
     opts.onProgress?.({ done, total: steps.length, step, status: 'removing' });
     try {
-      const signal = opts.signal;
+      // An interruption takes effect between removals, never inside one: an aborted DELETE may still complete on
+      // the engine after the read-back, which would then report as present an object that is going.
+      const signal = undefined;
       switch (step.kind) {
         case 'container': {
           const c = shown.destroy.containers.find((x) => x.id === step.id);
@@ -106,21 +214,22 @@ export async function executePlan(port: DockerPort, shown: Plan, opts: ExecuteOp
         case 'volume':
           await port.removeVolume(step.id, { signal });
           break;
-        case 'image':
-          await port.removeImage(step.id, { signal });
+        case 'image': {
+          const image = shown.destroy.images.find((i) => i.id === step.id);
+          if (image) await removeImageLikePrune(port, image, signal);
           break;
+        }
       }
       done++;
       opts.onProgress?.({ done, total: steps.length, step, status: 'removed' });
     } catch (e) {
-      if (e instanceof DockerError && e.kind === 'aborted') throw e;
+      if (isInterruption(e, opts.signal)) throw e;
       const message = e instanceof Error ? e.message : String(e);
       errors.set(`${step.kind}:${step.id}`, message);
       done++;
       opts.onProgress?.({ done, total: steps.length, step, status: 'failed', error: message });
     }
   }
-  return readBack(port, steps, errors, opts.signal);
 }
 
 /** Reads the engine back: what is really gone, and what is still there. */

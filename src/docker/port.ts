@@ -71,8 +71,11 @@ export interface DockerPort {
   removeVolume(name: string, opts?: CallOptions & { readonly force?: boolean }): Promise<void>;
   /** `DELETE /networks/{id}`. */
   removeNetwork(id: string, opts?: CallOptions): Promise<void>;
-  /** `DELETE /images/{id}`. */
-  removeImage(id: string, opts?: CallOptions & { readonly force?: boolean }): Promise<void>;
+  /**
+   * `DELETE /images/{ref}`: a tag removes that reference (the image goes with its last one), an ID the image.
+   * `noprune`: its untagged parents stay.
+   */
+  removeImage(id: string, opts?: CallOptions & { readonly force?: boolean; readonly noprune?: boolean }): Promise<void>;
   /**
    * Creates a never-started helper container from an empty imported image with the given volume mounted
    * read-only at `/v`, for reading a volume without running anything. Returns its ID.

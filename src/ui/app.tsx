@@ -95,6 +95,13 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
   useInput((input, key) => {
+    // Esc then a key typed quickly arrive as one chunk, which Ink reads as Alt+key (meta). Users mean Esc, then the
+    // key (esc-then-q must leave the preview and quit), and the explorer binds nothing to Alt: split it.
+    if (key.meta && !key.ctrl && !key.escape && input.length === 1) {
+      dispatch({ type: 'key', key: 'escape' });
+      for (const one of splitChunk(input)) dispatch({ type: 'key', key: one });
+      return;
+    }
     const k = keyName(input, key);
     if (k === null) return;
     // Several characters can arrive in one chunk (fast typing, a paste): one key action per character.
@@ -156,7 +163,7 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
         {state.mode === 'confirming' && state.preview.plan ? (
           <ConfirmDialog
             plan={state.preview.plan}
-            required={requiredConfirmation(state.preview.argv, state.preview.plan)}
+            required={requiredConfirmation(state.preview.plan)}
             input={state.input}
             width={columns}
             theme={theme}

@@ -211,7 +211,8 @@ describe('requiredConfirmation', () => {
       'old-reports',
     ],
   ])('%s', (_name, argv, plan, need) => {
-    expect(requiredConfirmation(argv, plan)).toBe(need);
+    expect(argv).toEqual(plan.command);
+    expect(requiredConfirmation(plan)).toBe(need);
   });
 });
 

@@ -16,6 +16,8 @@ const engines = inject('engines');
 function planOf(volumes: string[], containers: { id: string; name: string }[] = []): Plan {
   return {
     schema: PLAN_SCHEMA,
+    kind: 'volume-rm',
+    confirm: volumes[0] ?? null,
     command: ['docker', 'volume', 'rm', ...volumes],
     engine: { host: '', version: '', apiVersion: '' },
     blocked: null,

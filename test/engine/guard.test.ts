@@ -1,7 +1,8 @@
 /**
  * `lastlook guard` on real engines: it removes exactly what the plan listed, asks before doing so, refuses
  * without a terminal unless --yes, takes a verified backup first when asked (and destroys nothing if the backup
- * fails), and stops with exit 5, touching nothing, when the engine changed between preview and confirmation.
+ * fails), stops with exit 5, touching nothing, when the engine changed between preview and confirmation (a volume
+ * recreated under the same name included), and stops with exit 6 when interrupted, saying what went and what stays.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,7 @@ interface Run {
 }
 
 /** Runs `lastlook --host <engine> guard …` in-process; `tty` gives it a terminal-like stdin to answer on. */
-function guard(engine: TestEngine, args: string[], tty = false): Run {
+function guard(engine: TestEngine, args: string[], tty = false, signal = new AbortController().signal): Run {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const sink = (into: Buffer[]) =>
@@ -50,7 +51,7 @@ function guard(engine: TestEngine, args: string[], tty = false): Run {
     stdout: sink(out) as never,
     stderr: sink(err),
     stdin,
-    signal: new AbortController().signal,
+    signal,
   });
   return {
     code,
@@ -160,6 +161,50 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(await mine(engine, p)).toEqual(before);
     await docker(engine, ['rm', `${p}-b`]);
     await docker(engine, ['rm', '-v', `${p}-a`]);
+  });
+
+  test('a volume removed and recreated under its name before the answer is drift: exit 5, the new one stays', async () => {
+    const p = prefix('g');
+    await docker(engine, ['volume', 'create', `${p}-v`]);
+    const created = (await docker(engine, ['volume', 'inspect', '--format', '{{.CreatedAt}}', `${p}-v`])).trim();
+    const r = guard(engine, ['--', 'docker', 'volume', 'rm', `${p}-v`], true);
+    await until(() => r.stderr().includes(`Type ${p}-v to confirm`), 'the prompt');
+    // CreatedAt has a resolution of one second: recreate once the clock shows another second.
+    await until(
+      () => new Date().toISOString().slice(0, 19) !== new Date(created).toISOString().slice(0, 19),
+      'a new second',
+    );
+    await docker(engine, ['volume', 'rm', `${p}-v`]);
+    await docker(engine, ['volume', 'create', `${p}-v`]);
+    await docker(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'sh', '-c', 'echo new > /d/marker']);
+    r.answer(`${p}-v`);
+    expect(await r.code).toBe(5);
+    expect(r.stderr()).toContain('NOTHING was removed');
+    expect(r.stderr()).toMatch(new RegExp(`volume ${p}-v: was destroy .*now destroy a different volume`));
+    const marker = await docker(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'cat', '/d/marker']);
+    expect(marker.trim()).toBe('new');
+    await docker(engine, ['volume', 'rm', `${p}-v`]);
+  });
+
+  test('interrupted while removing: it stops, reads the engine back, lists what went and what stays (exit 6)', async () => {
+    const p = prefix('g');
+    const names = Array.from({ length: 12 }, (_, i) => `${p}-c${String(i).padStart(2, '0')}`);
+    for (const n of names) await docker(engine, ['create', '--name', n, engine.image, 'true']);
+    const controller = new AbortController();
+    const r = guard(engine, ['--yes', '--', 'docker', 'rm', ...names], false, controller.signal);
+    await until(() => r.stderr().includes('removed container'), 'the first removal');
+    controller.abort(new Error('interrupted by SIGINT'));
+    expect(await r.code).toBe(6);
+    expect(r.stderr()).toContain('interrupted (interrupted by SIGINT)');
+    expect(r.stderr()).not.toContain('unexpected error');
+    const left = (await readState(engine)).containers.map((c) => c.name).filter((n) => n.startsWith(p));
+    const gone = names.filter((n) => !left.includes(n));
+    // What the report says went and stayed is what the engine holds.
+    expect(gone.length).toBeGreaterThan(0);
+    for (const n of gone) expect(r.stdout()).toContain(`gone: container ${n}\n`);
+    for (const n of left) expect(r.stdout()).toContain(`still present: container ${n}\n`);
+    expect(r.stdout()).toContain(`Removed ${gone.length === 1 ? '1 object' : `${gone.length} objects`}`);
+    if (left.length > 0) await docker(engine, ['rm', ...left]);
   });
 
   test('--backup-to: the volume is backed up and verified first, then removed', async () => {

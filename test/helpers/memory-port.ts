@@ -332,10 +332,21 @@ export class MemoryPort implements DockerPort {
     });
   }
 
-  removeImage(id: string, opts: CallOptions & { readonly force?: boolean } = {}): Promise<void> {
+  removeImage(
+    id: string,
+    opts: CallOptions & { readonly force?: boolean; readonly noprune?: boolean } = {},
+  ): Promise<void> {
     return this.call('removeImage', [id], opts.signal, () => {
       const img = this.images.find((i) => i.id === id || i.repoTags.includes(id));
       if (!img) throw notFound(`image: ${id}`);
+      if (img.id !== id && img.repoTags.length > 1) {
+        // A reference of an image with several: only that tag goes (the engine's untag).
+        this.images = this.images.map((i) =>
+          i.id === img.id ? { ...i, repoTags: i.repoTags.filter((t) => t !== id) } : i,
+        );
+        this.emit('image', 'untag', img.id);
+        return;
+      }
       if (!opts.force && this.containers.some((c) => c.imageId === img.id)) {
         throw new DockerError('conflict', `unable to delete ${id}: image is being used by a container`, null, 409);
       }

@@ -4,7 +4,9 @@
  * to hand the UI, built here from the recorded fixture by object name. These are not results under test: the
  * tests check that the UI shows, confirms and executes exactly what such a plan says.
  */
-import type { Plan, PlannedContainer, PlannedNetwork, PlannedVolume } from '../../src/core/plan/types.js';
+import { parseDockerCommand } from '../../src/core/command-line.js';
+import { confirmationWord } from '../../src/core/plan/contract.js';
+import type { Plan, PlanBody, PlannedContainer, PlannedNetwork, PlannedVolume } from '../../src/core/plan/types.js';
 import { PLAN_SCHEMA } from '../../src/core/plan/types.js';
 import { executePlan } from '../../src/docker/execute.js';
 import type { ExplorerServices } from '../../src/ui/services.js';
@@ -59,7 +61,7 @@ export function planFrom(f: EngineFixture, argv: readonly string[], spec: PlanSp
   const volumes = blocked ? [] : (spec.destroy?.volumes ?? []).map((v) => volume(v.name, v.reason));
   const networks = blocked ? [] : (spec.destroy?.networks ?? []).map(network);
   const sizes = [...containers.map((c) => c.writableLayer.bytes), ...volumes.map((v) => v.bytes)];
-  return {
+  const body: PlanBody = {
     schema: PLAN_SCHEMA,
     command: argv,
     engine: { host: f.engine.host, version: f.engine.version, apiVersion: f.engine.apiVersion },
@@ -77,6 +79,8 @@ export function planFrom(f: EngineFixture, argv: readonly string[], spec: PlanSp
       unknown: sizes.filter((b) => b === null).length,
     },
   };
+  const parsed = parseDockerCommand([...argv]);
+  return { ...body, kind: parsed.kind, confirm: confirmationWord(parsed, body) };
 }
 
 export const key = (argv: readonly string[]) => argv.join(' ');

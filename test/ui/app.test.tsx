@@ -197,6 +197,15 @@ describe('browsing', () => {
     await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0), { timeout: 2000 });
   });
 
+  test('esc then q in one chunk (fast typing; Ink reads it as alt-q) closes the preview, then quits', async () => {
+    const { lastFrame, stdin, onExit } = setup();
+    await ready(lastFrame);
+    press(stdin, 'r');
+    await waitForText(lastFrame, '$ docker rm');
+    stdin.write('\u001bq');
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalledWith(0), { timeout: 2000 });
+  });
+
   test('an engine event refreshes the list', async () => {
     const { lastFrame, port } = setup();
     await ready(lastFrame);

@@ -2,11 +2,11 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { backupForPlan } from '../../backup/for-plan.js';
 import { escapeName, escapeText } from '../../core/escape.js';
-import { requiredConfirmation } from '../../core/explorer-reducer.js';
 import { formatBytes, plural } from '../../core/format.js';
+import { requiredConfirmation } from '../../core/plan/contract.js';
 import { formatPlan } from '../../core/plan/format.js';
 import type { Plan } from '../../core/plan/types.js';
-import { DriftError, executePlan } from '../../docker/execute.js';
+import { DriftError, executePlan, InterruptedError } from '../../docker/execute.js';
 import { CliError, type Command, type CommandContext, UsageError } from '../context.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { planCommandLines, planningContext } from '../planning.js';
@@ -52,7 +52,7 @@ export function parseGuardArgs(argv: readonly string[]): {
 }
 
 async function confirm(ctx: CommandContext, plan: Plan): Promise<boolean> {
-  const need = requiredConfirmation(plan.command, plan);
+  const need = requiredConfirmation(plan);
   // readline edits the line itself (cursor moves): the raw stream; the one engine-derived word is escaped.
   const rl = createInterface({ input: ctx.stdin, output: ctx.terminal.stderr });
   try {
@@ -70,6 +70,24 @@ async function confirm(ctx: CommandContext, plan: Plan): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** What an interrupted execution removed and what remains, read back from the engine (exit 6). */
+function reportInterrupted(ctx: CommandContext, e: InterruptedError): ExitCodeValue {
+  ctx.stderr.write(`lastlook: interrupted (${escapeText(e.why)}): stopped before the end of the plan.\n`);
+  if (e.report) {
+    ctx.stdout.write(`Removed ${plural(e.report.removed.length, 'object')} (read back from the engine):\n`);
+    for (const r of e.report.removed) ctx.stdout.write(`  gone: ${r.kind} ${escapeName(r.name)}\n`);
+    for (const f of e.report.failed) ctx.stdout.write(`  still present: ${f.kind} ${escapeName(f.name)}\n`);
+  } else {
+    ctx.stdout.write(
+      `Could not read the engine back (${escapeText(e.readBackError ?? 'unknown error')}): ` +
+        `which of these ${plural(e.steps.length, 'object')} are gone is unknown:\n`,
+    );
+    for (const s of e.steps) ctx.stdout.write(`  unknown: ${s.kind} ${escapeName(s.name)}\n`);
+  }
+  ctx.stderr.write('  Run lastlook plan with the same command to see what is left to do.\n');
+  return ExitCode.interruptedRemoving;
 }
 
 /**
@@ -178,6 +196,7 @@ export const run: Command = async (ctx) => {
       ctx.stderr.write('  Run the command again to see the current plan.\n');
       return ExitCode.drift;
     }
+    if (e instanceof InterruptedError) return reportInterrupted(ctx, e);
     throw e;
   }
   return code;

@@ -6,6 +6,7 @@ import { ComposeLoadError, readComposeProject } from '../../compose/load.js';
 import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../core/command-line.js';
 import { ComposeModelError } from '../../core/compose-model.js';
 import type { Snapshot } from '../../core/model.js';
+import { withContract } from '../../core/plan/contract.js';
 import { formatPlan } from '../../core/plan/format.js';
 import { containersToInspect, donorsOf, LookupError, planCommand } from '../../core/plan/index.js';
 import { applySizes, makePlan, type PlanExtra } from '../../core/plan/totals.js';
@@ -85,7 +86,10 @@ export async function planParsed(
   const seen = opts.intent ? opts.intent.adjust(snapshot) : snapshot;
   const said = opts.intent ? opts.intent.warnings(snapshot) : [];
   const refused = opts.intent?.refused;
-  if (refused) return { plan: makePlan(seen, parsed.argv, { blocked: { reason: refused }, warnings: said }), snapshot };
+  if (refused) {
+    const body = makePlan(seen, parsed.argv, { blocked: { reason: refused }, warnings: said });
+    return { plan: withContract(seen, parsed, body), snapshot };
+  }
   let plan: Plan;
   try {
     plan = planCommand(seen, parsed, extra);

@@ -24,7 +24,7 @@ import {
 } from '../model.js';
 import { specSource } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { Plan, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
 
 /** The command fields the planner reads (core/command-line.ts `ComposeDownCommand` has this shape). */
 export interface ComposeDownPlanArgs {
@@ -123,7 +123,7 @@ function normaliseCommand(argv: readonly string[]): readonly string[] {
  * Plans `docker compose down`. `project` is the loaded project (file mode) or the label-mode name; null means
  * label mode with `cmd.projectName`.
  */
-export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, extra: ComposeExtra = {}): Plan {
+export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, extra: ComposeExtra = {}): PlanBody {
   const command = normaliseCommand(cmd.argv);
   const sizes = extra.sizes;
   const plannedVolume = (v: VolumeInfo, anonymous: boolean, reason: string): PlannedVolume => ({

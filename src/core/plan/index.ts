@@ -5,11 +5,12 @@
 import type { ParsedCommand } from '../command-line.js';
 import type { ContainerInfo, Snapshot } from '../model.js';
 import { composeContainersToInspect, planComposeDown } from './compose.js';
+import { withContract } from './contract.js';
 import { planContainerPrune, planSystemPrune } from './prune.js';
 import { resolveContainer } from './resolve.js';
 import { planRm } from './rm.js';
 import type { PlanExtra } from './totals.js';
-import type { Plan } from './types.js';
+import type { Plan, PlanBody } from './types.js';
 import { planVolumePrune, planVolumeRm } from './volume.js';
 
 export { LookupError } from './resolve.js';
@@ -21,6 +22,10 @@ export type { ContainerMeasure, PlanExtra, PlanSizes } from './totals.js';
  * @throws LookupError when a named container or volume does not exist (exit 4) or an ID prefix is ambiguous (2).
  */
 export function planCommand(snapshot: Snapshot, parsed: ParsedCommand, extra: PlanExtra = {}): Plan {
+  return withContract(snapshot, parsed, planBody(snapshot, parsed, extra));
+}
+
+function planBody(snapshot: Snapshot, parsed: ParsedCommand, extra: PlanExtra): PlanBody {
   switch (parsed.kind) {
     case 'rm':
       return planRm(snapshot, parsed, extra);

@@ -17,7 +17,7 @@ import {
 } from './filters.js';
 import { volumesRemovedWithContainers } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { Plan, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
 import { volumePrune } from './volume.js';
 
 /** The states the engine counts as running for prune (`IsRunning()`): running, paused, restarting. */
@@ -72,7 +72,7 @@ function engineRefusal(step: string, why: string): string {
   return `the engine refuses the ${step} prune: Error response from daemon: ${why}`;
 }
 
-export function planContainerPrune(snapshot: Snapshot, cmd: ContainerPruneCommand, extra: PlanExtra = {}): Plan {
+export function planContainerPrune(snapshot: Snapshot, cmd: ContainerPruneCommand, extra: PlanExtra = {}): PlanBody {
   const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
   const warnings = configWarning(cmd.filters, filters);
   const step = containerStep(snapshot, toArgs(filters), extra);
@@ -185,7 +185,7 @@ function imageEntry(img: ImageInfo, dangling: boolean): PlannedImage {
   };
 }
 
-export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, extra: PlanExtra = {}): Plan {
+export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, extra: PlanExtra = {}): PlanBody {
   const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
   const warnings = configWarning(cmd.filters, filters);
   const args = toArgs(filters);

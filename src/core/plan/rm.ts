@@ -8,7 +8,7 @@ import type { ContainerInfo, Snapshot } from '../model.js';
 import { LookupError, requireContainer } from './resolve.js';
 import { volumesRemovedWithContainers } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { Plan, PlannedContainer } from './types.js';
+import type { PlanBody, PlannedContainer } from './types.js';
 
 /** Why the engine refuses to remove `c` without force (409), or null. */
 export function refusalWithoutForce(c: ContainerInfo): string | null {
@@ -26,7 +26,7 @@ export function refusalWithoutForce(c: ContainerInfo): string | null {
   }
 }
 
-export function planRm(snapshot: Snapshot, cmd: RmCommand, extra: PlanExtra = {}): Plan {
+export function planRm(snapshot: Snapshot, cmd: RmCommand, extra: PlanExtra = {}): PlanBody {
   if (cmd.link) {
     return makePlan(snapshot, cmd.argv, {
       warnings: ['-l/--link removes only the link name; no container, volume or data is removed'],

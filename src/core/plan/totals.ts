@@ -3,7 +3,14 @@
  * final Plan value with its totals. Pure.
  */
 import { COMPOSE_LABELS, type ContainerInfo, type Snapshot } from '../model.js';
-import { PLAN_SCHEMA, type Plan, type PlannedContainer, type PlannedNetwork, type PlannedVolume } from './types.js';
+import {
+  PLAN_SCHEMA,
+  type Plan,
+  type PlanBody,
+  type PlannedContainer,
+  type PlannedNetwork,
+  type PlannedVolume,
+} from './types.js';
 
 /** What was measured for one container of a plan; null = could not be known. */
 export interface ContainerMeasure {
@@ -65,7 +72,7 @@ const collator = new Intl.Collator();
 const byName = <T extends { readonly name: string }>(a: T, b: T) => collator.compare(a.name, b.name);
 
 /** Assembles a Plan: sorted lists, totals, and an empty `destroy` when blocked. */
-export function makePlan(snapshot: Snapshot, command: readonly string[], parts: PlanParts): Plan {
+export function makePlan(snapshot: Snapshot, command: readonly string[], parts: PlanParts): PlanBody {
   const blocked = parts.blocked ?? null;
   const destroy = {
     containers: blocked ? [] : [...(parts.destroy?.containers ?? [])].sort(byName),
@@ -96,7 +103,7 @@ export function makePlan(snapshot: Snapshot, command: readonly string[], parts: 
  * The plan with measured sizes filled in: the same as planning again with `extra.sizes` (sizes only ever fill
  * `bytes` and change counts; no fate depends on them), without running the planner a second time.
  */
-export function applySizes(plan: Plan, sizes: PlanSizes): Plan {
+export function applySizes<P extends PlanBody>(plan: P, sizes: PlanSizes): P {
   const container = (c: PlannedContainer): PlannedContainer => {
     const m = sizes.containers[c.id];
     if (!m) return c;

@@ -5,6 +5,9 @@
 
 export const PLAN_SCHEMA = 'lastlook.plan/v1';
 
+/** The command family, from the parsed command line (never from argv words). */
+export type CommandKind = 'rm' | 'volume-rm' | 'volume-prune' | 'container-prune' | 'system-prune' | 'compose-down';
+
 export interface PlannedContainer {
   readonly id: string;
   readonly name: string;
@@ -28,6 +31,12 @@ export interface PlannedVolume {
   readonly reason: string;
   readonly driver?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The volume's `CreatedAt` when the plan was computed (destroyed and orphaned volumes; null when the engine gave
+   * none). With the name and driver it identifies the volume: one removed and recreated under the same name
+   * before execution is drift.
+   */
+  readonly createdAt?: string | null;
 }
 
 export interface PlannedNetwork {
@@ -38,6 +47,7 @@ export interface PlannedNetwork {
 
 export interface PlannedImage {
   readonly id: string;
+  /** Its references (`repo:tag`): the execution removes each, as the engine's prune does, then the ID if left. */
   readonly tags: readonly string[];
   readonly bytes: number | null;
   readonly reason: string;
@@ -45,6 +55,13 @@ export interface PlannedImage {
 
 export interface Plan {
   readonly schema: typeof PLAN_SCHEMA;
+  /** The command family the plan was computed for; the execution follows it (e.g. compose down stops first). */
+  readonly kind: CommandKind;
+  /**
+   * The word the user must type to carry the plan out, or null when `y` is enough (no volume data destroyed):
+   * the project (compose down), the container (rm) or the volume (volume rm) name, or `prune`.
+   */
+  readonly confirm: string | null;
   /** The user's command line, normalised with a leading `docker` (or `docker-compose`). */
   readonly command: readonly string[];
   readonly engine: { readonly host: string; readonly version: string; readonly apiVersion: string };
@@ -71,3 +88,6 @@ export interface Plan {
    */
   readonly totals: { readonly bytes: number; readonly unknown: number };
 }
+
+/** What a family planner computes; ./contract.ts `withContract` makes it a Plan (kind, confirm, volume identity). */
+export type PlanBody = Omit<Plan, 'kind' | 'confirm'>;

@@ -8,7 +8,7 @@ import { describeFilters, matchLabels, mergePruneFilters, parseGoBool, toArgs, v
 import { LookupError } from './resolve.js';
 import { ANONYMOUS_LABEL, volumeReferences } from './spec-source.js';
 import { makePlan, type PlanExtra } from './totals.js';
-import type { Plan, PlannedVolume } from './types.js';
+import type { PlanBody, PlannedVolume } from './types.js';
 
 function volumeBase(v: VolumeInfo, extra: PlanExtra): Omit<PlannedVolume, 'reason'> {
   return {
@@ -27,7 +27,7 @@ function users(ids: ReadonlySet<string> | undefined, containers: readonly Contai
     .join(', ');
 }
 
-export function planVolumeRm(snapshot: Snapshot, cmd: VolumeRmCommand, extra: PlanExtra = {}): Plan {
+export function planVolumeRm(snapshot: Snapshot, cmd: VolumeRmCommand, extra: PlanExtra = {}): PlanBody {
   const refs = volumeReferences(snapshot.containers);
   const warnings: string[] = [...(cmd.notes ?? [])];
   for (const r of cmd.rejected ?? []) {
@@ -210,7 +210,7 @@ export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: 
   return { destroy, keep, warnings, error: null };
 }
 
-export function planVolumePrune(snapshot: Snapshot, cmd: VolumePruneCommand, extra: PlanExtra = {}): Plan {
+export function planVolumePrune(snapshot: Snapshot, cmd: VolumePruneCommand, extra: PlanExtra = {}): PlanBody {
   const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
   const r = volumePrune(snapshot, { all: cmd.all, filters }, extra);
   const warnings = [...r.warnings];

@@ -12,7 +12,7 @@ import { type ComposeDownCommand, parseDockerCommand } from '../../../src/core/c
 import type { ComposeProject } from '../../../src/core/compose-model.js';
 import type { Snapshot } from '../../../src/core/model.js';
 import { INHERITED_REASON, planComposeDown } from '../../../src/core/plan/compose.js';
-import type { Plan } from '../../../src/core/plan/types.js';
+import type { PlanBody as Plan } from '../../../src/core/plan/types.js';
 
 interface Fixture {
   readonly recordedWith: { readonly engine: string; readonly compose: string };
