@@ -201,7 +201,9 @@ export async function startRecordingEndpoint(upstream: Upstream): Promise<Record
   const log: EndpointLog = { writes: [], reads: [], userAgents: new Set() };
   // A TLS upstream needs an https agent: node refuses an http.Agent for an https request (it threw, uncaught).
   const agent =
-    upstream.kind === 'tcp' && upstream.tls ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    upstream.kind === 'tcp' && upstream.tls
+      ? new https.Agent({ keepAlive: true })
+      : new http.Agent({ keepAlive: true });
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const ua = userAgent(req);
