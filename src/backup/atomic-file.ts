@@ -6,12 +6,52 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { link, lstat, open, rename, rm, statfs, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, open, readdir, rename, rm, statfs, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { ownerGone, ownerTag } from '../docker/sweep.js';
 
 /** Prefix of every temporary file lastlook writes; leftovers from a killed run can be found by it. */
 export const TEMP_PREFIX = '.lastlook-tmp-';
+
+/**
+ * `.lastlook-tmp-<8 hex>-<hostname>:<pid>~<final name>`: the owner is in the name, so that a later run can tell a
+ * leftover of a killed run (owner gone) from a file another run is still writing. `~` never occurs in a hostname.
+ */
+const TEMP_NAME = /^\.lastlook-tmp-[0-9a-f]{8}-([A-Za-z0-9.-]+:[0-9]+)~/;
+
+/** The temporary name for `finalPath`, owned by this process. */
+export function tempNameFor(finalPath: string): string {
+  return join(
+    dirname(finalPath),
+    `${TEMP_PREFIX}${randomBytes(4).toString('hex')}-${ownerTag()}~${basename(finalPath)}`,
+  );
+}
+
+/**
+ * Removes the temporary files in `dir` left by a lastlook run on this host that no longer runs (kill -9 mid-backup
+ * leaves one as large as the archive was). Only regular files with lastlook's own name pattern owned by this user;
+ * never follows a link, never touches a live run's file. Returns the names removed. Never throws.
+ */
+export async function sweepTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const owner = TEMP_NAME.exec(name)?.[1];
+    if (owner === undefined || !ownerGone(owner)) continue;
+    const path = join(dir, name);
+    const st = await lstat(path).catch(() => null);
+    if (!st?.isFile() || (process.getuid !== undefined && st.uid !== process.getuid())) continue;
+    if (
+      await unlink(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(name);
+  }
+  return removed;
+}
 
 export class AtomicFile {
   private done = false;
@@ -23,7 +63,8 @@ export class AtomicFile {
 
   /** Reserves the temporary name: `wx` never follows or overwrites anything; 0600 because backups hold user data. */
   static async create(finalPath: string): Promise<AtomicFile> {
-    const tempPath = join(dirname(finalPath), `${TEMP_PREFIX}${randomBytes(4).toString('hex')}-${basename(finalPath)}`);
+    await sweepTempFiles(dirname(finalPath));
+    const tempPath = tempNameFor(finalPath);
     const h = await open(tempPath, 'wx', 0o600);
     try {
       await h.chmod(0o600);

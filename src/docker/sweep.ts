@@ -36,7 +36,18 @@ export function isLeftover(
 ): boolean {
   if (labels[HELPER_LABEL] === undefined) return false;
   const owner = labels[OWNER_LABEL];
-  if (!owner) return false;
+  return owner ? ownerGone(owner, here, alive) : false;
+}
+
+/**
+ * True when `owner` (`<hostname>:<pid>`, as {@link ownerTag} writes it) names a process on this host that no longer
+ * runs. False for another host, this process, a live process, or anything malformed.
+ */
+export function ownerGone(
+  owner: string,
+  here: string = hostname(),
+  alive: (pid: number) => boolean = pidAlive,
+): boolean {
   const at = owner.lastIndexOf(':');
   const host = owner.slice(0, at);
   const pid = Number(owner.slice(at + 1));

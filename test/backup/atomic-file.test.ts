@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { AtomicFile } from '../../src/backup/atomic-file.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { AtomicFile, sweepTempFiles, tempNameFor } from '../../src/backup/atomic-file.js';
 import { safeName } from '../../src/backup/manifest.js';
 
 let dir: string;
@@ -45,4 +46,52 @@ test.each([
   if (a === b) expect(safeName(a)).toBe(a);
   else expect(safeName(a)).not.toBe(safeName(b));
   expect(safeName(a)).toMatch(/^[A-Za-z0-9_.-]{1,100}$/);
+});
+
+describe('leftovers of killed runs', () => {
+  /** A pid that ran on this host and is gone: a child that has exited. */
+  function deadPid(): number {
+    const r = spawnSync('true');
+    if (r.pid === undefined) throw new Error('could not start `true`');
+    return r.pid;
+  }
+  const leftover = (owner: string, name = 'v.tar.gz') => `.lastlook-tmp-0badf00d-${owner}~${name}`;
+
+  test('a temporary file whose owner on this host is gone is removed when the next file is created there', async () => {
+    const gone = leftover(`${hostname()}:${deadPid()}`);
+    await writeFile(join(dir, gone), 'half an archive');
+    const f = await AtomicFile.create(join(dir, 'next.tar.gz'));
+    await f.write('x');
+    await f.commit();
+    expect(await readdir(dir)).toEqual(['next.tar.gz']);
+  });
+
+  test.each([
+    ['a live run (its owner still runs)', () => leftover(`${hostname()}:${process.ppid}`)],
+    ['this very process', () => leftover(`${hostname()}:${process.pid}`)],
+    ['another host', () => leftover(`not-${hostname()}:${deadPid()}`)],
+    ['a name without an owner (an older build)', () => '.lastlook-tmp-0badf00d-v.tar.gz'],
+    ['a user file that merely looks alike', () => `.lastlook-tmp-${hostname()}:${deadPid()}~v.tar.gz`],
+  ])('keeps the file of %s', async (_what, name) => {
+    const n = name();
+    await writeFile(join(dir, n), 'keep me');
+    expect(await sweepTempFiles(dir)).toEqual([]);
+    expect(await readFile(join(dir, n), 'utf8')).toBe('keep me');
+  });
+
+  test('never follows or removes a symbolic link, even one named like a leftover', async () => {
+    const target = join(dir, 'target');
+    await writeFile(target, 'precious');
+    const n = leftover(`${hostname()}:${deadPid()}`);
+    await symlink(target, join(dir, n));
+    expect(await sweepTempFiles(dir)).toEqual([]);
+    expect((await readdir(dir)).sort()).toEqual([n, 'target'].sort());
+    expect(await readFile(target, 'utf8')).toBe('precious');
+  });
+
+  test('the temporary name carries this process as its owner', () => {
+    expect(basename(tempNameFor(join(dir, 'a.tar.gz')))).toMatch(
+      new RegExp(`^\\.lastlook-tmp-[0-9a-f]{8}-${hostname().replace(/\./g, '\\.')}:${process.pid}~a\\.tar\\.gz$`),
+    );
+  });
 });
