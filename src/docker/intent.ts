@@ -7,8 +7,7 @@ import { type ClientIntent, describeSent, intentOf } from '../core/client-intent
 import type { ParsedCommand, PruneFilter } from '../core/command-line.js';
 import type { Snapshot } from '../core/model.js';
 import { mergePruneFilters } from '../core/plan/filters.js';
-import type { TlsFiles } from './connection.js';
-import { askClient, type ClientRun } from './intent-client.js';
+import { askClient, type ClientRun, type ClientRunRequest } from './intent-client.js';
 
 /** What the planner takes from the client: the command to plan, how to read the snapshot, what to say. */
 export interface PlanningIntent {
@@ -22,14 +21,8 @@ export interface PlanningIntent {
   readonly warnings: (s: Snapshot) => string[];
 }
 
-export interface IntentRequest {
-  readonly host: string;
-  readonly tls: TlsFiles | null;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  readonly signal?: AbortSignal;
-  readonly timeoutMs?: number;
-}
+/** Where and how to ask the user's CLI: everything {@link askClient} takes but the command line. */
+export type IntentRequest = Omit<ClientRunRequest, 'argv'>;
 
 /** Commands whose intent is read from the client. Compose down's model is Compose's own (src/compose). */
 export function asksClient(parsed: ParsedCommand): boolean {
