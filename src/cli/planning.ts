@@ -79,6 +79,7 @@ export async function planCommandLines(
   // Several command lines (the explorer's mount fates) are planned against one read of the engine.
   const snapshot = parsed.length > 1 ? await snapshotFor(base, parsed) : undefined;
   const plans: Plan[] = [];
-  for (const p of parsed) plans.push((await planParsed(snapshot ? { ...base, snapshot } : base, p)).plan);
+  const each = { ...base, blockComposeRefusal: true, ...(snapshot ? { snapshot } : {}) };
+  for (const p of parsed) plans.push((await planParsed(each, p)).plan);
   return plans;
 }

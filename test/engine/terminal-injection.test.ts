@@ -53,6 +53,7 @@ describe('CLI output with hostile engine data', () => {
         stderr: [],
       });
       if (args.includes('--json')) {
+        expect(r.code, r.stderr).toBe(0);
         // Still valid JSON, and the value is the label as the engine holds it.
         const text = JSON.stringify(JSON.parse(r.stdout));
         expect(text).toContain('PWNED');

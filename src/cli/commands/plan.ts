@@ -30,6 +30,13 @@ export interface PlanOptions {
   readonly cwd?: string;
   /** What the user's own docker CLI sends for this command (src/docker/intent.ts); `parsed` is its reading. */
   readonly intent?: PlanningIntent;
+  /**
+   * Where Compose would refuse to load the project: a blocked plan (the command destroys nothing) instead of exit 2.
+   * For plans the user did not type (the fates of one container's mounts), so that one refused command does not
+   * hide the others.
+   * @default false
+   */
+  readonly blockComposeRefusal?: boolean;
 }
 
 /** Parses a docker command line, mapping parser errors to UsageError (exit 2). */
@@ -67,6 +74,7 @@ export async function planParsed(
   extraIn: PlanExtra = {},
 ): Promise<{ plan: Plan; snapshot: Snapshot }> {
   let extra: PlanExtra = extraIn;
+  let refusal: string | null = null;
   if (parsed.kind === 'compose-down' && !('compose' in extra)) {
     try {
       const compose = await readComposeProject(parsed, {
@@ -76,16 +84,16 @@ export async function planParsed(
       });
       extra = { ...extra, compose } as PlanExtra;
     } catch (e) {
-      if (e instanceof ComposeLoadError || e instanceof ComposeModelError)
-        throw new UsageError(`cannot preview: docker compose would fail: ${e.message}`);
-      throw e;
+      if (!(e instanceof ComposeLoadError || e instanceof ComposeModelError)) throw e;
+      if (!opts.blockComposeRefusal) throw new UsageError(`cannot preview: docker compose would fail: ${e.message}`);
+      refusal = `docker compose would fail: ${e.message}`;
     }
   }
   const snapshot = opts.snapshot ?? (await snapshotFor(opts, [parsed]));
   // The client's API version and its own merge of pruneFilters, when the user's docker CLI was asked.
   const seen = opts.intent ? opts.intent.adjust(snapshot) : snapshot;
   const said = opts.intent ? opts.intent.warnings(snapshot) : [];
-  const refused = opts.intent?.refused;
+  const refused = opts.intent?.refused ?? refusal;
   if (refused) {
     const body = makePlan(seen, parsed.argv, { blocked: { reason: refused }, warnings: said });
     return { plan: withContract(seen, parsed, body), snapshot };

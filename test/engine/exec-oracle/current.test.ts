@@ -1,0 +1,3 @@
+import { execOracle } from './exec-oracle.js';
+
+execOracle('current');

@@ -1,0 +1,107 @@
+/**
+ * The execution oracle (issue 16): what lastlook itself removes is compared with what docker removes. For each
+ * family, the same state is built on two private engines of the same version; `lastlook guard --yes -- <cmd>`
+ * runs on one and the real `docker <cmd>` on the other; then both engines must hold the same containers (name and
+ * state), volumes, networks and images (each reference, and how many untagged images remain). Prunes are global,
+ * so each kind's file (current, modern, legacy) starts its own pair of engines and empties them before every scenario.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { docker, type EngineKind, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { runLastlook } from '../oracle/oracle.js';
+import { reset } from '../oracle/prune-helpers.js';
+
+const lines = (s: string) => s.split('\n').filter(Boolean).sort();
+
+/** What a user would compare: everything by name, never by ID (the two engines give different IDs). */
+async function state(e: TestEngine) {
+  const [containers, volumes, networks, images] = await Promise.all([
+    docker(e, ['ps', '-a', '--format', '{{.Names}} {{.State}}']),
+    docker(e, ['volume', 'ls', '--format', '{{.Name}}']),
+    docker(e, ['network', 'ls', '--format', '{{.Name}}']),
+    docker(e, ['image', 'ls', '-a', '--format', '{{.Repository}}:{{.Tag}}']),
+  ]);
+  const refs = lines(images);
+  return {
+    containers: lines(containers),
+    volumes: lines(volumes).filter((v) => !/^[0-9a-f]{64}$/.test(v)),
+    anonymousVolumes: lines(volumes).filter((v) => /^[0-9a-f]{64}$/.test(v)).length,
+    networks: lines(networks),
+    images: refs.filter((r) => r !== '<none>:<none>'),
+    untaggedImages: refs.filter((r) => r === '<none>:<none>').length,
+  };
+}
+
+/** The scenario's state: containers in every state, anonymous and named volumes, networks, multi-tagged images. */
+async function build(e: TestEngine): Promise<void> {
+  const img = e.image;
+  await docker(e, ['network', 'create', 'net-used']);
+  await docker(e, ['network', 'create', 'net-idle']);
+  await docker(e, ['network', 'create', '--label', 'x=1', 'net-labelled']);
+  await docker(e, ['volume', 'create', 'named']);
+  await docker(e, ['volume', 'create', '--label', 'keep=1', 'kept']);
+  await docker(e, ['volume', 'create', 'loose']);
+  // An image of its own, tagged in several repositories and used by nothing.
+  await docker(e, ['create', '--name', 'seed', img, 'true']);
+  await docker(e, ['commit', 'seed', 'multi/one:a']);
+  await docker(e, ['tag', 'multi/one:a', 'multi/two:b']);
+  await docker(e, ['tag', 'multi/one:a', 'multi/one:c']);
+  await docker(e, ['rm', 'seed']);
+  await docker(e, ['create', '--name', 'created', '-v', '/anon', '-v', 'named:/n', img, 'true']);
+  await docker(e, ['run', '--name', 'exited', '-v', '/anon', '--network', 'net-labelled', img, 'true']);
+  await docker(e, ['run', '-d', '--name', 'running', '-v', '/anon', '--network', 'net-used', img, 'sleep', '600']);
+  await docker(e, ['run', '-d', '--name', 'paused', '-v', '/anon', e.volumeImage, 'sleep', '600']);
+  await docker(e, ['pause', 'paused']);
+}
+
+interface Scenario {
+  readonly argv: readonly string[];
+  readonly kinds?: readonly EngineKind[];
+  readonly env?: Record<string, string>;
+}
+
+const scenarios: Record<string, Scenario> = {
+  'rm -v of an exited container': { argv: ['docker', 'rm', '-v', 'exited'] },
+  'rm -f of a running and a paused container': { argv: ['docker', 'rm', '-f', 'running', 'paused'] },
+  'rm -fv of running, paused and created containers': {
+    argv: ['docker', 'rm', '-fv', 'running', 'paused', 'created'],
+  },
+  'volume rm of free volumes': { argv: ['docker', 'volume', 'rm', 'kept', 'loose'] },
+  'volume prune': { argv: ['docker', 'volume', 'prune', '-f'] },
+  'volume prune -a --filter label!=keep': {
+    argv: ['docker', 'volume', 'prune', '-af', '--filter', 'label!=keep'],
+    kinds: ['current', 'modern'],
+  },
+  'container prune': { argv: ['docker', 'container', 'prune', '-f'] },
+  'system prune -a (a multi-tagged image)': { argv: ['docker', 'system', 'prune', '-af'] },
+  'system prune -a --volumes': { argv: ['docker', 'system', 'prune', '-af', '--volumes'] },
+  'system prune --filter label=x=1': { argv: ['docker', 'system', 'prune', '-f', '--filter', 'label=x=1'] },
+};
+
+/** Defines the scenarios on two own engines of `kind` (one file per kind, so that vitest runs them side by side). */
+export function execOracle(kind: EngineKind): void {
+  let pair: readonly [TestEngine, TestEngine];
+  beforeAll(async () => {
+    pair = (await Promise.all([startEngine(kind), startEngine(kind)])) as [TestEngine, TestEngine];
+  }, 300_000);
+  afterAll(async () => {
+    await Promise.all(pair.map((e) => stopEngine(e)));
+  });
+
+  describe(`guard --yes and docker on two own ${kind} engines`, () => {
+    beforeEach(async () => {
+      await Promise.all(pair.map((e) => reset(e)));
+    }, 120_000);
+
+    const cases = Object.entries(scenarios).filter(([, s]) => !s.kinds || s.kinds.includes(kind));
+    test.each(cases)('%s', async (_name, s) => {
+      const [mine, theirs] = pair;
+      await Promise.all([build(mine), build(theirs)]);
+      expect(await state(mine)).toEqual(await state(theirs));
+      const g = await runLastlook(mine, ['guard', '--yes', '--', ...s.argv], s.env ? { env: s.env } : {});
+      expect(g.code, g.stderr).toBe(0);
+      // The real command; docker rm exits 1 when it refuses one of several names, which is part of what it does.
+      await docker(theirs, s.argv.slice(1), s.env ? { env: s.env } : {}).catch(() => undefined);
+      expect(await state(mine)).toEqual(await state(theirs));
+    });
+  });
+}
