@@ -1,3 +1,4 @@
-import { execOracle } from './exec-oracle.js';
+import { composeExecOracle, execOracle } from './exec-oracle.js';
 
 execOracle('current');
+composeExecOracle('current');

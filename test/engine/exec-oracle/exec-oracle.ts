@@ -5,6 +5,9 @@
  * state), volumes, networks and images (each reference, and how many untagged images remain). Prunes are global,
  * so each kind's file (current, modern, legacy) starts its own pair of engines and empties them before every scenario.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { docker, type EngineKind, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { runLastlook } from '../oracle/oracle.js';
@@ -101,6 +104,57 @@ export function execOracle(kind: EngineKind): void {
       expect(g.code, g.stderr).toBe(0);
       // The real command; docker rm exits 1 when it refuses one of several names, which is part of what it does.
       await docker(theirs, s.argv.slice(1), s.env ? { env: s.env } : {}).catch(() => undefined);
+      expect(await state(mine)).toEqual(await state(theirs));
+    });
+  });
+}
+
+/** Compose's service file: db with a named and an anonymous volume, web, and (in the first version) old. */
+function composeFile(e: TestEngine, version: 1 | 2): string {
+  const db = `  db:\n    image: ${e.image}\n    command: ["sleep", "600"]\n    volumes: ["data:/data", "/scratch"]\n`;
+  const changed = version === 2 ? '    environment: {CHANGED: "1"}\n' : '';
+  const web = `  web:\n    image: ${e.volumeImage}\n    command: ["sleep", "600"]\n`;
+  const old =
+    version === 1 ? `  old:\n    image: ${e.image}\n    command: ["sleep", "600"]\n    volumes: ["/old"]\n` : '';
+  return `services:\n${db}${changed}${web}${old}volumes:\n  data: {}\n`;
+}
+
+/**
+ * compose down through guard and through docker, after a recreate (db changed: Compose replaces its container and
+ * hands its volumes over) that also left an orphan (old, removed from the file). Both engines run the same Compose.
+ */
+export function composeExecOracle(kind: EngineKind): void {
+  describe(`compose down through guard --yes and docker on two own ${kind} engines`, () => {
+    let pair: readonly [TestEngine, TestEngine];
+    let dir: string;
+    beforeAll(async () => {
+      pair = (await Promise.all([startEngine(kind), startEngine(kind)])) as [TestEngine, TestEngine];
+      dir = await mkdtemp(join(tmpdir(), 'llexec-'));
+    }, 300_000);
+    afterAll(async () => {
+      await Promise.all(pair.map((e) => stopEngine(e)));
+      await rm(dir, { recursive: true, force: true });
+    });
+    beforeEach(async () => {
+      await Promise.all(pair.map((e) => reset(e)));
+    }, 120_000);
+
+    test.each([
+      ['down', []],
+      ['down -v', ['-v']],
+      ['down -v --remove-orphans', ['-v', '--remove-orphans']],
+    ] as const)('%s', async (_name, flags) => {
+      const [mine, theirs] = pair;
+      const up = (e: TestEngine) => docker(e, ['compose', '-p', 'shop', 'up', '-d'], { cwd: dir });
+      await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
+      await Promise.all([up(mine), up(theirs)]);
+      await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 2));
+      await Promise.all([up(mine), up(theirs)]);
+      expect(await state(mine)).toEqual(await state(theirs));
+      const argv = ['docker', 'compose', '-p', 'shop', 'down', ...flags];
+      const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv], { cwd: dir });
+      expect(g.code, g.stderr).toBe(0);
+      await docker(theirs, argv.slice(1), { cwd: dir });
       expect(await state(mine)).toEqual(await state(theirs));
     });
   });
