@@ -132,9 +132,15 @@ export interface NetworkInfo {
   readonly createdMs?: number | null;
 }
 
+/**
+ * An image as `GET /images/json?all=1` lists it: intermediate parents (untagged images with children, which the
+ * legacy builder and `docker commit` leave) included, because a deletion can take them with it.
+ */
 export interface ImageInfo {
   readonly id: string;
   readonly repoTags: readonly string[];
+  /** `repo@sha256:…` references (pulled or pushed images); absent when not read. */
+  readonly repoDigests?: readonly string[];
   readonly parentId: string;
   readonly size: number;
   readonly created: number;

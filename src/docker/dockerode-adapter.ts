@@ -499,15 +499,18 @@ export class DockerodeAdapter implements DockerPort {
       {
         Id: string;
         RepoTags?: string[] | null;
+        RepoDigests?: string[] | null;
         ParentId?: string;
         Size?: number;
         Created?: number;
         Labels?: Record<string, string> | null;
       }[]
-    >({ method: 'GET', path: '/images/json', query: { all: 0 }, signal: opts.signal });
+    >({ method: 'GET', path: '/images/json', query: { all: 1 }, signal: opts.signal });
+    // all=1: the intermediate parents too (legacy builder, docker commit), which a prune or `rmi` can take along.
     return list.map((i) => ({
       id: i.Id,
       repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      repoDigests: (i.RepoDigests ?? []).filter((t) => t !== '<none>@<none>'),
       parentId: i.ParentId ?? '',
       size: i.Size ?? 0,
       created: i.Created ?? 0,

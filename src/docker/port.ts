@@ -51,7 +51,7 @@ export interface DockerPort {
   dataRoot?(opts?: CallOptions): Promise<string | null>;
   /** `GET /networks` and each network's endpoints. */
   listNetworks(opts?: CallOptions): Promise<NetworkInfo[]>;
-  /** `GET /images/json`. */
+  /** `GET /images/json?all=1`: every image, intermediate parents included. */
   listImages(opts?: CallOptions): Promise<ImageInfo[]>;
   /** `GET /containers/{id}/changes`; `null` from the engine becomes `[]`. */
   containerChanges(id: string, opts?: CallOptions): Promise<Change[]>;
