@@ -160,6 +160,10 @@ export class DockerodeAdapter implements DockerPort {
     if (c.pinnedApiVersion) this.apiVersion = c.pinnedApiVersion;
   }
 
+  close(): void {
+    this.transport.close();
+  }
+
   /** Raw request through dockerode's modem, with the negotiated API version prefixed. */
   private async dial<T>(o: DialOptions): Promise<T> {
     if (this.apiVersion === null && o.path !== '/version') await this.engineInfo({ signal: o.signal });

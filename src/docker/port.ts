@@ -117,6 +117,11 @@ export interface DockerPort {
    * `finished` settles after stdout ended, with the exit code and the (capped) stderr text.
    */
   execStream(id: string, cmd: readonly string[], opts?: CallOptions): Promise<ExecStream>;
+  /**
+   * Ends the connection (an ssh:// transport's shared SSH connection, kept-alive sockets). Calls after it fail.
+   * Optional: the in-memory port has nothing to close.
+   */
+  close?(): void;
 }
 
 /** What `diskUsage` returns: container ID → `SizeRw`, volume name → bytes. Absent: not measured or not measurable. */
