@@ -19,6 +19,8 @@ export const HELP = `
     $ lastlook guard [--backup-to DIR] [--yes] [--] <docker command line>
     $ lastlook diff <container> [--json]         writable-layer changes as a tree, with sizes
                     [--added] [--changed] [--deleted] [--min-size SIZE] [--search TEXT] [--sort name|size]
+    $ lastlook diff <container> <path> [--json] [--max-bytes SIZE]
+                                                 what changed inside that path, against the image
     $ lastlook mounts <container> [--json] [--contents [--depth N]]
                                                  mount table, with each mount's fate under each command
     $ lastlook backup <volume|container>... [--to DIR] [--json] [--commit] [--dump] [--level 1-9]
