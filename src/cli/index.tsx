@@ -1,4 +1,5 @@
 import packageJson from '../../package.json' with { type: 'json' };
+import { HELP_LINES } from '../core/families/index.js';
 import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
 import { DockerError } from '../docker/errors.js';
@@ -28,13 +29,7 @@ export const HELP = `
                     [--driver NAME] [--opt KEY=VALUE]...   options for a volume restore creates (plain by default)
 
   Docker command lines lastlook can preview
-    docker rm [-f] [-v] [-l] CONTAINER...        docker container rm …
-    docker compose [-p NAME] [-f FILE]... [--project-directory DIR] [--profile P]...
-                   down [-v] [--remove-orphans] [--rmi local|all] [SERVICE...]      (docker-compose too)
-    docker volume prune [-a] [--filter label=…|label!=…]... [-f]
-    docker volume rm [-f] VOLUME...
-    docker container prune [--filter …]
-    docker system prune [-a] [--volumes] [--filter …]
+${HELP_LINES.map((line) => `    ${line}`).join('\n')}
 
   Global options
     --host, -H URL     Docker host (like docker -H); default: DOCKER_HOST, the current context, then the local socket

@@ -4,6 +4,7 @@
  * again and the plan recomputed; any difference is drift and nothing is done.
  */
 import { comparePlans, type DriftItem } from '../core/drift.js';
+import { familyByKind } from '../core/families/index.js';
 import type { Plan } from '../core/plan/types.js';
 import { DockerError } from './errors.js';
 import type { DockerPort } from './port.js';
@@ -174,7 +175,7 @@ async function runSteps(
   errors: Map<string, string>,
   opts: ExecuteOptions,
 ): Promise<void> {
-  if (shown.kind === 'compose-down') {
+  if (familyByKind(shown.kind).stopsFirst) {
     // compose down stops the containers first (their stop signal, then SIGKILL after their own stop timeout),
     // in parallel as Compose does within a service; the removals below then find them stopped.
     const running = shown.destroy.containers.filter((c) => c.state === 'running');

@@ -8,7 +8,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ParsedCommand } from '../core/command-line.js';
+import type { SnapshotNeeds } from '../core/families/index.js';
 import type { ContainerInfo, Snapshot } from '../core/model.js';
 import { compareVersions } from '../core/plan/engine-version.js';
 import { type ContainerMeasure, EXACT_CHANGES_MAX, type PlanSizes } from '../core/plan/totals.js';
@@ -33,39 +33,7 @@ export interface SnapshotOptions {
   readonly now?: () => number;
 }
 
-/** The parts of a snapshot a command's planner reads, besides containers and volumes (which every planner reads). */
-export interface SnapshotNeeds {
-  /** Networks with their endpoints: one inspect per network. */
-  readonly networks: boolean;
-  readonly images: boolean;
-  /**
-   * Sizes `measurePlan` will want, read at the same time as the lists instead of after the first plan:
-   * `volumes` = volume bytes (`/system/df?type=volume`); `prune` = one `/system/df` for every writable layer and
-   * volume (a prune destroys every stopped container: the work of `docker system df -v`). @default null
-   */
-  readonly prefetch?: 'volumes' | 'prune' | null;
-}
-
-/**
- * What a parsed command's planner reads: system prune and compose down --rmi look at images; system prune and
- * compose down at networks. `rm`, `volume rm|prune` and `container prune` read neither, so their snapshots leave them empty.
- */
-export function snapshotNeeds(parsed: ParsedCommand): SnapshotNeeds {
-  switch (parsed.kind) {
-    case 'system-prune':
-      return { networks: true, images: true, prefetch: 'prune' };
-    case 'container-prune':
-      return { networks: false, images: false, prefetch: 'prune' };
-    case 'volume-prune':
-    case 'volume-rm':
-      return { networks: false, images: false, prefetch: 'volumes' };
-    case 'compose-down':
-      // --rmi reads the images: their tags and which surviving containers use them.
-      return { networks: true, images: parsed.rmi !== null };
-    case 'rm':
-      return { networks: false, images: false };
-  }
-}
+export { mergeNeeds, type SnapshotNeeds, snapshotNeeds } from '../core/families/index.js';
 
 interface Prefetched {
   readonly containers: boolean;
@@ -91,16 +59,6 @@ function startDiskUsage(
   usage.catch(() => undefined);
   dataRoot?.catch(() => undefined);
   return { ...what, usage, dataRoot };
-}
-
-/** What several commands read together: everything any of them reads; a size prefetch only when all want the same. */
-export function mergeNeeds(list: readonly SnapshotNeeds[]): SnapshotNeeds {
-  const prefetch = list.every((n) => n.prefetch === list[0]?.prefetch) ? (list[0]?.prefetch ?? null) : null;
-  return {
-    networks: list.some((n) => n.networks),
-    images: list.some((n) => n.images),
-    prefetch,
-  };
 }
 
 /** Reads one snapshot. Engine errors propagate as DockerError. */

@@ -5,6 +5,7 @@
 import { ComposeLoadError, readComposeProject } from '../../compose/load.js';
 import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../core/command-line.js';
 import { ComposeModelError } from '../../core/compose-model.js';
+import { familyOf } from '../../core/families/index.js';
 import type { Snapshot } from '../../core/model.js';
 import { withContract } from '../../core/plan/contract.js';
 import { formatPlan } from '../../core/plan/format.js';
@@ -75,9 +76,10 @@ export async function planParsed(
 ): Promise<{ plan: Plan; snapshot: Snapshot }> {
   let extra: PlanExtra = extraIn;
   let refusal: string | null = null;
-  if (parsed.kind === 'compose-down' && !('compose' in extra)) {
+  const composeArgs = familyOf(parsed).composeProject?.(parsed);
+  if (composeArgs && !('compose' in extra)) {
     try {
-      const compose = await readComposeProject(parsed, {
+      const compose = await readComposeProject(composeArgs, {
         cwd: opts.cwd ?? process.cwd(),
         env: opts.env ?? {},
         ...(opts.signal ? { signal: opts.signal } : {}),

@@ -3,10 +3,12 @@
  * shared/DESIGN.md), the backup set and the execution. Sizes that cannot be known are `null`, never a guess.
  */
 
+import type { CommandKind } from '../families/index.js';
+
 export const PLAN_SCHEMA = 'lastlook.plan/v1';
 
 /** The command family, from the parsed command line (never from argv words). */
-export type CommandKind = 'rm' | 'volume-rm' | 'volume-prune' | 'container-prune' | 'system-prune' | 'compose-down';
+export type { CommandKind };
 
 export interface PlannedContainer {
   readonly id: string;
