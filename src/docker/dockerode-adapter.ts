@@ -491,19 +491,19 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   async removeBuildCache(ids: readonly string[], opts: CallOptions = {}): Promise<string[]> {
-    const removed: string[] = [];
+    if (ids.length === 0) return [];
+    // `id` is a regular expression for BuildKit: anchored, and IDs are [a-z0-9] only (never widened). One request:
+    // BuildKit repeats its prune until nothing more matches, so a record goes after the records built on it.
     for (const id of ids) {
-      // `id` is a regular expression for BuildKit: anchored, and IDs are [a-z0-9] only (never widened).
       if (!/^[a-z0-9]+$/.test(id)) throw new DockerError('bad-request', `not a build cache ID: ${id}`);
-      const r = await this.dial<{ CachesDeleted?: string[] | null }>({
-        method: 'POST',
-        path: '/build/prune',
-        query: { all: 1, filters: JSON.stringify({ id: { [`^${id}$`]: true } }) },
-        signal: opts.signal,
-      });
-      removed.push(...(r.CachesDeleted ?? []));
     }
-    return removed;
+    const r = await this.dial<{ CachesDeleted?: string[] | null }>({
+      method: 'POST',
+      path: '/build/prune',
+      query: { all: 1, filters: JSON.stringify({ id: { [`^(${ids.join('|')})$`]: true } }) },
+      signal: opts.signal,
+    });
+    return r.CachesDeleted ?? [];
   }
 
   async dataRoot(opts: CallOptions = {}): Promise<string | null> {

@@ -60,8 +60,8 @@ export interface DockerPort {
    */
   listBuildCache?(opts?: CallOptions): Promise<BuildCacheRecord[]>;
   /**
-   * Removes exactly the build cache records `ids` (`POST /build/prune` with `all` and an `id` filter per record,
-   * each record after the records built on it). Returns the IDs the engine reported removed.
+   * Removes exactly the build cache records `ids` (one `POST /build/prune` with `all` and an anchored `id` filter
+   * naming them; BuildKit removes each after the records built on it). Returns the IDs the engine removed.
    */
   removeBuildCache?(ids: readonly string[], opts?: CallOptions): Promise<string[]>;
   /** `GET /containers/{id}/changes`; `null` from the engine becomes `[]`. */

@@ -21,17 +21,25 @@ export interface BuilderPruneArgs {
   readonly all: boolean;
   readonly filters: readonly PruneFilter[];
   readonly argv: readonly string[];
+  /**
+   * Who sends the prune: `engine` — the docker CLI's own `builder prune` (`POST /build/prune`, moby translates the
+   * filters); `buildx` — the buildx plugin, which the docker CLI runs for `builder prune` when it is installed and
+   * which hands the filters to BuildKit itself (over `/grpc`). @default engine
+   */
+  readonly via?: 'engine' | 'buildx';
 }
 
 /** The record fields a filter can name (builder.go `cacheFields`, the exposed ones). */
-const FIELDS = ['id', 'parent', 'type', 'description', 'inuse', 'shared', 'private'] as const;
-export const BUILD_PRUNE_FILTER_KEYS = ['until', 'unused-for', 'label', 'label!', ...FIELDS] as const;
+const FIELDS = ['id', 'type', 'description', 'inuse', 'shared', 'private'] as const;
+export const BUILD_PRUNE_FILTER_KEYS = ['until', 'unused-for', 'label', 'label!', 'parent', ...FIELDS] as const;
 
 /** What BuildKit is asked: all, the until cut-off (unix ms, null: none) and the field tests. */
 export interface BuildPruneRequest {
   readonly all: boolean;
   readonly cutoff: number | null;
   readonly fields: ReadonlyMap<string, string | null>;
+  /** A filter BuildKit cannot match on any record (buildx passes `label`, unknown keys, … as they are). */
+  readonly matchesNothing?: string;
 }
 
 /** `toBuildkitPruneInfo`: the request, or the engine's refusal. */
@@ -40,9 +48,17 @@ export function buildPruneRequest(
   all: boolean,
   args: FilterArgs,
   nowMs: number,
+  via: 'engine' | 'buildx' = 'engine',
 ): BuildPruneRequest | { refusal: string } {
-  const bad = validateKeys(args, BUILD_PRUNE_FILTER_KEYS, engineVersion);
+  // buildx validates nothing: every other key reaches BuildKit as `key==value`, which no record has.
+  const bad = via === 'engine' ? validateKeys(args, BUILD_PRUNE_FILTER_KEYS, engineVersion) : null;
   if (bad) return { refusal: bad };
+  const foreign = [...args.keys()].filter(
+    (k) =>
+      k === 'parent' ||
+      (via === 'buildx' && !(BUILD_PRUNE_FILTER_KEYS as readonly string[]).includes(k)) ||
+      (via === 'buildx' && (k === 'label' || k === 'label!')),
+  );
   const until = [...(args.get('until') ?? [])];
   const unusedFor = [...(args.get('unused-for') ?? [])];
   if (until.length > 0 && unusedFor.length > 0) {
@@ -68,7 +84,8 @@ export function buildPruneRequest(
     if (vs.length > 1) return { refusal: 'filters expect only one value' };
     if (args.has(f)) fields.set(f, vs[0] ?? null);
   }
-  return { all, cutoff, fields };
+  const nothing = foreign[0];
+  return { all, cutoff, fields, ...(nothing !== undefined ? { matchesNothing: nothing } : {}) };
 }
 
 /** BuildKit's filter adaptor for one record as the prune sees it (never in use; shared only when not `-a`). */
@@ -87,9 +104,6 @@ function matchesFields(r: BuildCacheRecord, fields: ReadonlyMap<string, string |
       case 'description':
         if (value !== null && r.description !== value) return false;
         break;
-      case 'parent':
-        // The adaptor has no `parent` field (only `parents`): the filter matches nothing.
-        return false;
       case 'inuse':
         return false;
       case 'shared':
@@ -127,6 +141,10 @@ export function simulateBuildPrune(
   const left = new Map(records.map((r) => [r.id, r]));
   const removed: BuildCacheRecord[] = [];
   const kept = new Map<string, string>();
+  if (req.matchesNothing !== undefined) {
+    for (const r of records) kept.set(r.id, `no record has the field ${req.matchesNothing}`);
+    return { removed, kept };
+  }
   for (;;) {
     const hasChild = new Set<string>();
     for (const r of left.values()) for (const p of r.parents) hasChild.add(p);
@@ -160,11 +178,16 @@ export function buildCacheStep(
   snapshot: Pick<Snapshot, 'engine' | 'takenAt' | 'buildCache'>,
   all: boolean,
   filters: readonly PruneFilter[],
+  via: 'engine' | 'buildx' = 'engine',
 ): { destroy: PlannedBuildCache[]; warnings: string[] } | { refusal: string } {
-  const req = buildPruneRequest(snapshot.engine.version, all, toArgs(filters), snapshot.takenAt);
+  const req = buildPruneRequest(snapshot.engine.version, all, toArgs(filters), snapshot.takenAt, via);
   if ('refusal' in req) return req;
   const warnings: string[] = [];
-  if (filters.some((f) => f.key === 'label' || f.key === 'label!')) {
+  if (req.matchesNothing !== undefined) {
+    warnings.push(
+      `${via === 'buildx' ? 'buildx hands' : 'the engine hands'} the filter ${req.matchesNothing} to BuildKit as a record field, which no record has: nothing is removed`,
+    );
+  } else if (filters.some((f) => f.key === 'label' || f.key === 'label!')) {
     warnings.push(
       'the engine accepts label filters for the build cache but ignores them: the records are pruned as if no label filter were given',
     );
@@ -179,15 +202,24 @@ export function planBuilderPrune(snapshot: Snapshot, cmd: BuilderPruneArgs, extr
   const fromConfig = filters.slice(cmd.filters.length);
   const warnings =
     fromConfig.length > 0 ? [`pruneFilters from the docker CLI config apply: ${describeFilters(fromConfig)}`] : [];
-  const step = buildCacheStep(snapshot, cmd.all, filters);
+  const via = cmd.via ?? 'engine';
+  const step = buildCacheStep(snapshot, cmd.all, filters, via);
   if ('refusal' in step) {
+    const who =
+      via === 'buildx'
+        ? 'buildx refuses the prune'
+        : 'the engine refuses the build cache prune: Error response from daemon';
     return makePlan(snapshot, cmd.argv, {
-      blocked: { reason: `the engine refuses the build cache prune: Error response from daemon: ${step.refusal}` },
+      blocked: { reason: `${who}: ${step.refusal}` },
       warnings,
     });
   }
+  const how =
+    via === 'buildx'
+      ? 'the docker CLI runs buildx for this command: it hands the filters to BuildKit itself (a label filter there matches no record)'
+      : "the docker CLI's own builder prune (POST /build/prune) is assumed: with the buildx plugin installed, the CLI runs buildx prune instead, where a label filter matches no record";
   return makePlan(snapshot, cmd.argv, {
     destroy: { buildCache: step.destroy },
-    warnings: [...warnings, ...step.warnings],
+    warnings: [...warnings, ...step.warnings, ...(cmd.filters.length > 0 ? [how] : [])],
   });
 }

@@ -35,6 +35,8 @@ export interface ImagePruneArgs {
   /** The `--filter` values as given (the CLI adds `dangling` itself, from `-a`). */
   readonly filters: readonly PruneFilter[];
   readonly argv: readonly string[];
+  /** The filters the user's docker CLI sent (its `dangling` and pruneFilters included): used as they are. */
+  readonly sent?: readonly PruneFilter[];
 }
 
 /** `POST /images/prune` accepts these keys (image_prune.go `imagesAcceptedFilters`). */
@@ -109,8 +111,8 @@ export function imagePruneRequest(
 
 export function planImagePrune(snapshot: Snapshot, cmd: ImagePruneArgs, extra: PlanExtra = {}): PlanBody {
   void extra;
-  const filters = imagePruneFilters(cmd, snapshot.pruneFilters);
-  const fromConfig = filters.slice(cmd.filters.length + 1);
+  const filters = cmd.sent ? [...cmd.sent] : imagePruneFilters(cmd, snapshot.pruneFilters);
+  const fromConfig = cmd.sent ? [] : filters.slice(cmd.filters.length + 1);
   const warnings =
     fromConfig.length > 0 ? [`pruneFilters from the docker CLI config apply: ${describeFilters(fromConfig)}`] : [];
   const req = imagePruneRequest(snapshot, filters);
