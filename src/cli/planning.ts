@@ -11,7 +11,7 @@ import { parseForPlan, planParsed, snapshotFor } from './commands/plan.js';
 import type { PlanningContext } from './planning-context.js';
 
 export type { PlanningContext } from './planning-context.js';
-export { planningContext } from './planning-context.js';
+export { planningContext, planningContextOf } from './planning-context.js';
 
 /**
  * What the user's own docker CLI would send for `parsed` (once per command line and planning context: guard's
