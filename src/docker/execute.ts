@@ -11,7 +11,7 @@ import type { DockerPort } from './port.js';
 
 export interface ExecutionStep {
   /** `untag`: one reference removed from an image that stays (`id` is the reference). */
-  readonly kind: 'container' | 'volume' | 'network' | 'image' | 'untag';
+  readonly kind: 'container' | 'volume' | 'network' | 'image' | 'untag' | 'build-cache';
   readonly id: string;
   readonly name: string;
 }
@@ -99,6 +99,11 @@ export function executionSteps(plan: Plan, imageParents: ReadonlyMap<string, str
       kind: 'image' as const,
       id: i.id,
       name: i.tags[0] ?? i.id,
+    })),
+    ...(plan.destroy.buildCache ?? []).map((b) => ({
+      kind: 'build-cache' as const,
+      id: b.id,
+      name: `build cache ${b.id.slice(0, 12)}`,
     })),
   ];
 }
@@ -198,6 +203,8 @@ async function runSteps(
     );
   }
   let done = 0;
+  // The plan's build cache records go in one request (BuildKit orders them), made at the first of their steps.
+  let cachePruned: Promise<unknown> | null = null;
   for (const step of steps) {
     opts.signal?.throwIfAborted();
     opts.onProgress?.({ done, total: steps.length, step, status: 'removing' });
@@ -228,6 +235,15 @@ async function runSteps(
           if (image) await removeImageLikePrune(port, image, signal);
           break;
         }
+        case 'build-cache':
+          if (!port.removeBuildCache)
+            throw new DockerError('bad-request', 'this engine port cannot remove build cache');
+          cachePruned ??= port.removeBuildCache(
+            steps.filter((s) => s.kind === 'build-cache').map((s) => s.id),
+            { signal },
+          );
+          await cachePruned;
+          break;
       }
       done++;
       opts.onProgress?.({ done, total: steps.length, step, status: 'removed' });
@@ -248,11 +264,13 @@ export async function readBack(
   errors: ReadonlyMap<string, string> = new Map(),
   signal?: AbortSignal,
 ): Promise<ExecutionReport> {
-  const [containers, volumes, networks, images] = await Promise.all([
+  const cache = steps.some((s) => s.kind === 'build-cache') && port.listBuildCache;
+  const [containers, volumes, networks, images, buildCache] = await Promise.all([
     port.listContainers({ signal }),
     port.listVolumes({ signal }),
     port.listNetworks({ signal }),
     port.listImages({ signal }),
+    cache ? port.listBuildCache?.({ signal }) : undefined,
   ]);
   const present = new Set([
     ...containers.map((c) => `container:${c.id}`),
@@ -260,6 +278,7 @@ export async function readBack(
     ...networks.map((n) => `network:${n.id}`),
     ...images.map((i) => `image:${i.id}`),
     ...images.flatMap((i) => [...i.repoTags, ...(i.repoDigests ?? [])].map((ref) => `untag:${ref}`)),
+    ...(buildCache ?? []).map((b) => `build-cache:${b.id}`),
   ]);
   const removed: ExecutionStep[] = [];
   const failed: (ExecutionStep & { error: string })[] = [];

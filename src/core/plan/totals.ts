@@ -81,6 +81,9 @@ export function makePlan(snapshot: Snapshot, command: readonly string[], parts: 
     volumes: blocked ? [] : [...(parts.destroy?.volumes ?? [])].sort(byName),
     networks: blocked ? [] : [...(parts.destroy?.networks ?? [])].sort(byName),
     images: blocked ? [] : [...(parts.destroy?.images ?? [])].sort((a, b) => collator.compare(a.id, b.id)),
+    ...(parts.destroy?.buildCache
+      ? { buildCache: blocked ? [] : [...parts.destroy.buildCache].sort((a, b) => collator.compare(a.id, b.id)) }
+      : {}),
   };
   const orphan = { volumes: blocked ? [] : [...(parts.orphan?.volumes ?? [])].sort(byName) };
   const untag = blocked ? [] : [...(parts.untag ?? [])].sort((a, b) => collator.compare(a.id, b.id));
@@ -156,6 +159,7 @@ export function totals(destroy: Plan['destroy']): Plan['totals'] {
   }
   for (const v of destroy.volumes) add(v.bytes);
   for (const i of destroy.images) add(i.bytes);
+  for (const b of destroy.buildCache ?? []) add(b.bytes);
   return { bytes, unknown };
 }
 

@@ -65,6 +65,16 @@ export interface PlannedUntag {
   readonly reason: string;
 }
 
+/** A build cache record the command removes (builder prune, system prune). */
+export interface PlannedBuildCache {
+  readonly id: string;
+  /** `regular`, `source.local`, `exec.cachemount`, … */
+  readonly type: string;
+  readonly description: string;
+  readonly bytes: number | null;
+  readonly reason: string;
+}
+
 export interface Plan {
   readonly schema: typeof PLAN_SCHEMA;
   /** The command family the plan was computed for; the execution follows it (e.g. compose down stops first). */
@@ -84,6 +94,8 @@ export interface Plan {
     readonly volumes: readonly PlannedVolume[];
     readonly networks: readonly PlannedNetwork[];
     readonly images: readonly PlannedImage[];
+    /** Build cache records (builder prune, system prune); absent for commands that never remove any. */
+    readonly buildCache?: readonly PlannedBuildCache[];
   };
   /** Image references removed from images that stay; absent when none. */
   readonly untag?: readonly PlannedUntag[];
