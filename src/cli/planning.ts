@@ -3,6 +3,7 @@
  * The composition root's glue between src/docker (snapshot) and src/core (parser, planner).
  */
 import type { ParsedCommand } from '../core/command-line.js';
+import { familyOf } from '../core/families/index.js';
 import { containersToInspect } from '../core/plan/index.js';
 import type { Plan } from '../core/plan/types.js';
 import type { PlanningIntent } from '../docker/intent.js';
@@ -10,7 +11,7 @@ import { parseForPlan, planParsed, snapshotFor } from './commands/plan.js';
 import type { PlanningContext } from './planning-context.js';
 
 export type { PlanningContext } from './planning-context.js';
-export { planningContext } from './planning-context.js';
+export { planningContext, planningContextOf } from './planning-context.js';
 
 /**
  * What the user's own docker CLI would send for `parsed` (once per command line and planning context: guard's
@@ -61,7 +62,7 @@ export async function planCommandLines(
     // The client is asked while the engine is read: the snapshot serves the client's reading too unless that
     // names containers whose inspect the parser's reading did not ask for (rm with names the CLI trims).
     const asking = intentFor(ctx, first, signal);
-    const reading = first.kind === 'compose-down' ? undefined : snapshotFor(base, [first]);
+    const reading = familyOf(first).composeProject ? undefined : snapshotFor(base, [first]);
     reading?.catch(() => undefined);
     const intent = await asking;
     const command = intent?.parsed ?? first;

@@ -7,6 +7,7 @@
 
 import { type DiffTree, flatten, type VisibleRow } from './diff-tree.js';
 import type { DriftItem } from './drift.js';
+import { PREVIEWS, type PreviewSelection } from './families/index.js';
 import {
   ANONYMOUS_VOLUME_LABEL,
   COMPOSE_LABELS,
@@ -120,17 +121,8 @@ export interface ExplorerState {
   readonly previewSeq: number;
 }
 
-export type PreviewKind =
-  | 'rm'
-  | 'rm-v'
-  | 'rm-f'
-  | 'down'
-  | 'down-v'
-  | 'volume-rm'
-  | 'volume-prune'
-  | 'volume-prune-a'
-  | 'container-prune'
-  | 'system-prune-volumes';
+/** The id of an explorer preview key: a command family's `PreviewBinding.id` (core/families). */
+export type PreviewKind = string;
 
 export type ExplorerAction =
   | {
@@ -333,66 +325,37 @@ export function selectedVolume(s: ExplorerState): VolumeRow | null {
   return rows[clamp(s.volumeCursor, rows.length)] ?? null;
 }
 
-/** Why a preview key cannot be used right now, or null when it can (drives the keymap's disabled reasons). */
-export function previewDisabledReason(s: ExplorerState, kind: PreviewKind): string | null {
-  if (s.readOnly) return 'read-only mode: destructive actions are disabled (use `lastlook plan` to preview)';
-  if (s.containers === null) return 'still loading';
-  const row = s.view === 'containers' ? selectedRow(s) : null;
-  switch (kind) {
-    case 'rm':
-    case 'rm-v':
-    case 'rm-f':
-      if (s.view !== 'containers') return 'select a container in the containers view (V)';
-      if (s.marked.size === 0 && row?.kind !== 'container') return 'select a container (or mark some with space)';
-      return null;
-    case 'down':
-    case 'down-v': {
-      if (s.view !== 'containers') return 'select a compose project in the containers view (V)';
-      const project = row?.project ?? null;
-      return project ? null : 'the selection is not part of a compose project';
-    }
-    case 'volume-rm':
-      if (s.view !== 'volumes') return 'switch to the volumes view (V) and select a volume';
-      return selectedVolume(s) ? null : 'no volume selected';
-    default:
-      return null;
-  }
-}
-
-/** The docker command line a preview key stands for, from the current selection. */
-export function previewArgv(s: ExplorerState, kind: PreviewKind): string[] | null {
+/** What the selection offers a preview key (the families' bindings read only this). */
+export function previewSelection(s: ExplorerState): PreviewSelection {
   const row = selectedRow(s);
-  const targets =
+  const containers =
     s.marked.size > 0
       ? (s.containers ?? []).filter((c) => s.marked.has(c.id)).map((c) => c.name)
       : row?.kind === 'container'
         ? [row.container.name]
         : [];
-  switch (kind) {
-    case 'rm':
-      return targets.length ? ['docker', 'rm', ...targets] : null;
-    case 'rm-v':
-      return targets.length ? ['docker', 'rm', '-v', ...targets] : null;
-    case 'rm-f':
-      return targets.length ? ['docker', 'rm', '-f', ...targets] : null;
-    case 'down':
-    case 'down-v':
-      return row?.project
-        ? ['docker', 'compose', '-p', row.project, 'down', ...(kind === 'down-v' ? ['-v'] : [])]
-        : null;
-    case 'volume-rm': {
-      const v = selectedVolume(s);
-      return v ? ['docker', 'volume', 'rm', v.volume.name] : null;
-    }
-    case 'volume-prune':
-      return ['docker', 'volume', 'prune'];
-    case 'volume-prune-a':
-      return ['docker', 'volume', 'prune', '-a'];
-    case 'container-prune':
-      return ['docker', 'container', 'prune'];
-    case 'system-prune-volumes':
-      return ['docker', 'system', 'prune', '--volumes'];
-  }
+  return {
+    view: s.view,
+    containers,
+    containerSelected: row?.kind === 'container',
+    marked: s.marked.size,
+    project: row?.project ?? null,
+    volume: selectedVolume(s)?.volume.name ?? null,
+  };
+}
+
+const previewBinding = (kind: PreviewKind) => PREVIEWS.find((p) => p.id === kind);
+
+/** Why a preview key cannot be used right now, or null when it can (drives the keymap's disabled reasons). */
+export function previewDisabledReason(s: ExplorerState, kind: PreviewKind): string | null {
+  if (s.readOnly) return 'read-only mode: destructive actions are disabled (use `lastlook plan` to preview)';
+  if (s.containers === null) return 'still loading';
+  return previewBinding(kind)?.disabled?.(previewSelection(s)) ?? null;
+}
+
+/** The docker command line a preview key stands for, from the current selection. */
+export function previewArgv(s: ExplorerState, kind: PreviewKind): string[] | null {
+  return previewBinding(kind)?.argv(previewSelection(s)) ?? null;
 }
 
 /** What the user must type to confirm: the plan carries it (core/plan/contract.ts holds the policy). */

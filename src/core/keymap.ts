@@ -7,11 +7,11 @@ import {
   type ExplorerState,
   explorerReducer,
   type Mode,
-  type PreviewKind,
   previewDisabledReason,
   requiredConfirmation,
   type View,
 } from './explorer-reducer.js';
+import { PREVIEWS, type PreviewBinding } from './families/index.js';
 
 /** A key as the dispatcher sees it: a printable character, or a named key. */
 export type KeyName =
@@ -46,23 +46,17 @@ export interface Binding {
 }
 
 const browse: Mode[] = ['browsing'];
-const preview = (
-  kind: PreviewKind,
-  keys: string[],
-  label: string,
-  footer: boolean,
-  views?: View[],
-  hint?: string,
-): Binding => ({
-  keys,
-  label,
-  ...(hint ? { hint } : {}),
-  footer,
+/** A command family's preview key (core/families) as a binding of the browsing mode. */
+const preview = (p: PreviewBinding): Binding => ({
+  keys: p.keys,
+  label: p.label,
+  ...(p.hint ? { hint: p.hint } : {}),
+  footer: p.footer,
   modes: browse,
-  ...(views ? { views } : {}),
+  ...(p.views ? { views: p.views } : {}),
   destructive: true,
-  action: () => ({ type: 'request-preview', kind }),
-  disabled: (s) => previewDisabledReason(s, kind),
+  action: () => ({ type: 'request-preview', kind: p.id }),
+  disabled: (s) => previewDisabledReason(s, p.id),
 });
 
 export const KEYMAP: readonly Binding[] = [
@@ -125,16 +119,7 @@ export const KEYMAP: readonly Binding[] = [
     views: ['containers'],
     action: () => ({ type: 'toggle-mark' }),
   },
-  preview('rm', ['r'], 'rm', true, ['containers']),
-  preview('rm-v', ['R'], 'rm -v', true, ['containers']),
-  preview('rm-f', ['f'], 'rm -f', false, ['containers']),
-  preview('down', ['d'], 'compose down', false, ['containers']),
-  preview('down-v', ['D'], 'compose down -v', true, ['containers'], 'down -v'),
-  preview('volume-rm', ['x'], 'volume rm', true, ['volumes']),
-  preview('volume-prune', ['p'], 'volume prune', false),
-  preview('volume-prune-a', ['P'], 'volume prune -a', true, undefined, 'prune -a'),
-  preview('container-prune', ['c'], 'container prune', false),
-  preview('system-prune-volumes', ['S'], 'system prune --volumes', false),
+  ...PREVIEWS.map(preview),
   {
     keys: ['V'],
     label: 'volumes/containers view',

@@ -6,6 +6,7 @@ import { posix } from 'node:path';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type {
+  BuildCacheRecord,
   Change,
   ContainerInfo,
   ContainerSpec,
@@ -81,7 +82,7 @@ interface ApiContainerInspect {
   Name?: string;
   Created?: string;
   Image?: string;
-  State?: { Status?: string; Running?: boolean; Paused?: boolean };
+  State?: { Status?: string; Running?: boolean; Paused?: boolean; StartedAt?: string };
   Config?: { Image?: string; Labels?: Record<string, string> | null; Volumes?: Record<string, unknown> | null };
   HostConfig?: {
     Binds?: string[] | null;
@@ -141,6 +142,36 @@ export interface AdapterOptions {
   readonly timeoutMs?: number;
 }
 
+/** A `BuildCache` entry of `/system/df`: the parents are `Parent` on 20.10, ` Parents` (sic) on 26 and 28. */
+interface RawBuildCache {
+  ID?: string;
+  Parent?: string;
+  Parents?: string[] | null;
+  ' Parents'?: string[] | null;
+  Type?: string;
+  Description?: string;
+  InUse?: boolean;
+  Shared?: boolean;
+  Size?: number;
+  CreatedAt?: string;
+  LastUsedAt?: string | null;
+}
+
+function buildCacheRecord(b: RawBuildCache): BuildCacheRecord {
+  const parents = b[' Parents'] ?? b.Parents ?? (b.Parent ? [b.Parent] : []);
+  return {
+    id: String(b.ID ?? ''),
+    parents: parents.filter((p): p is string => typeof p === 'string' && p !== ''),
+    type: String(b.Type ?? ''),
+    description: String(b.Description ?? ''),
+    inUse: b.InUse === true,
+    shared: b.Shared === true,
+    size: typeof b.Size === 'number' && b.Size >= 0 ? b.Size : null,
+    createdAt: b.CreatedAt ?? null,
+    lastUsedAt: b.LastUsedAt ?? null,
+  };
+}
+
 export class DockerodeAdapter implements DockerPort {
   private readonly docker: Docker;
   private readonly transport: Transport;
@@ -162,6 +193,10 @@ export class DockerodeAdapter implements DockerPort {
     this.transport = createTransport(c);
     this.docker = this.transport.docker;
     if (c.pinnedApiVersion) this.apiVersion = c.pinnedApiVersion;
+  }
+
+  close(): void {
+    this.transport.close();
   }
 
   /** Raw request through dockerode's modem, with the negotiated API version prefixed. */
@@ -367,6 +402,8 @@ export class DockerodeAdapter implements DockerPort {
       logDriver: hc.LogConfig?.Type ?? 'json-file',
       logPath: c.LogPath ?? '',
       graphDriver: c.GraphDriver?.Name ?? null,
+      // Go's zero time until the first start.
+      started: c.State?.StartedAt !== undefined && !c.State.StartedAt.startsWith('0001-'),
     };
     const state = mapState(c.State?.Status);
     return {
@@ -478,6 +515,34 @@ export class DockerodeAdapter implements DockerPort {
     return { containers, volumes };
   }
 
+  async listBuildCache(opts: CallOptions = {}): Promise<BuildCacheRecord[]> {
+    const info = await this.engineInfo(opts);
+    const typed = compareVersions(info.apiVersion, '1.42') >= 0;
+    const r = await this.dial<{ BuildCache?: RawBuildCache[] | null }>({
+      method: 'GET',
+      path: '/system/df',
+      query: typed ? { type: 'build-cache' } : {},
+      signal: opts.signal,
+    });
+    return (r.BuildCache ?? []).map(buildCacheRecord);
+  }
+
+  async removeBuildCache(ids: readonly string[], opts: CallOptions = {}): Promise<string[]> {
+    if (ids.length === 0) return [];
+    // `id` is a regular expression for BuildKit: anchored, and IDs are [a-z0-9] only (never widened). One request:
+    // BuildKit repeats its prune until nothing more matches, so a record goes after the records built on it.
+    for (const id of ids) {
+      if (!/^[a-z0-9]+$/.test(id)) throw new DockerError('bad-request', `not a build cache ID: ${id}`);
+    }
+    const r = await this.dial<{ CachesDeleted?: string[] | null }>({
+      method: 'POST',
+      path: '/build/prune',
+      query: { all: 1, filters: JSON.stringify({ id: { [`^(${ids.join('|')})$`]: true } }) },
+      signal: opts.signal,
+    });
+    return r.CachesDeleted ?? [];
+  }
+
   async dataRoot(opts: CallOptions = {}): Promise<string | null> {
     const r = await this.dial<{ DockerRootDir?: string }>({ method: 'GET', path: '/info', signal: opts.signal });
     return r.DockerRootDir || null;
@@ -530,15 +595,18 @@ export class DockerodeAdapter implements DockerPort {
       {
         Id: string;
         RepoTags?: string[] | null;
+        RepoDigests?: string[] | null;
         ParentId?: string;
         Size?: number;
         Created?: number;
         Labels?: Record<string, string> | null;
       }[]
-    >({ method: 'GET', path: '/images/json', query: { all: 0 }, signal: opts.signal });
+    >({ method: 'GET', path: '/images/json', query: { all: 1 }, signal: opts.signal });
+    // all=1: the intermediate parents too (legacy builder, docker commit), which a prune or `rmi` can take along.
     return list.map((i) => ({
       id: i.Id,
       repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      repoDigests: (i.RepoDigests ?? []).filter((t) => t !== '<none>@<none>'),
       parentId: i.ParentId ?? '',
       size: i.Size ?? 0,
       created: i.Created ?? 0,
@@ -678,6 +746,25 @@ export class DockerodeAdapter implements DockerPort {
 
   async createVolumeWriter(volume: string, opts: CallOptions = {}): Promise<string> {
     return this.createVolumeHelper(volume, 'writer', opts.signal);
+  }
+
+  async createImageReader(image: string, opts: CallOptions = {}): Promise<string> {
+    const volumes = (await this.imageVolumes(image, opts.signal)) ?? [];
+    const r = await this.dial<{ Id: string }>({
+      method: 'POST',
+      path: '/containers/create',
+      body: {
+        Image: image,
+        // Never started; an explicit entrypoint also makes images without CMD acceptable to create.
+        Entrypoint: ['/lastlook-never-started'],
+        Cmd: [],
+        Labels: { [HELPER_LABEL]: 'image-reader', [OWNER_LABEL]: ownerTag() },
+        NetworkDisabled: true,
+        HostConfig: { NetworkMode: 'none', Mounts: volumes.map((v) => ({ Type: 'tmpfs', Target: v })) },
+      },
+      signal: opts.signal,
+    });
+    return r.Id;
   }
 
   async exportContainer(id: string, opts: CallOptions = {}): Promise<Readable> {

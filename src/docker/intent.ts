@@ -5,6 +5,7 @@
  */
 import { type ClientIntent, describeSent, intentOf } from '../core/client-intent.js';
 import type { ParsedCommand, PruneFilter } from '../core/command-line.js';
+import { familyOf } from '../core/families/index.js';
 import type { Snapshot } from '../core/model.js';
 import { mergePruneFilters } from '../core/plan/filters.js';
 import { askClient, type ClientRun, type ClientRunRequest } from './intent-client.js';
@@ -24,12 +25,13 @@ export interface PlanningIntent {
 /** Where and how to ask the user's CLI: everything {@link askClient} takes but the command line. */
 export type IntentRequest = Omit<ClientRunRequest, 'argv'>;
 
-/** Commands whose intent is read from the client. Compose down's model is Compose's own (src/compose). */
+/** Commands whose intent is read from the client. Compose's model is Compose's own (src/compose). */
 export function asksClient(parsed: ParsedCommand): boolean {
-  return parsed.kind !== 'compose-down';
+  return familyOf(parsed).composeProject === undefined;
 }
 
-const PRUNES = new Set(['volume-prune', 'container-prune', 'system-prune']);
+/** A prune: the CLI merges its config's pruneFilters into the command's filters. */
+const isPrune = (p: ParsedCommand) => familyOf(p).prune === true;
 
 function filtersOf(p: ParsedCommand): readonly PruneFilter[] {
   return 'filters' in p ? p.filters : [];
@@ -41,14 +43,14 @@ function parserIntent(parsed: ParsedCommand, why: string): PlanningIntent {
     adjust: (s) => s,
     refused: null,
     warnings: (s) => [
-      `${why}: the built-in parser read the command line (API ${s.engine.apiVersion} as lastlook negotiated${PRUNES.has(parsed.kind) ? ", the config's pruneFilters merged as the 26.1.5 CLI does" : ''})`,
+      `${why}: the built-in parser read the command line (API ${s.engine.apiVersion} as lastlook negotiated${isPrune(parsed) ? ", the config's pruneFilters merged as the 26.1.5 CLI does" : ''})`,
     ],
   };
 }
 
 /** What the client added to (or left out of) the filters the command line gave, against the config's pruneFilters. */
 function filterNotes(parsed: ParsedCommand, sent: ParsedCommand, config: readonly string[], cli: string): string[] {
-  if (!PRUNES.has(parsed.kind)) return [];
+  if (!isPrune(parsed)) return [];
   const given = filtersOf(parsed);
   const actual = filtersOf(sent);
   const has = (fs: readonly PruneFilter[], f: PruneFilter) => fs.some((g) => g.key === f.key && g.value === f.value);
@@ -89,7 +91,7 @@ function fromRecording(parsed: ParsedCommand, run: Extract<ClientRun, { kind: 'r
     }),
     refused: null,
     warnings: (s) => [
-      `asked the ${cli} (${run.binary}): the plan follows what it sends, at API ${intent.apiVersion ?? `${s.engine.maxApiVersion} (no version in its requests)`}${PRUNES.has(sent.kind) ? `, ${describeSent(filtersOf(sent))}` : ''}${said}`,
+      `asked the ${cli} (${run.binary}): the plan follows what it sends, at API ${intent.apiVersion ?? `${s.engine.maxApiVersion} (no version in its requests)`}${isPrune(sent) ? `, ${describeSent(filtersOf(sent))}` : ''}${said}`,
       ...filterNotes(parsed, sent, s.pruneFilters, cli),
     ],
   };

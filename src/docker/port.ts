@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type {
+  BuildCacheRecord,
   Change,
   ContainerInfo,
   EngineEvent,
@@ -9,7 +10,7 @@ import type {
   VolumeInfo,
 } from '../core/model.js';
 
-export type { Change, ContainerInfo, EngineEvent, EngineInfo, ImageInfo, NetworkInfo, VolumeInfo };
+export type { BuildCacheRecord, Change, ContainerInfo, EngineEvent, EngineInfo, ImageInfo, NetworkInfo, VolumeInfo };
 
 /** Options every port call accepts. */
 export interface CallOptions {
@@ -53,6 +54,16 @@ export interface DockerPort {
   listNetworks(opts?: CallOptions): Promise<NetworkInfo[]>;
   /** `GET /images/json`. */
   listImages(opts?: CallOptions): Promise<ImageInfo[]>;
+  /**
+   * The build cache records from `GET /system/df` (`type=build-cache` at API >= 1.42). Optional until every
+   * DockerPort implements it; without it a plan knows no build cache.
+   */
+  listBuildCache?(opts?: CallOptions): Promise<BuildCacheRecord[]>;
+  /**
+   * Removes exactly the build cache records `ids` (one `POST /build/prune` with `all` and an anchored `id` filter
+   * naming them; BuildKit removes each after the records built on it). Returns the IDs the engine removed.
+   */
+  removeBuildCache?(ids: readonly string[], opts?: CallOptions): Promise<string[]>;
   /** `GET /containers/{id}/changes`; `null` from the engine becomes `[]`. */
   containerChanges(id: string, opts?: CallOptions): Promise<Change[]>;
   /** `GET /containers/{id}/archive?path=…` as a tar stream. The caller must consume or destroy it. */
@@ -81,6 +92,12 @@ export interface DockerPort {
    * read-only at `/v`, for reading a volume without running anything. Returns its ID.
    */
   createVolumeReader(volume: string, opts?: CallOptions): Promise<string>;
+  /**
+   * Creates a never-started helper container from `image` (an image ID), for reading the image's files through
+   * `archive` without running anything: labelled as a helper with its owner, no network, and a tmpfs over each of
+   * the image's VOLUMEs (so that no anonymous volume is made). Returns its ID; the caller removes it.
+   */
+  createImageReader(image: string, opts?: CallOptions): Promise<string>;
   /** Subscribes to `GET /events`. Resolves when the stream ends or the signal aborts. */
   events(onEvent: (event: EngineEvent) => void, opts?: CallOptions): Promise<void>;
   /**
@@ -111,6 +128,11 @@ export interface DockerPort {
    * `finished` settles after stdout ended, with the exit code and the (capped) stderr text.
    */
   execStream(id: string, cmd: readonly string[], opts?: CallOptions): Promise<ExecStream>;
+  /**
+   * Ends the connection (an ssh:// transport's shared SSH connection, kept-alive sockets). Calls after it fail.
+   * Optional: the in-memory port has nothing to close.
+   */
+  close?(): void;
 }
 
 /** What `diskUsage` returns: container ID → `SizeRw`, volume name → bytes. Absent: not measured or not measurable. */

@@ -8,7 +8,7 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ParsedCommand } from '../core/command-line.js';
+import type { SnapshotNeeds } from '../core/families/index.js';
 import type { ContainerInfo, Snapshot } from '../core/model.js';
 import { compareVersions } from '../core/plan/engine-version.js';
 import { type ContainerMeasure, EXACT_CHANGES_MAX, type PlanSizes } from '../core/plan/totals.js';
@@ -33,39 +33,7 @@ export interface SnapshotOptions {
   readonly now?: () => number;
 }
 
-/** The parts of a snapshot a command's planner reads, besides containers and volumes (which every planner reads). */
-export interface SnapshotNeeds {
-  /** Networks with their endpoints: one inspect per network. */
-  readonly networks: boolean;
-  readonly images: boolean;
-  /**
-   * Sizes `measurePlan` will want, read at the same time as the lists instead of after the first plan:
-   * `volumes` = volume bytes (`/system/df?type=volume`); `prune` = one `/system/df` for every writable layer and
-   * volume (a prune destroys every stopped container: the work of `docker system df -v`). @default null
-   */
-  readonly prefetch?: 'volumes' | 'prune' | null;
-}
-
-/**
- * What a parsed command's planner reads: system prune and compose down --rmi look at images; system prune and
- * compose down at networks. `rm`, `volume rm|prune` and `container prune` read neither, so their snapshots leave them empty.
- */
-export function snapshotNeeds(parsed: ParsedCommand): SnapshotNeeds {
-  switch (parsed.kind) {
-    case 'system-prune':
-      return { networks: true, images: true, prefetch: 'prune' };
-    case 'container-prune':
-      return { networks: false, images: false, prefetch: 'prune' };
-    case 'volume-prune':
-    case 'volume-rm':
-      return { networks: false, images: false, prefetch: 'volumes' };
-    case 'compose-down':
-      // --rmi reads the images: their tags and which surviving containers use them.
-      return { networks: true, images: parsed.rmi !== null };
-    case 'rm':
-      return { networks: false, images: false };
-  }
-}
+export { mergeNeeds, type SnapshotNeeds, snapshotNeeds } from '../core/families/index.js';
 
 interface Prefetched {
   readonly containers: boolean;
@@ -77,30 +45,30 @@ interface Prefetched {
 /** Disk usage read together with a snapshot (SnapshotNeeds.prefetch), for `measurePlan` of that snapshot. */
 const prefetched = new WeakMap<Snapshot, Prefetched>();
 
+/**
+ * The engine's data root, where container logs are read from, only for an engine on this machine (a unix socket):
+ * for any other, the log files are out of reach and `GET /info` would only cost a request (over ssh:// one more
+ * round on the shared session).
+ */
+function localDataRoot(port: DockerPort, host: string, signal: AbortSignal | undefined) {
+  return host.startsWith('unix://') && port.dataRoot ? port.dataRoot({ signal }) : null;
+}
+
 function startDiskUsage(
   port: DockerPort,
+  host: string,
   what: { containers: boolean; volumes: boolean },
   signal: AbortSignal | undefined,
 ): Prefetched | null {
   if (!port.diskUsage) return null;
   const usage = port.diskUsage({ ...what, signal });
   // Container logs are found under the data root: ask for it at the same time.
-  const dataRoot = what.containers && port.dataRoot ? port.dataRoot({ signal }) : null;
+  const dataRoot = what.containers ? localDataRoot(port, host, signal) : null;
   // Handled here so that a plan that never measures (blocked, or readSnapshot failing first) does not leave an
   // unhandled rejection; `measurePlan` awaits them itself and sees the error.
   usage.catch(() => undefined);
   dataRoot?.catch(() => undefined);
   return { ...what, usage, dataRoot };
-}
-
-/** What several commands read together: everything any of them reads; a size prefetch only when all want the same. */
-export function mergeNeeds(list: readonly SnapshotNeeds[]): SnapshotNeeds {
-  const prefetch = list.every((n) => n.prefetch === list[0]?.prefetch) ? (list[0]?.prefetch ?? null) : null;
-  return {
-    networks: list.some((n) => n.networks),
-    images: list.some((n) => n.images),
-    prefetch,
-  };
 }
 
 /** Reads one snapshot. Engine errors propagate as DockerError. */
@@ -116,13 +84,14 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   // the user's next `docker system df` or `lastlook plan` comes. On those engines, sizes are read after planning.
   const pre =
     needs.prefetch && compareVersions(engine.version, '23.0.0') >= 0
-      ? startDiskUsage(port, { containers: needs.prefetch === 'prune', volumes: true }, signal)
+      ? startDiskUsage(port, engine.host, { containers: needs.prefetch === 'prune', volumes: true }, signal)
       : null;
-  const [containers, volumes, networks, images] = await Promise.all([
+  const [containers, volumes, networks, images, buildCache] = await Promise.all([
     port.listContainers({ signal }),
     port.listVolumes({ signal }),
     needs.networks ? port.listNetworks({ signal }) : [],
     needs.images ? port.listImages({ signal }) : [],
+    needs.buildCache && port.listBuildCache ? port.listBuildCache({ signal }) : undefined,
   ]);
   const pruneFilters = readCliConfig(opts.configDir).pruneFilters ?? [];
   const byId = new Map(containers.map((c) => [c.id, c]));
@@ -156,6 +125,7 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
     volumes,
     networks,
     images,
+    ...(buildCache ? { buildCache } : {}),
     pruneFilters: [...pruneFilters],
     takenAt: (opts.now ?? Date.now)(),
   };
@@ -309,7 +279,7 @@ export async function measurePlan(
   const covered = pre && (!need.containers || pre.containers) && (!need.volumes || pre.volumes);
   const [usage, dataRoot] = await Promise.all([
     covered ? pre.usage : need.containers || need.volumes ? (port.diskUsage?.({ signal, ...need }) ?? null) : null,
-    destroyed.length === 0 ? null : (pre?.dataRoot ?? (port.dataRoot ? port.dataRoot({ signal }) : null)),
+    destroyed.length === 0 ? null : (pre?.dataRoot ?? localDataRoot(port, snapshot.engine.host, signal)),
   ]);
   const volumes: Record<string, number> = {};
   const volumeSizes = usage?.volumes ?? (wanted.length > 0 ? await port.volumeSizes({ signal }) : new Map());

@@ -177,6 +177,13 @@ describe('Podman 4.3.1 oracle', () => {
     expect(r.after.networks.map((n) => n.name)).toContain('podman');
   });
 
+  test('builder prune: Podman has no build-cache endpoint, a blocked plan', async () => {
+    const r = await oracle(podman, { argv: ['docker', 'builder', 'prune', '-f'] });
+    expect(r.commandOk).toBe(false);
+    expect(r.commandError).toContain('Not Found');
+    expect(r.plan.blocked?.reason).toContain('no build-cache endpoint');
+  });
+
   test('system prune --volumes --filter label!=…: containers and networks go, the volume step is refused', async () => {
     await reset(podman);
     const p = prefix('pl');
@@ -287,5 +294,5 @@ describe('a volume backup taken on Podman restores', () => {
     // backup taken on Podman cannot carry owners: `owned` (12:34 in the volume) comes back as root's.
     expect(await owners()).toBe('/d/owned 0:0\n/d/sub/f 0:0\n');
     await docker(podman, ['volume', 'rm', vol]);
-  }, 120_000);
+  }, 300_000);
 });

@@ -5,6 +5,7 @@
 import { ComposeLoadError, readComposeProject } from '../../compose/load.js';
 import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../../core/command-line.js';
 import { ComposeModelError } from '../../core/compose-model.js';
+import { familyOf } from '../../core/families/index.js';
 import type { Snapshot } from '../../core/model.js';
 import { withContract } from '../../core/plan/contract.js';
 import { formatPlan } from '../../core/plan/format.js';
@@ -15,7 +16,7 @@ import type { PlanningIntent } from '../../docker/intent.js';
 import type { DockerPort } from '../../docker/port.js';
 import { measurePlan, mergeNeeds, readSnapshot, snapshotNeeds } from '../../docker/snapshot.js';
 import { CliError, type Command, UsageError } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 
 export interface PlanOptions {
   readonly port: DockerPort;
@@ -75,9 +76,10 @@ export async function planParsed(
 ): Promise<{ plan: Plan; snapshot: Snapshot }> {
   let extra: PlanExtra = extraIn;
   let refusal: string | null = null;
-  if (parsed.kind === 'compose-down' && !('compose' in extra)) {
+  const composeArgs = familyOf(parsed).composeProject?.(parsed);
+  if (composeArgs && !('compose' in extra)) {
     try {
-      const compose = await readComposeProject(parsed, {
+      const compose = await readComposeProject(composeArgs, {
         cwd: opts.cwd ?? process.cwd(),
         env: opts.env ?? {},
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -139,6 +141,13 @@ export const run: Command = async (ctx) => {
   const { json, command } = splitPlanArgs(ctx.argv);
   if (command.length === 0) {
     throw new UsageError('plan needs a docker command line, e.g. lastlook plan -- docker volume prune -a');
+  }
+  if (ctx.global.contexts.length > 1 || ctx.global.allContexts) {
+    const { planFleet } = await import('../fleet-plan.js');
+    const { fleetExitCode, formatFleetPlan } = await import('../../core/plan/fleet.js');
+    const fleet = await planFleet(ctx, command);
+    ctx.stdout.write(json ? `${JSON.stringify(fleet, null, 2)}\n` : formatFleetPlan(fleet));
+    return fleetExitCode(fleet) as ExitCodeValue;
   }
   const { planCommandLines, planningContext } = await import('../planning.js');
   const [plan] = await planCommandLines(planningContext(ctx), [command], ctx.signal);

@@ -4,34 +4,18 @@
  * snapshot, never by reading argv words. Guard, the explorer and the executor act on these fields only.
  */
 import type { ParsedCommand } from '../command-line.js';
-import { COMPOSE_LABELS, type Snapshot } from '../model.js';
+import { familyOf } from '../families/index.js';
+import type { Snapshot } from '../model.js';
 import type { CommandKind, Plan, PlanBody, PlannedVolume } from './types.js';
 
 /**
  * What the user must type to confirm, or null when y is enough. Destroying volume data asks for a name the user
- * can check (Shopify's DangerousConfirmationPrompt): the project for compose down, the container for rm, the
- * volume for volume rm; prunes, which name nothing, ask for `prune`.
+ * can check (Shopify's DangerousConfirmationPrompt): each family says which (the project for compose down, the
+ * container for rm, the volume for volume rm; prunes, which name nothing, ask for `prune`).
  */
 export function confirmationWord(parsed: ParsedCommand, plan: PlanBody): string | null {
   if (plan.blocked || plan.destroy.volumes.length === 0) return null;
-  switch (parsed.kind) {
-    case 'volume-prune':
-    case 'container-prune':
-    case 'system-prune':
-      return 'prune';
-    case 'compose-down': {
-      const fromLabels =
-        plan.destroy.containers.find((c) => c.project)?.project ??
-        plan.destroy.volumes.find((v) => v.labels?.[COMPOSE_LABELS.project])?.labels?.[COMPOSE_LABELS.project];
-      return (
-        fromLabels ?? parsed.projectName ?? plan.destroy.containers[0]?.name ?? plan.destroy.volumes[0]?.name ?? 'yes'
-      );
-    }
-    case 'rm':
-      return plan.destroy.containers[0]?.name ?? plan.destroy.volumes[0]?.name ?? 'yes';
-    case 'volume-rm':
-      return plan.destroy.volumes[0]?.name ?? 'yes';
-  }
+  return familyOf(parsed).confirmation(parsed, plan);
 }
 
 /** The word to type for `plan` (null: y is enough). The one policy guard and the explorer follow. */

@@ -2,12 +2,14 @@
  * The Plan: one value that drives the preview (TUI and text), `plan --json` (schema `lastlook.plan/v1`, see
  * shared/DESIGN.md), the backup set and the execution. Sizes that cannot be known are `null`, never a guess.
  */
+
+import type { CommandKind } from '../families/index.js';
 import type { EngineKind } from './engine-rules.js';
 
 export const PLAN_SCHEMA = 'lastlook.plan/v1';
 
 /** The command family, from the parsed command line (never from argv words). */
-export type CommandKind = 'rm' | 'volume-rm' | 'volume-prune' | 'container-prune' | 'system-prune' | 'compose-down';
+export type { CommandKind };
 
 export interface PlannedContainer {
   readonly id: string;
@@ -54,6 +56,26 @@ export interface PlannedImage {
   readonly reason: string;
 }
 
+/** References a command removes from an image that stays (it keeps another tag, a child image or a container). */
+export interface PlannedUntag {
+  readonly id: string;
+  /** The references removed (`DELETE /images/{ref}` each, without pruning parents), in the engine's order. */
+  readonly refs: readonly string[];
+  /** The references the image keeps. */
+  readonly keeps: readonly string[];
+  readonly reason: string;
+}
+
+/** A build cache record the command removes (builder prune, system prune). */
+export interface PlannedBuildCache {
+  readonly id: string;
+  /** `regular`, `source.local`, `exec.cachemount`, … */
+  readonly type: string;
+  readonly description: string;
+  readonly bytes: number | null;
+  readonly reason: string;
+}
+
 export interface Plan {
   readonly schema: typeof PLAN_SCHEMA;
   /** The command family the plan was computed for; the execution follows it (e.g. compose down stops first). */
@@ -81,7 +103,11 @@ export interface Plan {
     readonly volumes: readonly PlannedVolume[];
     readonly networks: readonly PlannedNetwork[];
     readonly images: readonly PlannedImage[];
+    /** Build cache records (builder prune, system prune); absent for commands that never remove any. */
+    readonly buildCache?: readonly PlannedBuildCache[];
   };
+  /** Image references removed from images that stay; absent when none. */
+  readonly untag?: readonly PlannedUntag[];
   /** Kept, but no container references them any more afterwards (dangling: a later prune candidate). */
   readonly orphan: { readonly volumes: readonly PlannedVolume[] };
   /** Objects the command touches or the user might expect to go, that stay, with the reason. */
