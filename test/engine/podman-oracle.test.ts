@@ -6,7 +6,7 @@
  * one after another.
  * Run: npx vitest run --project engine test/engine/podman-oracle.test.ts
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -274,6 +274,8 @@ describe('a volume backup taken on Podman restores', () => {
     expect(b.stderr).toBe('');
     expect(b.code).toBe(0);
     const archive = (JSON.parse(b.stdout) as { items: { archive: string }[] }).items[0]?.archive as string;
+    const manifest = JSON.parse(await readFile(`${archive}.manifest.json`, 'utf8')) as { warnings: string[] };
+    expect(manifest.warnings.join('\n')).toContain("the files' owners are not kept");
     expect((await docker(podman, ['ps', '-aq', '--filter', 'label=io.lastlook.helper'])).trim()).toBe('');
     // Podman 4.3.1 ignores `tag` on import: a second backup would otherwise import again and leave one dangling.
     const again = await runCli(podman, ['backup', vol, '--to', join(dir, 'second'), '--json']);
