@@ -46,7 +46,8 @@ async function reset(engine: TestEngine): Promise<void> {
   for (const n of nets.filter((x) => x && x !== 'bridge' && x !== 'podman')) await docker(engine, ['network', 'rm', n]);
 }
 
-describe('Podman 4.3.1 oracle', () => {
+// Each scenario is a plan, a docker command and three reads of the engine: minutes on a loaded 2-core machine.
+describe('Podman 4.3.1 oracle', { timeout: 300_000 }, () => {
   beforeAll(() => reset(podman));
 
   test('detected as Podman: the plan names "Podman 4.3.1" and its rules, not an old Docker', async () => {
