@@ -16,7 +16,7 @@ import {
 } from '../compose-model.js';
 import { COMPOSE_LABELS, type ContainerInfo, type NetworkInfo, type Snapshot, type VolumeInfo } from '../model.js';
 import { plannedImage, removeImageRefs, untagEntry } from './image-removal.js';
-import { specSource } from './spec-source.js';
+import { removalSource } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
 import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedUntag, PlannedVolume } from './types.js';
 
@@ -297,7 +297,7 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
         f.withoutV.push(r.container);
         continue;
       }
-      const src = specSource(all, r.container, m.destination);
+      const src = removalSource({ ...snapshot, containers: all }, r.container, m.destination);
       if (src === null) f.unknown.push(r.container);
       else if (src === '') f.anon.push(r.container);
       else {
