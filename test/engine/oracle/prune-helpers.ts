@@ -27,7 +27,11 @@ export async function reset(e: TestEngine): Promise<void> {
     }
   }
   const others = images.filter((l) => !l.startsWith(`${e.image} `) && !l.startsWith(`${e.volumeImage} `));
-  if (others.length) await docker(e, ['rmi', '-f', ...others.map((l) => l.split(' ')[1] as string)]);
+  // By reference, never by ID: an ID would also take a test image's own tag when another tag shares its image.
+  const refs = others.map((l) =>
+    l.startsWith('<none>:<none> ') ? (l.split(' ')[1] as string) : (l.split(' ')[0] as string),
+  );
+  if (refs.length) await docker(e, ['rmi', '-f', ...new Set(refs)]);
 }
 
 /** Unused volumes of every kind: -v anonymous, image VOLUME, --mount anonymous, named, labelled, with options. */
