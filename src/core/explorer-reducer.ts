@@ -358,9 +358,6 @@ export function previewArgv(s: ExplorerState, kind: PreviewKind): string[] | nul
   return previewBinding(kind)?.argv(previewSelection(s)) ?? null;
 }
 
-/** What the user must type to confirm: the plan carries it (core/plan/contract.ts holds the policy). */
-export { requiredConfirmation };
-
 /** Splits a typed command line into words, honouring single and double quotes. */
 export function splitWords(line: string): string[] {
   const out: string[] = [];

@@ -8,10 +8,10 @@ import {
   explorerReducer,
   type Mode,
   previewDisabledReason,
-  requiredConfirmation,
   type View,
 } from './explorer-reducer.js';
 import { PREVIEWS, type PreviewBinding } from './families/index.js';
+import { requiredConfirmation } from './plan/contract.js';
 
 /** A key as the dispatcher sees it: a printable character, or a named key. */
 export type KeyName =

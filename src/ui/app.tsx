@@ -4,7 +4,6 @@ import {
   initialState,
   type ListRow,
   listRows,
-  requiredConfirmation,
   selectedContainer,
   visibleChanges,
   volumeRows,
@@ -13,6 +12,7 @@ import { cell, safe } from '../core/format.js';
 import { type KeyName, rootReducer, splitChunk } from '../core/keymap.js';
 import { computeLayout } from '../core/layout.js';
 import type { ContainerInfo, EngineInfo } from '../core/model.js';
+import { requiredConfirmation } from '../core/plan/contract.js';
 import { ChangesPane } from './components/changes-pane.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ContainerList } from './components/container-list.js';
