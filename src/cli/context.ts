@@ -6,6 +6,10 @@ import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 export interface GlobalOptions {
   readonly host: string | undefined;
   readonly context: string | undefined;
+  /** Every `--context` given, in order; more than one only for `plan`. */
+  readonly contexts: readonly string[];
+  /** `--all-contexts` (plan only). */
+  readonly allContexts: boolean;
   readonly readOnly: boolean;
   readonly noColor: boolean;
 }
@@ -32,6 +36,8 @@ export interface CommandContext {
   connection(): Connection;
   /** The engine port (built once, lazily). */
   port(): DockerPort;
+  /** A port of its own to another engine (another context), with the same request timeout; the caller closes it. */
+  connectTo(connection: Connection): DockerPort;
   /** Aborted on Ctrl+C / SIGTERM: long work must stop and clean up. */
   readonly signal: AbortSignal;
 }

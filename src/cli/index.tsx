@@ -2,12 +2,11 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { HELP_LINES } from '../core/families/index.js';
 import { resolveConnection } from '../docker/connection.js';
 import { connect } from '../docker/dockerode-adapter.js';
-import { DockerError } from '../docker/errors.js';
 import type { DockerPort } from '../docker/port.js';
-import { toCliError } from './backup-errors.js';
 import { commands } from './commands/index.js';
-import { CliError, type CommandContext, UsageError } from './context.js';
+import { type CommandContext, UsageError } from './context.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { describeFailure } from './failure.js';
 import { requestTimeoutMs, splitArgv } from './options.js';
 import { guardTerminal } from './terminal-guard.js';
 
@@ -20,6 +19,8 @@ export const HELP = `
     $ lastlook guard [--backup-to DIR] [--yes] [--] <docker command line>
     $ lastlook diff <container> [--json]         writable-layer changes as a tree, with sizes
                     [--added] [--changed] [--deleted] [--min-size SIZE] [--search TEXT] [--sort name|size]
+    $ lastlook diff <container> <path> [--json] [--max-bytes SIZE]
+                                                 what changed inside that path, against the image
     $ lastlook mounts <container> [--json] [--contents [--depth N]]
                                                  mount table, with each mount's fate under each command
     $ lastlook backup <volume|container>... [--to DIR] [--json] [--commit] [--dump] [--level 1-9]
@@ -33,7 +34,8 @@ ${HELP_LINES.map((line) => `    ${line}`).join('\n')}
 
   Global options
     --host, -H URL     Docker host (like docker -H); default: DOCKER_HOST, the current context, then the local socket
-    --context NAME     docker context to use
+    --context NAME     docker context to use; plan takes several (--context a --context b: one plan each)
+    --all-contexts     plan only: preview on every docker context (docker context ls)
     --timeout SECONDS  how long each request may wait for the engine (default 60; LASTLOOK_TIMEOUT too; 0 waits
                        forever). Streams (export, archive) fail after that long without data; events may be idle
     --read-only        never offer or run a destructive action
@@ -44,6 +46,7 @@ ${HELP_LINES.map((line) => `    ${line}`).join('\n')}
   Exit codes
     0 done · 1 declined · 2 bad usage · 3 engine unreachable or refused · 4 object not found · 5 drift (nothing done)
     · 6 interrupted while removing (what went is listed)
+    plan on several contexts: every plan is printed; the code is that of the first context not planned (3, 4)
     verify: 1 the archive fails verification, 2 it is missing or unreadable
     restore: 1 the target volume is not empty (use --force), 2 an unsafe archive or unfit target (nothing written)
     130 interrupted (Ctrl+C during a backup or restore; cleaned up, nothing destroyed)
@@ -65,25 +68,10 @@ export interface MainIo {
 
 /** Formats any failure for the terminal and picks its exit code. The only place errors become exit codes. */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCodeValue {
-  // Backup, verify and restore failures (also from guard --backup-to) get their own code and one clear line.
-  err = toCliError(err);
-  if (err instanceof UsageError) {
-    stderr.write(`lastlook: ${err.message}\nRun lastlook --help for usage.\n`);
-    return err.exitCode;
-  }
-  if (err instanceof CliError) {
-    stderr.write(`lastlook: ${err.message}\n${err.remedy ? `  ${err.remedy}\n` : ''}`);
-    return err.exitCode;
-  }
-  if (err instanceof DockerError) {
-    stderr.write(`lastlook: ${err.message}\n${err.remedy ? `  ${err.remedy}\n` : ''}`);
-    if (err.kind === 'not-found') return ExitCode.notFound;
-    if (err.kind === 'aborted') return ExitCode.declined;
-    if (err.kind === 'bad-request') return ExitCode.usage;
-    return ExitCode.engine;
-  }
-  stderr.write(`lastlook: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  return ExitCode.declined;
+  const f = describeFailure(err);
+  if (f.usage) stderr.write(`lastlook: ${f.message}\nRun lastlook --help for usage.\n`);
+  else stderr.write(`lastlook: ${f.message}\n${f.remedy ? `  ${f.remedy}\n` : ''}`);
+  return f.exitCode;
 }
 
 export async function main(raw: MainIo): Promise<ExitCodeValue> {
@@ -122,6 +110,14 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
       );
     }
     const timeout = requestTimeoutMs(split.global.timeout, io.env);
+    const fleet = split.global.contexts.length > 1 || split.global.allContexts;
+    if (fleet && name !== 'plan') {
+      throw new UsageError('several contexts (--context twice, --all-contexts) work with plan only');
+    }
+    if (fleet && split.global.host) throw new UsageError('use --host or --context/--all-contexts, not both');
+    if (split.global.allContexts && split.global.contexts.length > 0) {
+      throw new UsageError('use --context NAME... or --all-contexts, not both');
+    }
     let connection: ReturnType<typeof resolveConnection> | null = null;
     let port: DockerPort | null = null;
     const ctx: CommandContext = {
@@ -129,6 +125,8 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
       global: {
         host: split.global.host,
         context: split.global.context,
+        contexts: split.global.contexts,
+        allContexts: split.global.allContexts,
         readOnly: split.global.readOnly,
         noColor: split.global.noColor || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== ''),
       },
@@ -143,8 +141,11 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
         return connection;
       },
       port() {
-        port ??= connect(this.connection(), timeout === undefined ? {} : { timeoutMs: timeout });
+        port ??= this.connectTo(this.connection());
         return port;
+      },
+      connectTo(c) {
+        return connect(c, timeout === undefined ? {} : { timeoutMs: timeout });
       },
     };
     const command = await load();

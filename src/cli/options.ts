@@ -4,7 +4,12 @@ import { UsageError } from './context.js';
 export interface SplitArgv {
   readonly global: {
     host?: string;
+    /** The last `--context` (the one a single-engine command uses, as the docker CLI takes the last). */
     context?: string;
+    /** Every `--context`, in order (`plan` previews on each). */
+    contexts: string[];
+    /** `--all-contexts`: `plan` previews on every docker context. */
+    allContexts: boolean;
     /** `--timeout SECONDS`, unparsed. */
     timeout?: string;
     readOnly: boolean;
@@ -30,7 +35,14 @@ const PASSTHROUGH = new Set(['plan', 'guard']);
  * docker command line (after `--`, or from the first positional argument of `plan` / `guard`).
  */
 export function splitArgv(argv: readonly string[]): SplitArgv {
-  const global: SplitArgv['global'] = { readOnly: false, noColor: false, help: false, version: false };
+  const global: SplitArgv['global'] = {
+    contexts: [],
+    allContexts: false,
+    readOnly: false,
+    noColor: false,
+    help: false,
+    version: false,
+  };
   let command: string | null = null;
   const rest: string[] = [];
   let passthrough = false;
@@ -52,9 +64,11 @@ export function splitArgv(argv: readonly string[]): SplitArgv {
       const value = name === arg ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
       global[key] = value;
+      if (key === 'context') global.contexts.push(value);
       continue;
     }
-    if (arg === '--read-only') global.readOnly = true;
+    if (arg === '--all-contexts') global.allContexts = true;
+    else if (arg === '--read-only') global.readOnly = true;
     else if (arg === '--no-color') global.noColor = true;
     else if (arg === '--help' || arg === '-h') global.help = true;
     else if (arg === '--version' && command === null) global.version = true;

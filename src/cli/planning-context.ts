@@ -1,5 +1,5 @@
 /** What planning needs from a CLI invocation. Kept apart from the planner so that importing it loads nothing big. */
-import type { TlsFiles } from '../docker/connection.js';
+import type { Connection, TlsFiles } from '../docker/connection.js';
 import type { PlanningIntent } from '../docker/intent.js';
 import type { DockerPort } from '../docker/port.js';
 import type { CommandContext } from './context.js';
@@ -24,10 +24,18 @@ export interface PlanningContext {
 
 /** The planning context of a CLI invocation: its engine, environment, working folder and docker CLI config. */
 export function planningContext(ctx: CommandContext): PlanningContext {
-  const connection = ctx.connection();
+  return planningContextOf(ctx.connection(), ctx.port(), ctx.env);
+}
+
+/** The same for one engine of several (`plan --context a --context b`). */
+export function planningContextOf(
+  connection: Connection,
+  port: DockerPort,
+  env: Readonly<Record<string, string | undefined>>,
+): PlanningContext {
   return {
-    port: ctx.port(),
-    env: ctx.env,
+    port,
+    env,
     cwd: process.cwd(),
     configDir: connection.configDir,
     pinnedApiVersion: connection.pinnedApiVersion,

@@ -21,7 +21,7 @@ import { ExitCode } from './exit-codes.js';
 import type { PlanningContext } from './planning-context.js';
 
 export type { PlanningContext } from './planning-context.js';
-export { planningContext } from './planning-context.js';
+export { planningContext, planningContextOf } from './planning-context.js';
 
 export interface PlanOptions {
   readonly port: DockerPort;

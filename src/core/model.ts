@@ -82,6 +82,8 @@ export interface ContainerSpec {
    * `config.v2.json` when lastlook can read the data root (a local engine, as root); absent otherwise.
    */
   readonly diskSpecs?: Readonly<Record<string, string>> | null;
+  /** Whether the container ever started (`State.StartedAt` is set); absent when not read. */
+  readonly started?: boolean;
 }
 
 export interface ContainerInfo {

@@ -3,7 +3,7 @@
  * DOCKER_CONTEXT, then `currentContext` of the CLI config, then the default socket.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DockerError } from './errors.js';
@@ -152,12 +152,66 @@ export function resolveConnection(req: ConnectionRequest): Connection {
     const { host, tls } = contextHost(configDir, contextName);
     return { host: normaliseHost(host), context: contextName, tls, configDir, pinnedApiVersion, env };
   }
+  // The default context is "the DOCKER_HOST based configuration" (docker/cli resolveDefaultDockerEndpoint): only
+  // `--context default` gets here with DOCKER_HOST set.
   return {
-    host: DEFAULT_HOST,
+    host: env.DOCKER_HOST ? normaliseHost(env.DOCKER_HOST) : DEFAULT_HOST,
     context: contextName === 'default' ? 'default' : null,
-    tls: null,
+    tls: env.DOCKER_HOST ? envTls(env, configDir) : null,
     configDir,
     pinnedApiVersion,
     env,
   };
+}
+
+/** One docker context as `docker context ls` lists it. */
+export interface ContextEntry {
+  readonly name: string;
+  /** The docker endpoint's host (`default`: DOCKER_HOST or the local socket); null when the context has none. */
+  readonly host: string | null;
+  readonly description: string;
+  /** The context the docker CLI would use with no --context (DOCKER_CONTEXT, then currentContext, then default). */
+  readonly current: boolean;
+}
+
+/**
+ * Every docker context, read as the docker CLI reads them (`<config>/contexts/meta/<sha256 of name>/meta.json`),
+ * plus `default`, sorted by name like `docker context ls`. A meta.json that cannot be read is listed with no host
+ * (using it then says why).
+ */
+export function listContexts(env: Readonly<Record<string, string | undefined>>): ContextEntry[] {
+  const configDir = dockerConfigDir(env);
+  const current = env.DOCKER_CONTEXT || readCliConfig(configDir).currentContext || 'default';
+  const metaDir = join(configDir, 'contexts/meta');
+  const found: ContextEntry[] = [
+    {
+      name: 'default',
+      host: env.DOCKER_HOST ? normaliseHost(env.DOCKER_HOST) : DEFAULT_HOST,
+      description: 'Current DOCKER_HOST based configuration',
+      current: current === 'default',
+    },
+  ];
+  const ids = existsSync(metaDir) ? readdirSync(metaDir) : [];
+  for (const id of ids) {
+    const file = join(metaDir, id, 'meta.json');
+    if (!existsSync(file)) continue;
+    let meta: { Name?: unknown; Metadata?: { Description?: unknown }; Endpoints?: { docker?: { Host?: unknown } } };
+    try {
+      meta = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    const name = typeof meta.Name === 'string' ? meta.Name : null;
+    // The folder is named by the hash of the name: anything else is not a context the CLI would find by that name.
+    if (!name || name === 'default' || createHash('sha256').update(name).digest('hex') !== id) continue;
+    const host = meta.Endpoints?.docker?.Host;
+    const description = meta.Metadata?.Description;
+    found.push({
+      name,
+      host: typeof host === 'string' && host !== '' ? normaliseHost(host) : null,
+      description: typeof description === 'string' ? description : '',
+      current: current === name,
+    });
+  }
+  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -79,7 +79,7 @@ interface ApiContainerInspect {
   Name?: string;
   Created?: string;
   Image?: string;
-  State?: { Status?: string; Running?: boolean; Paused?: boolean };
+  State?: { Status?: string; Running?: boolean; Paused?: boolean; StartedAt?: string };
   Config?: { Image?: string; Labels?: Record<string, string> | null; Volumes?: Record<string, unknown> | null };
   HostConfig?: {
     Binds?: string[] | null;
@@ -158,6 +158,10 @@ export class DockerodeAdapter implements DockerPort {
     this.transport = createTransport(c);
     this.docker = this.transport.docker;
     if (c.pinnedApiVersion) this.apiVersion = c.pinnedApiVersion;
+  }
+
+  close(): void {
+    this.transport.close();
   }
 
   /** Raw request through dockerode's modem, with the negotiated API version prefixed. */
@@ -354,6 +358,8 @@ export class DockerodeAdapter implements DockerPort {
       logDriver: hc.LogConfig?.Type ?? 'json-file',
       logPath: c.LogPath ?? '',
       graphDriver: c.GraphDriver?.Name ?? null,
+      // Go's zero time until the first start.
+      started: c.State?.StartedAt !== undefined && !c.State.StartedAt.startsWith('0001-'),
     };
     const state = mapState(c.State?.Status);
     return {
@@ -637,6 +643,25 @@ export class DockerodeAdapter implements DockerPort {
 
   async createVolumeWriter(volume: string, opts: CallOptions = {}): Promise<string> {
     return this.createVolumeHelper(volume, 'writer', opts.signal);
+  }
+
+  async createImageReader(image: string, opts: CallOptions = {}): Promise<string> {
+    const volumes = (await this.imageVolumes(image, opts.signal)) ?? [];
+    const r = await this.dial<{ Id: string }>({
+      method: 'POST',
+      path: '/containers/create',
+      body: {
+        Image: image,
+        // Never started; an explicit entrypoint also makes images without CMD acceptable to create.
+        Entrypoint: ['/lastlook-never-started'],
+        Cmd: [],
+        Labels: { [HELPER_LABEL]: 'image-reader', [OWNER_LABEL]: ownerTag() },
+        NetworkDisabled: true,
+        HostConfig: { NetworkMode: 'none', Mounts: volumes.map((v) => ({ Type: 'tmpfs', Target: v })) },
+      },
+      signal: opts.signal,
+    });
+    return r.Id;
   }
 
   async exportContainer(id: string, opts: CallOptions = {}): Promise<Readable> {

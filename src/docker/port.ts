@@ -81,6 +81,12 @@ export interface DockerPort {
    * read-only at `/v`, for reading a volume without running anything. Returns its ID.
    */
   createVolumeReader(volume: string, opts?: CallOptions): Promise<string>;
+  /**
+   * Creates a never-started helper container from `image` (an image ID), for reading the image's files through
+   * `archive` without running anything: labelled as a helper with its owner, no network, and a tmpfs over each of
+   * the image's VOLUMEs (so that no anonymous volume is made). Returns its ID; the caller removes it.
+   */
+  createImageReader(image: string, opts?: CallOptions): Promise<string>;
   /** Subscribes to `GET /events`. Resolves when the stream ends or the signal aborts. */
   events(onEvent: (event: EngineEvent) => void, opts?: CallOptions): Promise<void>;
   /**
@@ -111,6 +117,11 @@ export interface DockerPort {
    * `finished` settles after stdout ended, with the exit code and the (capped) stderr text.
    */
   execStream(id: string, cmd: readonly string[], opts?: CallOptions): Promise<ExecStream>;
+  /**
+   * Ends the connection (an ssh:// transport's shared SSH connection, kept-alive sockets). Calls after it fail.
+   * Optional: the in-memory port has nothing to close.
+   */
+  close?(): void;
 }
 
 /** What `diskUsage` returns: container ID → `SizeRw`, volume name → bytes. Absent: not measured or not measurable. */

@@ -45,15 +45,25 @@ interface Prefetched {
 /** Disk usage read together with a snapshot (SnapshotNeeds.prefetch), for `measurePlan` of that snapshot. */
 const prefetched = new WeakMap<Snapshot, Prefetched>();
 
+/**
+ * The engine's data root, where container logs are read from, only for an engine on this machine (a unix socket):
+ * for any other, the log files are out of reach and `GET /info` would only cost a request (over ssh:// one more
+ * round on the shared session).
+ */
+function localDataRoot(port: DockerPort, host: string, signal: AbortSignal | undefined) {
+  return host.startsWith('unix://') && port.dataRoot ? port.dataRoot({ signal }) : null;
+}
+
 function startDiskUsage(
   port: DockerPort,
+  host: string,
   what: { containers: boolean; volumes: boolean },
   signal: AbortSignal | undefined,
 ): Prefetched | null {
   if (!port.diskUsage) return null;
   const usage = port.diskUsage({ ...what, signal });
   // Container logs are found under the data root: ask for it at the same time.
-  const dataRoot = what.containers && port.dataRoot ? port.dataRoot({ signal }) : null;
+  const dataRoot = what.containers ? localDataRoot(port, host, signal) : null;
   // Handled here so that a plan that never measures (blocked, or readSnapshot failing first) does not leave an
   // unhandled rejection; `measurePlan` awaits them itself and sees the error.
   usage.catch(() => undefined);
@@ -74,7 +84,7 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   // the user's next `docker system df` or `lastlook plan` comes. On those engines, sizes are read after planning.
   const pre =
     needs.prefetch && compareVersions(engine.version, '23.0.0') >= 0
-      ? startDiskUsage(port, { containers: needs.prefetch === 'prune', volumes: true }, signal)
+      ? startDiskUsage(port, engine.host, { containers: needs.prefetch === 'prune', volumes: true }, signal)
       : null;
   const [containers, volumes, networks, images] = await Promise.all([
     port.listContainers({ signal }),
@@ -267,7 +277,7 @@ export async function measurePlan(
   const covered = pre && (!need.containers || pre.containers) && (!need.volumes || pre.volumes);
   const [usage, dataRoot] = await Promise.all([
     covered ? pre.usage : need.containers || need.volumes ? (port.diskUsage?.({ signal, ...need }) ?? null) : null,
-    destroyed.length === 0 ? null : (pre?.dataRoot ?? (port.dataRoot ? port.dataRoot({ signal }) : null)),
+    destroyed.length === 0 ? null : (pre?.dataRoot ?? localDataRoot(port, snapshot.engine.host, signal)),
   ]);
   const volumes: Record<string, number> = {};
   const volumeSizes = usage?.volumes ?? (wanted.length > 0 ? await port.volumeSizes({ signal }) : new Map());

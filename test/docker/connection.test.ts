@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DEFAULT_HOST, resolveConnection } from '../../src/docker/connection.js';
+import { DEFAULT_HOST, listContexts, resolveConnection } from '../../src/docker/connection.js';
 import { DockerError } from '../../src/docker/errors.js';
 
 const dirs: string[] = [];
@@ -75,6 +75,12 @@ describe('where the engine is: the docker CLI order', () => {
       DEFAULT_HOST,
       'default',
     ],
+    [
+      'the default context is DOCKER_HOST when it is set (docker: "Current DOCKER_HOST based configuration")',
+      { context: 'default', env: { DOCKER_HOST: 'tcp://x:1', DOCKER_CONFIG: conf } },
+      'tcp://x:1',
+      'default',
+    ],
     ['nothing set: the local socket', { env: { HOME: '/nonexistent' } }, DEFAULT_HOST, null],
   ] as const)('%s', (_name, req, host, context) => {
     const c = resolveConnection(req as Parameters<typeof resolveConnection>[0]);
@@ -119,5 +125,42 @@ describe('where the engine is: the docker CLI order', () => {
 
   test('--host and --context together are bad usage', () => {
     expect(() => resolveConnection({ host: '/a.sock', context: 'other', env: {} })).toThrow(/not both/);
+  });
+});
+
+describe('docker context ls', () => {
+  const conf = config({
+    current: 'remote',
+    contexts: { remote: { host: 'ssh://me@build' }, other: { host: 'unix:///run/other.sock' }, a: { host: 'h:2375' } },
+  });
+
+  test('every context plus default, sorted by name, the current one marked', () => {
+    const list = listContexts({ DOCKER_CONFIG: conf });
+    expect(list.map((c) => [c.name, c.host, c.current])).toEqual([
+      ['a', 'tcp://h:2375', false],
+      ['default', DEFAULT_HOST, false],
+      ['other', 'unix:///run/other.sock', false],
+      ['remote', 'ssh://me@build', true],
+    ]);
+  });
+
+  test('DOCKER_CONTEXT marks another; DOCKER_HOST is the default context', () => {
+    const list = listContexts({ DOCKER_CONFIG: conf, DOCKER_CONTEXT: 'other', DOCKER_HOST: 'unix:///p.sock' });
+    expect(list.filter((c) => c.current).map((c) => c.name)).toEqual(['other']);
+    expect(list.find((c) => c.name === 'default')?.host).toBe('unix:///p.sock');
+  });
+
+  test('a folder not named by the hash of its name, or unreadable meta.json, is not a context', () => {
+    const dir = config({ contexts: { good: { host: 'unix:///g.sock' } } });
+    mkdirSync(join(dir, 'contexts/meta/abc'), { recursive: true });
+    writeFileSync(join(dir, 'contexts/meta/abc/meta.json'), JSON.stringify({ Name: 'fake', Endpoints: {} }));
+    const id = createHash('sha256').update('broken').digest('hex');
+    mkdirSync(join(dir, 'contexts/meta', id), { recursive: true });
+    writeFileSync(join(dir, 'contexts/meta', id, 'meta.json'), '{');
+    expect(listContexts({ DOCKER_CONFIG: dir }).map((c) => c.name)).toEqual(['default', 'good']);
+  });
+
+  test('no config folder: only default', () => {
+    expect(listContexts({ DOCKER_CONFIG: join(conf, 'missing') }).map((c) => c.name)).toEqual(['default']);
   });
 });

@@ -117,6 +117,25 @@ describe('ssh:// through the user’s own ssh', () => {
     },
   );
 
+  test('plan on two contexts, the ssh one and default (the socket): the same plan in each slot, one handshake', async () => {
+    const home = knownHome('fleet');
+    const before = sshd.connections();
+    const r = await sshd.run(
+      home,
+      process.execPath,
+      [lastlook, 'plan', '--json', '--context', 'remote', '--context', 'default', ...planArgs.slice(2)],
+      clientEnv({ SSH_AUTH_SOCK: agent.sock, DOCKER_HOST: engine.host }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const fleet = JSON.parse(r.stdout) as { contexts: { context: string; host: string; plan: unknown }[] };
+    expect(fleet.contexts.map((c) => [c.context, c.host])).toEqual([
+      ['remote', target],
+      ['default', engine.host],
+    ]);
+    for (const c of fleet.contexts) expect(withoutHost(JSON.stringify(c.plan))).toEqual(reference);
+    expect(sshd.connections() - before).toBe(1);
+  });
+
   test('currentContext of the CLI config, like the docker CLI', async () => {
     const home = knownHome('current');
     const cfg = join(sshd.dir, 'docker-config-current');

@@ -392,6 +392,10 @@ export class MemoryPort implements DockerPort {
     return this.unsupported('createVolumeWriter');
   }
 
+  createImageReader(_image: string, _opts?: CallOptions): Promise<string> {
+    return this.unsupported('createImageReader');
+  }
+
   exportContainer(_id: string, _opts?: CallOptions): Promise<Readable> {
     return this.unsupported('exportContainer');
   }

@@ -21,7 +21,8 @@ import { type Command, type CommandContext, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
 const USAGE = `usage: lastlook diff CONTAINER [--json] [--added] [--changed] [--deleted] [--min-size SIZE]
-                     [--search TEXT] [--sort name|size] [--no-sizes]`;
+                     [--search TEXT] [--sort name|size] [--no-sizes]
+       lastlook diff CONTAINER PATH [--json] [--max-bytes SIZE]`;
 
 export interface DiffArgs {
   readonly container: string;
@@ -29,6 +30,10 @@ export interface DiffArgs {
   readonly filters: DiffFilters;
   readonly sort: DiffSort;
   readonly sizes: boolean;
+  /** `diff CONTAINER PATH`: the content diff of one path (./diff-file.ts). */
+  readonly path: string | null;
+  /** `--max-bytes`: bytes of each side read for a content diff; null for the default. */
+  readonly maxBytes: number | null;
 }
 
 const UNITS: Record<string, number> = {
@@ -46,15 +51,17 @@ const UNITS: Record<string, number> = {
 };
 
 /** `4096`, `10k`, `1.5MB`, `2MiB` → bytes (k/M/G are decimal, like docker and pretty-bytes). */
-export function parseSize(text: string): number {
+export function parseSize(text: string, flag = '--min-size'): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new UsageError(`--min-size: cannot read "${text}" (e.g. 4096, 10k, 1MB, 2MiB)`);
+  if (!m || unit === undefined) throw new UsageError(`${flag}: cannot read "${text}" (e.g. 4096, 10k, 1MB, 2MiB)`);
   return Math.round(Number(m[1]) * unit);
 }
 
 export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   let container: string | null = null;
+  let path: string | null = null;
+  let maxBytes: number | null = null;
   let json = false;
   let sizes = true;
   let sort: DiffSort = 'name';
@@ -102,14 +109,20 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
       case '--no-sizes':
         sizes = false;
         break;
+      case '--max-bytes':
+        maxBytes = parseSize(value(), '--max-bytes');
+        if (maxBytes < 1) throw new UsageError('--max-bytes must be at least 1 byte');
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`diff: unknown flag ${arg}\n${USAGE}`);
-        if (container !== null) throw new UsageError(`diff takes one container, got "${container}" and "${arg}"`);
-        container = arg;
+        if (container === null) container = arg;
+        else if (path === null) path = arg;
+        else throw new UsageError(`diff takes a container and at most one path, got "${arg}" too\n${USAGE}`);
     }
   }
   if (container === null) throw new UsageError(`diff needs a container\n${USAGE}`);
-  return { container, json, sort, sizes, filters: { kinds, minSize, search } };
+  if (maxBytes !== null && path === null) throw new UsageError(`--max-bytes goes with a PATH\n${USAGE}`);
+  return { container, path, maxBytes, json, sort, sizes, filters: { kinds, minSize, search } };
 }
 
 /** The container's mounts, plus `--tmpfs` ones, which the engine lists only in `HostConfig.Tmpfs`. */
@@ -200,6 +213,7 @@ async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
 
 export const run: Command = async (ctx: CommandContext) => {
   const args = parseDiffArgs(ctx.argv);
+  if (args.path !== null) return (await import('./diff-file.js')).runFileDiff(ctx, args, args.path);
   const port = ctx.port();
   const signal = ctx.signal;
   const info = await port.inspectContainer(args.container, { signal });

@@ -5,7 +5,7 @@
  */
 import { formatPlan } from '../../core/plan/format.js';
 import { CliError, type Command, UsageError } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 
 /** `plan`'s own flags, then the docker command line (from the first positional, or after `--`). */
 export function splitPlanArgs(argv: readonly string[]): { json: boolean; command: string[] } {
@@ -24,6 +24,13 @@ export const run: Command = async (ctx) => {
   const { json, command } = splitPlanArgs(ctx.argv);
   if (command.length === 0) {
     throw new UsageError('plan needs a docker command line, e.g. lastlook plan -- docker volume prune -a');
+  }
+  if (ctx.global.contexts.length > 1 || ctx.global.allContexts) {
+    const { planFleet } = await import('../fleet-plan.js');
+    const { fleetExitCode, formatFleetPlan } = await import('../../core/plan/fleet.js');
+    const fleet = await planFleet(ctx, command);
+    ctx.stdout.write(json ? `${JSON.stringify(fleet, null, 2)}\n` : formatFleetPlan(fleet));
+    return fleetExitCode(fleet) as ExitCodeValue;
   }
   const { planCommandLines, planningContext } = await import('../planning.js');
   const [plan] = await planCommandLines(planningContext(ctx), [command], ctx.signal);
