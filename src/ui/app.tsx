@@ -1,6 +1,7 @@
 import { Box, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useReducer } from 'react';
 import {
+  type ExplorerState,
   initialState,
   type ListRow,
   listRows,
@@ -30,7 +31,7 @@ import { usePlanPreview } from './hooks/use-plan-preview.js';
 import { usePruneFates } from './hooks/use-prune-fates.js';
 import { useSelectionDetail } from './hooks/use-selection-detail.js';
 import type { ExplorerServices } from './services.js';
-import { makeTheme } from './theme.js';
+import { makeTheme, type Theme } from './theme.js';
 
 export interface AppProps {
   readonly services: ExplorerServices;
@@ -81,8 +82,8 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
   const theme = useMemo(() => makeTheme(noColor), [noColor]);
   useEngineData(services.port, dispatch, state.reloadSeq, initialContainers !== undefined);
 
-  const { containers, volumes, filter, collapsedGroups } = state;
-  const listRowsMemo = listRows({ containers, filter, collapsedGroups });
+  const { containers, volumes, filter } = state;
+  const listRowsMemo = listRows(state);
   const volRows = useMemo(() => volumeRows({ volumes, containers, filter }), [volumes, containers, filter]);
   const container = state.view === 'containers' ? selectedContainer(state) : null;
   const detail = useSelectionDetail(services, container, state.reloadSeq, dispatch);
@@ -94,21 +95,7 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
-  useInput((input, key) => {
-    // Esc then a key typed quickly arrive as one chunk, which Ink reads as Alt+key (meta). Users mean Esc, then the
-    // key (esc-then-q must leave the preview and quit), and the explorer binds nothing to Alt: split it.
-    if (key.meta && !key.ctrl && !key.escape && input.length === 1) {
-      dispatch({ type: 'key', key: 'escape' });
-      for (const one of splitChunk(input)) dispatch({ type: 'key', key: one });
-      return;
-    }
-    const k = keyName(input, key);
-    if (k === null) return;
-    // Several characters can arrive in one chunk (fast typing, a paste): one key action per character.
-    const named = ['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'];
-    const keys = named.includes(k) ? [k] : splitChunk(k);
-    for (const one of keys) dispatch({ type: 'key', key: one });
-  });
+  useKeys(dispatch);
 
   useEffect(() => {
     if (state.quitting) {
@@ -118,19 +105,8 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
   }, [state.quitting, onExit, exit]);
 
   const layout = computeLayout(columns, rows, container?.mounts.length ?? 1);
-  if (layout.tooSmall) {
-    return (
-      <Box flexDirection="column" height={layout.height}>
-        <Text>
-          lastlook needs at least 80×24; this terminal is {columns}×{rows}. Enlarge it, or press q to quit.
-        </Text>
-      </Box>
-    );
-  }
-  const status = state.loadError
-    ? `engine: ${state.loadError}`
-    : (state.message ??
-      (state.mode === 'filtering' ? `/${state.input}█` : state.mode === 'command' ? `: docker ${state.input}█` : ''));
+  if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} height={layout.height} />;
+  const status = statusLine(state);
 
   let body: React.ReactNode;
   const overlayHeight = layout.bodyHeight;
@@ -147,30 +123,7 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
       />
     );
   } else if ((state.mode === 'previewing' || state.mode === 'confirming') && state.preview) {
-    const confirmHeight = state.mode === 'confirming' ? 5 : 0;
-    body = (
-      <Box flexDirection="column">
-        <RemovalPreview
-          argv={state.preview.argv}
-          plan={state.preview.plan}
-          error={state.preview.error}
-          scroll={state.preview.scroll}
-          width={columns}
-          height={overlayHeight - confirmHeight}
-          theme={theme}
-          readOnly={state.readOnly}
-        />
-        {state.mode === 'confirming' && state.preview.plan ? (
-          <ConfirmDialog
-            plan={state.preview.plan}
-            required={requiredConfirmation(state.preview.plan)}
-            input={state.input}
-            width={columns}
-            theme={theme}
-          />
-        ) : null}
-      </Box>
-    );
+    body = <PreviewScreen state={state} preview={state.preview} width={columns} height={overlayHeight} theme={theme} />;
   } else if (state.view === 'volumes') {
     body = (
       <VolumesView
@@ -236,6 +189,83 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
       {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
       <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${status}`, columns)}</Text>
       <KeyHints state={state} columns={columns} theme={theme} />
+    </Box>
+  );
+}
+
+/** Keys from Ink to the root reducer, which resolves them against the latest state (never a stale closure). */
+function useKeys(dispatch: (a: { type: 'key'; key: string | KeyName }) => void): void {
+  useInput((input, key) => {
+    // Esc then a key typed quickly arrive as one chunk, which Ink reads as Alt+key (meta). Users mean Esc, then the
+    // key (esc-then-q must leave the preview and quit), and the explorer binds nothing to Alt: split it.
+    if (key.meta && !key.ctrl && !key.escape && input.length === 1) {
+      dispatch({ type: 'key', key: 'escape' });
+      for (const one of splitChunk(input)) dispatch({ type: 'key', key: one });
+      return;
+    }
+    const k = keyName(input, key);
+    if (k === null) return;
+    // Several characters can arrive in one chunk (fast typing, a paste): one key action per character.
+    const named = ['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'];
+    const keys = named.includes(k) ? [k] : splitChunk(k);
+    for (const one of keys) dispatch({ type: 'key', key: one });
+  });
+}
+
+/** The preview of a docker command line, with the confirmation under it while confirming. */
+function PreviewScreen({
+  state,
+  preview,
+  width,
+  height,
+  theme,
+}: {
+  state: ExplorerState;
+  preview: NonNullable<ExplorerState['preview']>;
+  width: number;
+  height: number;
+  theme: Theme;
+}) {
+  const confirmHeight = state.mode === 'confirming' ? 5 : 0;
+  return (
+    <Box flexDirection="column">
+      <RemovalPreview
+        argv={preview.argv}
+        plan={preview.plan}
+        error={preview.error}
+        scroll={preview.scroll}
+        width={width}
+        height={height - confirmHeight}
+        theme={theme}
+        readOnly={state.readOnly}
+      />
+      {state.mode === 'confirming' && preview.plan ? (
+        <ConfirmDialog
+          plan={preview.plan}
+          required={requiredConfirmation(preview.plan)}
+          input={state.input}
+          width={width}
+          theme={theme}
+        />
+      ) : null}
+    </Box>
+  );
+}
+
+/** The status line: an engine error, a notice, or the prompt being typed. */
+function statusLine(state: ExplorerState): string {
+  if (state.loadError) return `engine: ${state.loadError}`;
+  if (state.message !== null) return state.message;
+  if (state.mode === 'filtering') return `/${state.input}█`;
+  return state.mode === 'command' ? `: docker ${state.input}█` : '';
+}
+
+function TooSmall({ columns, rows, height }: { columns: number; rows: number; height: number }) {
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text>
+        lastlook needs at least 80×24; this terminal is {columns}×{rows}. Enlarge it, or press q to quit.
+      </Text>
     </Box>
   );
 }
