@@ -1,5 +1,5 @@
 import { Box, useApp, useInput } from 'ink';
-import { useEffect, useMemo, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
 import {
   type ExplorerState,
   initialState,
@@ -47,6 +47,10 @@ export interface AppProps {
   readonly rows: number;
   /** Called once with the exit code when the user quits. */
   readonly onExit: (code: 0) => void;
+  /** `C` was pressed: the shell (src/ui/context-root.tsx) opens the docker context picker. */
+  readonly onOpenContexts?: () => void;
+  /** Drawn under the header instead of the panes while set (the context picker); keys then go to it, not here. */
+  readonly overlay?: ((width: number, height: number) => React.ReactNode) | null;
 }
 
 function keyName(input: string, key: import('ink').Key): string | KeyName | null {
@@ -73,7 +77,9 @@ function groupHint(row: ListRow | undefined): string {
 }
 
 /** The explorer: containers, mounts and changes side by side; previews, confirmation and execution. */
-export function App({ services, engine, initialContainers, readOnly, noColor, columns, rows, onExit }: AppProps) {
+export function App(props: AppProps) {
+  const { services, engine, initialContainers, readOnly, noColor, columns, rows, onExit, onOpenContexts } = props;
+  const overlay = props.overlay ?? null;
   const { exit } = useApp();
   const [state, dispatch] = useReducer(rootReducer, undefined, () => {
     const s = initialState(engine, readOnly);
@@ -95,18 +101,15 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
-  useKeys(dispatch);
+  useKeys(dispatch, overlay !== null);
 
-  useEffect(() => {
-    if (state.quitting) {
-      onExit(0);
-      exit();
-    }
-  }, [state.quitting, onExit, exit]);
+  useShellEffects(state, onOpenContexts, () => {
+    onExit(0);
+    exit();
+  });
 
   const layout = computeLayout(columns, rows, container?.mounts.length ?? 1);
   if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} height={layout.height} />;
-  const status = statusLine(state);
 
   let body: React.ReactNode;
   const overlayHeight = layout.bodyHeight;
@@ -186,16 +189,58 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
   return (
     <Box flexDirection="column" height={layout.height} width={columns}>
       <Header engine={engine} readOnly={state.readOnly} columns={columns} theme={theme} view={state.view} />
-      {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
-      <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${status}`, columns)}</Text>
-      <KeyHints state={state} columns={columns} theme={theme} />
+      {overlay ? (
+        overlay(columns, layout.bodyHeight + 2)
+      ) : (
+        <Footed state={state} body={body} columns={columns} theme={theme} />
+      )}
     </Box>
   );
 }
 
+/** The body, then the status line and the key hints. */
+function Footed({
+  state,
+  body,
+  columns,
+  theme,
+}: {
+  state: ExplorerState;
+  body: React.ReactNode;
+  columns: number;
+  theme: Theme;
+}) {
+  return (
+    <>
+      {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
+      <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${statusLine(state)}`, columns)}</Text>
+      <KeyHints state={state} columns={columns} theme={theme} />
+    </>
+  );
+}
+
+/** `C` opens the context picker (through the shell's callback, read by ref); quitting ends the app. */
+function useShellEffects(state: ExplorerState, onOpenContexts: (() => void) | undefined, quit: () => void): void {
+  const openContexts = useRef(onOpenContexts);
+  openContexts.current = onOpenContexts;
+  useEffect(() => {
+    if (state.contextsSeq > 0) openContexts.current?.();
+  }, [state.contextsSeq]);
+  const quitRef = useRef(quit);
+  quitRef.current = quit;
+  useEffect(() => {
+    if (state.quitting) quitRef.current();
+  }, [state.quitting]);
+}
+
 /** Keys from Ink to the root reducer, which resolves them against the latest state (never a stale closure). */
-function useKeys(dispatch: (a: { type: 'key'; key: string | KeyName }) => void): void {
+function useKeys(dispatch: (a: { type: 'key'; key: string | KeyName }) => void, overlay: boolean): void {
+  // Keys go to the overlay while it is up. Read through a ref set at render: Ink re-binds handlers in an effect, so a
+  // key typed right after the overlay closes would otherwise meet the handler of the frame before.
+  const overlayUp = useRef(false);
+  overlayUp.current = overlay;
   useInput((input, key) => {
+    if (overlayUp.current) return;
     // Esc then a key typed quickly arrive as one chunk, which Ink reads as Alt+key (meta). Users mean Esc, then the
     // key (esc-then-q must leave the preview and quit), and the explorer binds nothing to Alt: split it.
     if (key.meta && !key.ctrl && !key.escape && input.length === 1) {

@@ -229,7 +229,7 @@ const previewFlow: Pick<
 
 const running: Pick<
   Handlers,
-  'run-progress' | 'run-finished' | 'run-drift' | 'run-failed' | 'message' | 'reload' | 'quit'
+  'run-progress' | 'run-finished' | 'run-drift' | 'run-failed' | 'message' | 'reload' | 'open-contexts' | 'quit'
 > = {
   'run-progress': (s, a) =>
     !s.run
@@ -256,6 +256,7 @@ const running: Pick<
   }),
   message: (s, a) => ({ ...s, message: a.text }),
   reload: (s) => ({ ...s, reloadSeq: s.reloadSeq + 1 }),
+  'open-contexts': (s) => ({ ...s, contextsSeq: s.contextsSeq + 1 }),
   quit: (s) =>
     s.mode === 'running' ? { ...s, message: 'removal in progress: wait for it to finish' } : { ...s, quitting: true },
 };
