@@ -14,17 +14,11 @@ import {
   type ComposeService,
   composeAtLeast,
 } from '../compose-model.js';
-import {
-  COMPOSE_LABELS,
-  type ContainerInfo,
-  type ImageInfo,
-  type NetworkInfo,
-  type Snapshot,
-  type VolumeInfo,
-} from '../model.js';
-import { specSource } from './spec-source.js';
+import { COMPOSE_LABELS, type ContainerInfo, type NetworkInfo, type Snapshot, type VolumeInfo } from '../model.js';
+import { plannedImage, removeImageRefs, untagEntry } from './image-removal.js';
+import { removalSource } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { PlanBody, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import type { PlanBody, PlannedImage, PlannedNetwork, PlannedUntag, PlannedVolume } from './types.js';
 
 /** The command fields the planner reads (core/command-line.ts `ComposeDownCommand` has this shape). */
 export interface ComposeDownPlanArgs {
@@ -347,7 +341,7 @@ function mountFates(snapshot: Snapshot, removals: readonly Removal[]): Map<strin
         f.withoutV.push(r.container);
         continue;
       }
-      const src = specSource(snapshot.containers, r.container, m.destination);
+      const src = removalSource(snapshot, r.container, m.destination);
       if (src === null) f.unknown.push(r.container);
       else if (src === '') f.anon.push(r.container);
       else {
@@ -618,45 +612,38 @@ function rmiRefs(snapshot: Snapshot, sel: DownSelection, cmd: ComposeDownPlanArg
   return refs;
 }
 
-/** The images step (--rmi local|all): images of the project's services that no surviving container uses. */
+/** The images step (--rmi local|all): the project's image references, removed as Compose removes them. */
 export function downImages(
   snapshot: Snapshot,
   sel: DownSelection,
   cmd: ComposeDownPlanArgs,
   removals: readonly Removal[],
-): { readonly destroy: readonly PlannedImage[]; readonly warnings: readonly string[] } {
-  if (cmd.rmi === null) return { destroy: [], warnings: [] };
+): {
+  readonly destroy: readonly PlannedImage[];
+  readonly untag: readonly PlannedUntag[];
+  readonly warnings: readonly string[];
+} {
+  if (cmd.rmi === null) return { destroy: [], untag: [], warnings: [] };
   const removedIds = new Set(removals.map((r) => r.container.id));
   const survivors = snapshot.containers.filter((c) => !removedIds.has(c.id));
   const refsToRemove = rmiRefs(snapshot, sel, cmd);
-  const destroy: PlannedImage[] = [];
+  // Compose sends `DELETE /images/{ref}?noprune=1` for each: replayed on every image (./image-removal.ts).
+  const refs = snapshot.images.flatMap((img) => img.repoTags.filter((t) => refsToRemove.has(familiarImageRef(t))));
+  const r = removeImageRefs(snapshot.images, survivors, refs, { prune: false });
+  const reason = `--rmi ${cmd.rmi}: image of project ${sel.name}'s services`;
+  const destroy = r.deleted.map((img) => ({ ...plannedImage(snapshot, img), reason }));
+  const untag = r.untagged.map((u) => untagEntry(snapshot, survivors, u.image, u.refs, `--rmi ${cmd.rmi}`));
+  const touched = new Set([...r.deleted, ...r.untagged.map((u) => u.image)].map((i) => i.id));
   const warnings: string[] = [];
   for (const img of snapshot.images) {
-    const tags = img.repoTags.map(familiarImageRef);
-    const removing = tags.filter((t) => refsToRemove.has(t));
-    if (removing.length === 0) continue;
+    const refused = img.repoTags.filter((t) => refs.includes(t));
     const users = survivors.filter((c) => c.imageId === img.id);
-    const children = snapshot.images.filter((i: ImageInfo) => i.parentId === img.id);
-    if (removing.length < tags.length) {
-      warnings.push(
-        `image ${img.id.slice(7, 19)} is only untagged (${removing.join(', ')}); it keeps ${tags.filter((t) => !removing.includes(t)).join(', ')}`,
-      );
-    } else if (users.length > 0) {
-      warnings.push(
-        `image ${removing.join(', ')} is still used by ${names(users)}: Compose reports "Resource is still in use" and keeps it`,
-      );
-    } else if (children.length > 0) {
-      warnings.push(`image ${removing.join(', ')} has child images: it is only untagged`);
-    } else {
-      destroy.push({
-        id: img.id,
-        tags: img.repoTags,
-        bytes: null,
-        reason: `--rmi ${cmd.rmi}: image of project ${sel.name}'s services`,
-      });
-    }
+    if (refused.length === 0 || touched.has(img.id) || users.length === 0) continue;
+    warnings.push(
+      `image ${refused.join(', ')} is still used by ${names(users)}: Compose reports "Resource is still in use" and keeps it`,
+    );
   }
-  return { destroy, warnings };
+  return { destroy, untag, warnings };
 }
 
 /**
@@ -706,6 +693,7 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
   return makePlan(snapshot, command, {
     destroy,
     orphan: { volumes: volumes.orphan.map(planned) },
+    untag: [...images.untag],
     keep: {
       containers: containers.keep.map((k) => plannedContainer(k.container, k.reason, sizes)),
       volumes: volumes.keep.map(planned),

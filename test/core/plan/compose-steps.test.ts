@@ -170,7 +170,7 @@ describe('networks', () => {
 describe('images', () => {
   test('without --rmi nothing is read', () => {
     const { fx, sel, cmd } = selection('fresh', 'docker compose down');
-    expect(downImages(fx.snapshot, sel, cmd, [])).toEqual({ destroy: [], warnings: [] });
+    expect(downImages(fx.snapshot, sel, cmd, [])).toEqual({ destroy: [], untag: [], warnings: [] });
   });
 
   /** The selection recorded for `recorded`, with the flags of `line` (the project does not depend on --rmi). */
@@ -196,6 +196,10 @@ describe('images', () => {
   });
 
   test('--rmi local: pulled images (no project label, every service names an image) are not touched', () => {
-    expect(images('docker compose down', 'docker compose down --rmi local')).toEqual({ destroy: [], warnings: [] });
+    expect(images('docker compose down', 'docker compose down --rmi local')).toEqual({
+      destroy: [],
+      untag: [],
+      warnings: [],
+    });
   });
 });
