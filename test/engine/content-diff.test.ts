@@ -18,6 +18,7 @@ import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { readFromImage } from '../../src/docker/file-read.js';
 import type { DockerPort } from '../../src/docker/port.js';
+import { CONTAINER_SCRIPT, IMAGE_SCRIPT } from './fixtures/content-cases.js';
 import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
 
 const engines = inject('allEngines');
@@ -40,33 +41,6 @@ async function lastlook(engine: TestEngine, args: string[], signal = new AbortCo
   });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
-
-/** The image: files each case then changes. `tool` is 3,000 bytes of busybox (it holds NUL bytes: binary). */
-const IMAGE_SCRIPT = `
-set -e
-mkdir -p /etc/app /var/log/app /opt/bin
-printf 'listen 80\\nworkers 2\\nname demo\\n' >/etc/app/app.conf
-printf 'started\\nserving\\n' >/var/log/app/app.log
-head -c 3000 /bin/busybox >/opt/bin/tool
-printf 'obsolete = true\\n' >/etc/app/old.conf
-printf '#!/bin/sh\\necho hi\\n' >/opt/bin/run.sh && chmod 644 /opt/bin/run.sh
-printf 'same\\n' >/opt/bin/owned
-printf 'was a file\\n' >/etc/app/current
-`;
-
-/** The container's changes, one per case, then a marker. */
-const CONTAINER_SCRIPT = `
-sed -i 's/workers 2/workers 8/' /etc/app/app.conf
-printf 'stopped\\n' >>/var/log/app/app.log
-head -c 6000 /bin/busybox | tail -c 3000 >/opt/bin/tool
-rm /etc/app/old.conf
-chmod 755 /opt/bin/run.sh
-chown 1234:5678 /opt/bin/owned
-rm /etc/app/current && ln -s /etc/app/app.conf /etc/app/current
-printf 'hello \\033]0;pwned\\007 \\033[31mred \\342\\200\\256evil \\377\\n' >/etc/app/new.txt
-touch /ready
-exec sleep 3600
-`;
 
 async function until(fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;

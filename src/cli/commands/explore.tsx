@@ -55,6 +55,24 @@ export const run: Command = async (ctx) => {
       const { changedSizes } = await import('../../docker/filesystem.js');
       return (await changedSizes(port, container.id, changes, { signal })).sizes;
     },
+    contentDiff: async (container, path, paneSignal) => {
+      // SIGTERM (ctx.signal) also stops a read in flight, so that its image helper is removed.
+      const signal = AbortSignal.any([paneSignal, ctx.signal]);
+      const [{ readContentDiff, PathNotDiffable }, { DEFAULT_MAX_BYTES }, { mountsOf }] = await Promise.all([
+        import('../../docker/file-read.js'),
+        import('../../core/content-diff.js'),
+        import('./diff.js'),
+      ]);
+      // Inspected afresh: whether it ever started decides how its side is read (core archiveIsSafe).
+      const info = await port.inspectContainer(container.id, { signal });
+      const changes = await port.containerChanges(info.id, { signal });
+      try {
+        const req = { container: info, changes, mounts: mountsOf(info), path, maxBytes: DEFAULT_MAX_BYTES, signal };
+        return (await readContentDiff(port, req)).diff;
+      } catch (e) {
+        throw e instanceof PathNotDiffable ? new Error(e.message) : e;
+      }
+    },
     execute: (plan, opts) =>
       executePlan(port, plan, {
         ...opts,
