@@ -118,7 +118,9 @@ async function main(): Promise<void> {
   });
   mkdirSync(out, { recursive: true });
   const rsvg = spawnSync('rsvg-convert', ['--version']).status === 0;
-  for (const scene of scenes) {
+  // SCENES=a,b renders only those scenes.
+  const only = process.env.SCENES?.split(',').filter(Boolean);
+  for (const scene of scenes.filter((s) => !only || only.includes(s.name))) {
     const t = new TmuxSession(scene.columns, scene.rows);
     try {
       t.start(['node', lastlookBin, '--host', host, ...(scene.args ?? [])], {

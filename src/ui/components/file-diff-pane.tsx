@@ -76,7 +76,7 @@ export function FileDiffPane({ view, containerName, width, height, theme }: File
       {lines.slice(start, start + inner).map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows of a fixed window, keyed by position on screen
         <Text key={i}>
-          {fitSegments(segmentsOf(l), w).map((s, j) => (
+          {fitSegments([{ style: 'plain', text: ' ' }, ...segmentsOf(l)], w).map((s, j) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: segments of one line
             <Text key={j} color={colour(s.style)} dimColor={s.style === 'dim'}>
               {s.text}
