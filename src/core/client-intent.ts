@@ -39,7 +39,9 @@ export function intentOf(parsed: ParsedCommand, recording: ClientRecording): Cli
     const said = recording.stderr.trim().split('\n')[0] ?? '';
     if (recording.exitCode !== 0) return { kind: 'refused', reason: said || `exit code ${recording.exitCode}` };
   }
-  const apiVersion = sameVersion(requests);
+  // buildx's gRPC tunnel (`/grpc`, `/session`) carries no API version of its own.
+  const versioned = requests.filter((r) => r.path !== '/grpc' && r.path !== '/session');
+  const apiVersion = versioned.length > 0 ? sameVersion(versioned) : null;
   if (apiVersion === undefined) return unusable('the client spoke several API versions');
   const command = (p: ParsedCommand): ClientIntent => ({ kind: 'command', parsed: p, apiVersion });
   const read = familyOf(parsed).fromClient;

@@ -2,7 +2,7 @@ import type { Plan, PlannedVolume } from './plan/types.js';
 
 /** One object whose fate differs between the plan the user saw and the plan recomputed just before execution. */
 export interface DriftItem {
-  readonly kind: 'container' | 'volume' | 'network' | 'image';
+  readonly kind: 'container' | 'volume' | 'network' | 'image' | 'build-cache';
   /** Name (or id when unnamed) as shown to the user. */
   readonly name: string;
   /** What the shown plan said, and what the fresh one says. */
@@ -34,6 +34,7 @@ function fates(plan: Plan): Map<string, Entry> {
   for (const v of plan.destroy.volumes) put('volume', v.name, v.name, 'destroy', volumeIdentity(v));
   for (const n of plan.destroy.networks) put('network', n.id, n.name, 'destroy');
   for (const i of plan.destroy.images) put('image', i.id, i.tags[0] ?? i.id.slice(7, 19), 'destroy');
+  for (const b of plan.destroy.buildCache ?? []) put('build-cache', b.id, b.id.slice(0, 12), 'destroy');
   for (const v of plan.orphan.volumes) put('volume', v.name, v.name, 'orphan', volumeIdentity(v));
   for (const c of plan.keep.containers) if (!m.has(`container:${c.id}`)) put('container', c.id, c.name, 'keep');
   for (const v of plan.keep.volumes) if (!m.has(`volume:${v.name}`)) put('volume', v.name, v.name, 'keep');

@@ -134,13 +134,41 @@ export interface NetworkInfo {
   readonly createdMs?: number | null;
 }
 
+/**
+ * An image as `GET /images/json?all=1` lists it: intermediate parents (untagged images with children, which the
+ * legacy builder and `docker commit` leave) included, because a deletion can take them with it.
+ */
 export interface ImageInfo {
   readonly id: string;
   readonly repoTags: readonly string[];
+  /** `repo@sha256:…` references (pulled or pushed images); absent when not read. */
+  readonly repoDigests?: readonly string[];
   readonly parentId: string;
   readonly size: number;
   readonly created: number;
   readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * One build cache record, as `GET /system/df` reports it (`BuildCache`; the key of the parents is `Parent` on
+ * 20.10 and ` Parents`, with a leading space, on 26.1.5 and 28.5.2). Read by the builder prune planner.
+ */
+export interface BuildCacheRecord {
+  readonly id: string;
+  /** IDs of the records this one was built on (a layer record has one). */
+  readonly parents: readonly string[];
+  /** `regular`, `source.local`, `exec.cachemount`, `internal`, `frontend`, … */
+  readonly type: string;
+  readonly description: string;
+  /** Held by something besides its own child records (a running build, a cache mount in use). */
+  readonly inUse: boolean;
+  /** Its layers are (a prefix of) an image's layers: a default builder prune keeps it. */
+  readonly shared: boolean;
+  /** Bytes; null when the engine gave -1 (unknown). */
+  readonly size: number | null;
+  /** RFC 3339 times; null when absent. */
+  readonly createdAt: string | null;
+  readonly lastUsedAt: string | null;
 }
 
 /** One read of the engine. The planner is a pure function of this and a parsed command. */
@@ -150,6 +178,8 @@ export interface Snapshot {
   readonly volumes: readonly VolumeInfo[];
   readonly networks: readonly NetworkInfo[];
   readonly images: readonly ImageInfo[];
+  /** The build cache records (builder prune, system prune); absent when the command's planner does not read them. */
+  readonly buildCache?: readonly BuildCacheRecord[];
   /** `pruneFilters` from the docker CLI config (`~/.docker/config.json`), verbatim `key=value` strings. */
   readonly pruneFilters: readonly string[];
   /** Unix milliseconds when the snapshot was taken. */

@@ -19,7 +19,8 @@ export function previewLines(plan: Plan): PreviewLine[] {
     push('Nothing would be removed.', 'dim');
   }
   const d = plan.destroy;
-  const nDestroy = d.containers.length + d.volumes.length + d.networks.length + d.images.length;
+  const cache = d.buildCache ?? [];
+  const nDestroy = d.containers.length + d.volumes.length + d.networks.length + d.images.length + cache.length;
   push(`DESTROYED (${nDestroy})`, 'heading');
   if (nDestroy === 0) push('  nothing', 'dim');
   for (const c of d.containers) {
@@ -43,6 +44,13 @@ export function previewLines(plan: Plan): PreviewLine[] {
   for (const i of d.images) {
     push(`  image     ${safe(i.tags[0] ?? i.id.slice(7, 19))}  ${formatBytes(i.bytes)}`, 'destroy');
     push(`      ${i.reason}`, 'dim');
+  }
+  for (const b of cache) {
+    push(
+      `  cache     ${safe(b.id.slice(0, 12))}  ${safe(b.type)}  ${formatBytes(b.bytes)}  ${safe(b.description)}`,
+      'destroy',
+    );
+    push(`      ${b.reason}`, 'dim');
   }
   if (plan.orphan.volumes.length > 0) {
     push(`ORPHANED — kept, but no container uses them afterwards (${plan.orphan.volumes.length})`, 'heading');

@@ -5,6 +5,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type {
+  BuildCacheRecord,
   Change,
   ContainerInfo,
   ContainerSpec,
@@ -137,6 +138,36 @@ export interface AdapterOptions {
   readonly connection: Connection;
   /** Per request: see {@link DialOptions.timeoutMs}; 0 waits forever. @default DEFAULT_TIMEOUT_S × 1000 */
   readonly timeoutMs?: number;
+}
+
+/** A `BuildCache` entry of `/system/df`: the parents are `Parent` on 20.10, ` Parents` (sic) on 26 and 28. */
+interface RawBuildCache {
+  ID?: string;
+  Parent?: string;
+  Parents?: string[] | null;
+  ' Parents'?: string[] | null;
+  Type?: string;
+  Description?: string;
+  InUse?: boolean;
+  Shared?: boolean;
+  Size?: number;
+  CreatedAt?: string;
+  LastUsedAt?: string | null;
+}
+
+function buildCacheRecord(b: RawBuildCache): BuildCacheRecord {
+  const parents = b[' Parents'] ?? b.Parents ?? (b.Parent ? [b.Parent] : []);
+  return {
+    id: String(b.ID ?? ''),
+    parents: parents.filter((p): p is string => typeof p === 'string' && p !== ''),
+    type: String(b.Type ?? ''),
+    description: String(b.Description ?? ''),
+    inUse: b.InUse === true,
+    shared: b.Shared === true,
+    size: typeof b.Size === 'number' && b.Size >= 0 ? b.Size : null,
+    createdAt: b.CreatedAt ?? null,
+    lastUsedAt: b.LastUsedAt ?? null,
+  };
 }
 
 export class DockerodeAdapter implements DockerPort {
@@ -453,6 +484,34 @@ export class DockerodeAdapter implements DockerPort {
     return { containers, volumes };
   }
 
+  async listBuildCache(opts: CallOptions = {}): Promise<BuildCacheRecord[]> {
+    const info = await this.engineInfo(opts);
+    const typed = compareVersions(info.apiVersion, '1.42') >= 0;
+    const r = await this.dial<{ BuildCache?: RawBuildCache[] | null }>({
+      method: 'GET',
+      path: '/system/df',
+      query: typed ? { type: 'build-cache' } : {},
+      signal: opts.signal,
+    });
+    return (r.BuildCache ?? []).map(buildCacheRecord);
+  }
+
+  async removeBuildCache(ids: readonly string[], opts: CallOptions = {}): Promise<string[]> {
+    if (ids.length === 0) return [];
+    // `id` is a regular expression for BuildKit: anchored, and IDs are [a-z0-9] only (never widened). One request:
+    // BuildKit repeats its prune until nothing more matches, so a record goes after the records built on it.
+    for (const id of ids) {
+      if (!/^[a-z0-9]+$/.test(id)) throw new DockerError('bad-request', `not a build cache ID: ${id}`);
+    }
+    const r = await this.dial<{ CachesDeleted?: string[] | null }>({
+      method: 'POST',
+      path: '/build/prune',
+      query: { all: 1, filters: JSON.stringify({ id: { [`^(${ids.join('|')})$`]: true } }) },
+      signal: opts.signal,
+    });
+    return r.CachesDeleted ?? [];
+  }
+
   async dataRoot(opts: CallOptions = {}): Promise<string | null> {
     const r = await this.dial<{ DockerRootDir?: string }>({ method: 'GET', path: '/info', signal: opts.signal });
     return r.DockerRootDir || null;
@@ -505,15 +564,18 @@ export class DockerodeAdapter implements DockerPort {
       {
         Id: string;
         RepoTags?: string[] | null;
+        RepoDigests?: string[] | null;
         ParentId?: string;
         Size?: number;
         Created?: number;
         Labels?: Record<string, string> | null;
       }[]
-    >({ method: 'GET', path: '/images/json', query: { all: 0 }, signal: opts.signal });
+    >({ method: 'GET', path: '/images/json', query: { all: 1 }, signal: opts.signal });
+    // all=1: the intermediate parents too (legacy builder, docker commit), which a prune or `rmi` can take along.
     return list.map((i) => ({
       id: i.Id,
       repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      repoDigests: (i.RepoDigests ?? []).filter((t) => t !== '<none>@<none>'),
       parentId: i.ParentId ?? '',
       size: i.Size ?? 0,
       created: i.Created ?? 0,

@@ -10,7 +10,7 @@ import { DockerError } from './errors.js';
 import type { DockerPort } from './port.js';
 
 export interface ExecutionStep {
-  readonly kind: 'container' | 'volume' | 'network' | 'image';
+  readonly kind: 'container' | 'volume' | 'network' | 'image' | 'build-cache';
   readonly id: string;
   readonly name: string;
 }
@@ -94,6 +94,11 @@ export function executionSteps(plan: Plan, imageParents: ReadonlyMap<string, str
       kind: 'image' as const,
       id: i.id,
       name: i.tags[0] ?? i.id,
+    })),
+    ...(plan.destroy.buildCache ?? []).map((b) => ({
+      kind: 'build-cache' as const,
+      id: b.id,
+      name: `build cache ${b.id.slice(0, 12)}`,
     })),
   ];
 }
@@ -194,6 +199,8 @@ async function runSteps(
     );
   }
   let done = 0;
+  // The plan's build cache records go in one request (BuildKit orders them), made at the first of their steps.
+  let cachePruned: Promise<unknown> | null = null;
   for (const step of steps) {
     opts.signal?.throwIfAborted();
     opts.onProgress?.({ done, total: steps.length, step, status: 'removing' });
@@ -220,6 +227,15 @@ async function runSteps(
           if (image) await removeImageLikePrune(port, image, signal);
           break;
         }
+        case 'build-cache':
+          if (!port.removeBuildCache)
+            throw new DockerError('bad-request', 'this engine port cannot remove build cache');
+          cachePruned ??= port.removeBuildCache(
+            steps.filter((s) => s.kind === 'build-cache').map((s) => s.id),
+            { signal },
+          );
+          await cachePruned;
+          break;
       }
       done++;
       opts.onProgress?.({ done, total: steps.length, step, status: 'removed' });
@@ -240,17 +256,20 @@ export async function readBack(
   errors: ReadonlyMap<string, string> = new Map(),
   signal?: AbortSignal,
 ): Promise<ExecutionReport> {
-  const [containers, volumes, networks, images] = await Promise.all([
+  const cache = steps.some((s) => s.kind === 'build-cache') && port.listBuildCache;
+  const [containers, volumes, networks, images, buildCache] = await Promise.all([
     port.listContainers({ signal }),
     port.listVolumes({ signal }),
     port.listNetworks({ signal }),
     port.listImages({ signal }),
+    cache ? port.listBuildCache?.({ signal }) : undefined,
   ]);
   const present = new Set([
     ...containers.map((c) => `container:${c.id}`),
     ...volumes.map((v) => `volume:${v.name}`),
     ...networks.map((n) => `network:${n.id}`),
     ...images.map((i) => `image:${i.id}`),
+    ...(buildCache ?? []).map((b) => `build-cache:${b.id}`),
   ]);
   const removed: ExecutionStep[] = [];
   const failed: (ExecutionStep & { error: string })[] = [];

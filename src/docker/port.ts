@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type {
+  BuildCacheRecord,
   Change,
   ContainerInfo,
   EngineEvent,
@@ -9,7 +10,7 @@ import type {
   VolumeInfo,
 } from '../core/model.js';
 
-export type { Change, ContainerInfo, EngineEvent, EngineInfo, ImageInfo, NetworkInfo, VolumeInfo };
+export type { BuildCacheRecord, Change, ContainerInfo, EngineEvent, EngineInfo, ImageInfo, NetworkInfo, VolumeInfo };
 
 /** Options every port call accepts. */
 export interface CallOptions {
@@ -53,6 +54,16 @@ export interface DockerPort {
   listNetworks(opts?: CallOptions): Promise<NetworkInfo[]>;
   /** `GET /images/json`. */
   listImages(opts?: CallOptions): Promise<ImageInfo[]>;
+  /**
+   * The build cache records from `GET /system/df` (`type=build-cache` at API >= 1.42). Optional until every
+   * DockerPort implements it; without it a plan knows no build cache.
+   */
+  listBuildCache?(opts?: CallOptions): Promise<BuildCacheRecord[]>;
+  /**
+   * Removes exactly the build cache records `ids` (one `POST /build/prune` with `all` and an anchored `id` filter
+   * naming them; BuildKit removes each after the records built on it). Returns the IDs the engine removed.
+   */
+  removeBuildCache?(ids: readonly string[], opts?: CallOptions): Promise<string[]>;
   /** `GET /containers/{id}/changes`; `null` from the engine becomes `[]`. */
   containerChanges(id: string, opts?: CallOptions): Promise<Change[]>;
   /** `GET /containers/{id}/archive?path=…` as a tar stream. The caller must consume or destroy it. */

@@ -86,11 +86,12 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
     needs.prefetch && compareVersions(engine.version, '23.0.0') >= 0
       ? startDiskUsage(port, engine.host, { containers: needs.prefetch === 'prune', volumes: true }, signal)
       : null;
-  const [containers, volumes, networks, images] = await Promise.all([
+  const [containers, volumes, networks, images, buildCache] = await Promise.all([
     port.listContainers({ signal }),
     port.listVolumes({ signal }),
     needs.networks ? port.listNetworks({ signal }) : [],
     needs.images ? port.listImages({ signal }) : [],
+    needs.buildCache && port.listBuildCache ? port.listBuildCache({ signal }) : undefined,
   ]);
   const pruneFilters = readCliConfig(opts.configDir).pruneFilters ?? [];
   const byId = new Map(containers.map((c) => [c.id, c]));
@@ -124,6 +125,7 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
     volumes,
     networks,
     images,
+    ...(buildCache ? { buildCache } : {}),
     pruneFilters: [...pruneFilters],
     takenAt: (opts.now ?? Date.now)(),
   };

@@ -60,7 +60,7 @@ describe('lastlook binary', () => {
   test('an unsupported docker command line is refused (2) before any engine is reached', () => {
     const r = lastlook(['--host', 'unix:///nonexistent.sock', 'plan', '--', 'docker', 'image', 'rm', 'x']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('cannot preview "docker image"');
+    expect(r.stderr).toContain('cannot preview "docker image rm"');
     expect(r.stderr).toContain('docker volume prune');
   });
 

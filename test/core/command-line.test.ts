@@ -148,7 +148,7 @@ describe('compose down', () => {
 
 test.each([
   ['docker run busybox', /cannot preview "docker run"/],
-  ['docker image prune', /cannot preview "docker image"/],
+  ['docker image ls', /cannot preview "docker image ls"/],
   ['docker -H tcp://x rm c', /global flag -H/],
   ['docker', /without a command/],
 ])('anything else is refused with what lastlook can preview: %s', (line, re) => {

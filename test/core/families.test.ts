@@ -15,6 +15,10 @@ const SAMPLES: Record<string, string[]> = {
   'volume-prune': ['docker volume prune -a'],
   'container-prune': ['docker container prune'],
   'system-prune': ['docker system prune --volumes'],
+  'network-prune': ['docker network prune --filter until=1h'],
+  'image-prune': ['docker image prune -a'],
+  'builder-prune': ['docker builder prune -a', 'docker buildx prune -f'],
+  'compose-rm': ['docker compose -p shop rm -s -v', 'docker-compose -p shop rm -f'],
 };
 
 describe('the registry', () => {

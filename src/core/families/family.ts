@@ -15,6 +15,8 @@ export interface SnapshotNeeds {
   /** Networks with their endpoints: one inspect per network. */
   readonly networks: boolean;
   readonly images: boolean;
+  /** The build cache records (`/system/df` BuildCache): builder prune, system prune. @default false */
+  readonly buildCache?: boolean;
   /**
    * Sizes `measurePlan` will want, read at the same time as the lists instead of after the first plan:
    * `volumes` = volume bytes (`/system/df?type=volume`); `prune` = one `/system/df` for every writable layer and
@@ -131,6 +133,7 @@ export function mergeNeeds(list: readonly SnapshotNeeds[]): SnapshotNeeds {
   return {
     networks: list.some((n) => n.networks),
     images: list.some((n) => n.images),
+    buildCache: list.some((n) => n.buildCache === true),
     prefetch,
   };
 }

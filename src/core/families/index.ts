@@ -3,9 +3,13 @@
  * keymap and the explorer's previews iterate over. Adding a family: one module beside these, registered here
  * (docs/adding-a-family.md). The order is the order of the help text and of the explorer's preview keys.
  */
+import { builderPruneFamily } from './builder-prune.js';
 import { composeDownFamily } from './compose-down.js';
+import { composeRmFamily } from './compose-rm.js';
 import { containerPruneFamily } from './container-prune.js';
 import type { CommandFamily, FamilyCommand, PreviewBinding, SnapshotNeeds } from './family.js';
+import { imagePruneFamily } from './image-prune.js';
+import { networkPruneFamily } from './network-prune.js';
 import { rmFamily } from './rm.js';
 import { systemPruneFamily } from './system-prune.js';
 import { volumePruneFamily } from './volume-prune.js';
@@ -18,6 +22,10 @@ export const FAMILIES = [
   volumePruneFamily,
   containerPruneFamily,
   systemPruneFamily,
+  networkPruneFamily,
+  imagePruneFamily,
+  builderPruneFamily,
+  composeRmFamily,
 ] as const;
 
 /** The registry with each family's command type erased, for code that dispatches on `kind`. */

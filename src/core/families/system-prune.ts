@@ -61,7 +61,7 @@ export const systemPruneFamily = defineFamily<SystemPruneCommand>({
     }
     return { kind: 'system-prune', all: bool(values, 'all'), volumes, filters, argv: at.argv };
   },
-  needs: () => ({ networks: true, images: true, prefetch: 'prune' }),
+  needs: () => ({ networks: true, images: true, buildCache: true, prefetch: 'prune' }),
   plan: planSystemPrune,
   fromClient,
   confirmation: () => 'prune',

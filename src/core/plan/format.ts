@@ -41,7 +41,8 @@ export function formatPlan(plan: Plan, opts: { readonly closing?: boolean } = {}
     out.push('');
   }
   const d = plan.destroy;
-  const count = d.containers.length + d.volumes.length + d.networks.length + d.images.length;
+  const cache = d.buildCache ?? [];
+  const count = d.containers.length + d.volumes.length + d.networks.length + d.images.length + cache.length;
   if (!plan.blocked) {
     out.push(count === 0 ? 'Destroy: nothing' : 'Destroy:');
     if (d.containers.length) out.push(`  Containers (${d.containers.length})`, ...d.containers.map(containerLine));
@@ -58,6 +59,15 @@ export function formatPlan(plan: Plan, opts: { readonly closing?: boolean } = {}
         ...d.images.map(
           (i) =>
             `    ${i.tags.length ? i.tags.map(safe).join(', ') : i.id.replace(/^sha256:/, '').slice(0, 12)}  ${formatBytes(i.bytes)}  — ${safe(i.reason)}`,
+        ),
+      );
+    }
+    if (cache.length) {
+      out.push(
+        `  Build cache (${cache.length})`,
+        ...cache.map(
+          (b) =>
+            `    ${safe(b.id.slice(0, 12))}  ${safe(b.type)}  ${formatBytes(b.bytes)}  ${safe(b.description)}  — ${safe(b.reason)}`,
         ),
       );
     }

@@ -5,6 +5,7 @@
  */
 import type { ContainerPruneCommand, PruneFilter, SystemPruneCommand } from '../command-line.js';
 import type { ContainerInfo, ImageInfo, Snapshot } from '../model.js';
+import { buildCacheStep } from './builder-prune.js';
 import {
   describeFilters,
   type FilterArgs,
@@ -17,7 +18,14 @@ import {
 } from './filters.js';
 import { volumesRemovedWithContainers } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import type {
+  PlanBody,
+  PlannedBuildCache,
+  PlannedContainer,
+  PlannedImage,
+  PlannedNetwork,
+  PlannedVolume,
+} from './types.js';
 import { volumePrune } from './volume.js';
 
 /** The states the engine counts as running for prune (`IsRunning()`): running, paused, restarting. */
@@ -68,7 +76,7 @@ function containerStep(snapshot: Snapshot, args: FilterArgs, extra: PlanExtra): 
 }
 
 /** How the engine words a refused prune, for a blocked plan. */
-function engineRefusal(step: string, why: string): string {
+export function engineRefusal(step: string, why: string): string {
   return `the engine refuses the ${step} prune: Error response from daemon: ${why}`;
 }
 
@@ -93,7 +101,7 @@ export function planContainerPrune(snapshot: Snapshot, cmd: ContainerPruneComman
   });
 }
 
-function configWarning(cli: readonly PruneFilter[], merged: readonly PruneFilter[]): string[] {
+export function configWarning(cli: readonly PruneFilter[], merged: readonly PruneFilter[]): string[] {
   return merged.length > cli.length
     ? [`pruneFilters from the docker CLI config apply: ${describeFilters(merged.slice(cli.length))}`]
     : [];
@@ -106,7 +114,7 @@ const PREDEFINED = new Set(['bridge', 'host', 'none', 'default']);
  * `localNetworksPrune`: not config-only, created before `until`, matching the labels, not predefined, without
  * endpoints (only running and paused containers have endpoints).
  */
-function networkStep(
+export function networkStep(
   snapshot: Snapshot,
   args: FilterArgs,
   until: number | null,
@@ -185,6 +193,39 @@ function imageEntry(img: ImageInfo, dangling: boolean): PlannedImage {
   };
 }
 
+/**
+ * The last step of system prune, the build cache (`POST /build/prune` with `-a` and the same filters), or null
+ * when the snapshot did not read the build cache (then a warning says it is not previewed).
+ */
+function systemBuildCache(
+  snapshot: Snapshot,
+  all: boolean,
+  filters: readonly PruneFilter[],
+  imagesGo: boolean,
+  warnings: string[],
+): PlannedBuildCache[] | null {
+  if (!snapshot.buildCache) {
+    warnings.push(
+      `build cache is not previewed: system prune also removes ${all ? 'all' : 'dangling'} build cache (docker builder du shows it)`,
+    );
+    return null;
+  }
+  const step = buildCacheStep(snapshot, all, filters);
+  if ('refusal' in step) {
+    warnings.push(
+      `the engine refuses the build cache step (${step.refusal}): everything listed before it is removed before docker stops with that error`,
+    );
+    return [];
+  }
+  warnings.push(...step.warnings);
+  if (!all && imagesGo && snapshot.buildCache.some((r) => r.shared && !r.inUse)) {
+    warnings.push(
+      'build cache shared with an image is kept by this prune, but records shared only with an image this run removes may go with it: the engine does not say which image a record belongs to',
+    );
+  }
+  return step.destroy;
+}
+
 export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, extra: PlanExtra = {}): PlanBody {
   const filters = mergePruneFilters(cmd.filters, snapshot.pruneFilters);
   const warnings = configWarning(cmd.filters, filters);
@@ -224,11 +265,15 @@ export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, ext
   }
   const destroyed = new Set(destroyVolumes.map((v) => v.name));
   const images = vpRefused ? [] : imageStep(snapshot, args, limit, cmd.all, survivors);
-  warnings.push(
-    `build cache is not previewed: system prune also removes ${cmd.all ? 'all' : 'dangling'} build cache (docker builder du shows it)`,
-  );
+  const buildCache = vpRefused ? [] : systemBuildCache(snapshot, cmd.all, filters, images.length > 0, warnings);
   return makePlan(snapshot, cmd.argv, {
-    destroy: { containers: step.destroy, networks: nets.destroy, volumes: destroyVolumes, images },
+    destroy: {
+      containers: step.destroy,
+      networks: nets.destroy,
+      volumes: destroyVolumes,
+      images,
+      ...(buildCache ? { buildCache } : {}),
+    },
     orphan: { volumes: fates.orphaned.filter((v) => !destroyed.has(v.name)) },
     keep: {
       containers: step.keep,

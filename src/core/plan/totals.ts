@@ -9,6 +9,7 @@ import {
   type PlanBody,
   type PlannedContainer,
   type PlannedNetwork,
+  type PlannedUntag,
   type PlannedVolume,
 } from './types.js';
 
@@ -63,6 +64,7 @@ export interface PlanParts {
   readonly blocked?: { readonly reason: string } | null;
   readonly destroy?: Partial<Plan['destroy']>;
   readonly orphan?: Partial<Plan['orphan']>;
+  readonly untag?: readonly PlannedUntag[];
   readonly keep?: Partial<Plan['keep']>;
   readonly warnings?: readonly string[];
 }
@@ -79,8 +81,12 @@ export function makePlan(snapshot: Snapshot, command: readonly string[], parts: 
     volumes: blocked ? [] : [...(parts.destroy?.volumes ?? [])].sort(byName),
     networks: blocked ? [] : [...(parts.destroy?.networks ?? [])].sort(byName),
     images: blocked ? [] : [...(parts.destroy?.images ?? [])].sort((a, b) => collator.compare(a.id, b.id)),
+    ...(parts.destroy?.buildCache
+      ? { buildCache: blocked ? [] : [...parts.destroy.buildCache].sort((a, b) => collator.compare(a.id, b.id)) }
+      : {}),
   };
   const orphan = { volumes: blocked ? [] : [...(parts.orphan?.volumes ?? [])].sort(byName) };
+  const untag = blocked ? [] : [...(parts.untag ?? [])].sort((a, b) => collator.compare(a.id, b.id));
   const keep = {
     containers: [...(parts.keep?.containers ?? [])].sort(byName),
     volumes: [...(parts.keep?.volumes ?? [])].sort(byName),
@@ -93,6 +99,7 @@ export function makePlan(snapshot: Snapshot, command: readonly string[], parts: 
     blocked,
     destroy,
     orphan,
+    ...(untag.length > 0 ? { untag } : {}),
     keep,
     warnings: [...new Set([...(parts.warnings ?? []), ...changesWarning(destroy.containers)])],
     totals: totals(destroy),
@@ -152,6 +159,7 @@ export function totals(destroy: Plan['destroy']): Plan['totals'] {
   }
   for (const v of destroy.volumes) add(v.bytes);
   for (const i of destroy.images) add(i.bytes);
+  for (const b of destroy.buildCache ?? []) add(b.bytes);
   return { bytes, unknown };
 }
 

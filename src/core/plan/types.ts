@@ -55,6 +55,26 @@ export interface PlannedImage {
   readonly reason: string;
 }
 
+/** References a command removes from an image that stays (it keeps another tag, a child image or a container). */
+export interface PlannedUntag {
+  readonly id: string;
+  /** The references removed (`DELETE /images/{ref}` each, without pruning parents), in the engine's order. */
+  readonly refs: readonly string[];
+  /** The references the image keeps. */
+  readonly keeps: readonly string[];
+  readonly reason: string;
+}
+
+/** A build cache record the command removes (builder prune, system prune). */
+export interface PlannedBuildCache {
+  readonly id: string;
+  /** `regular`, `source.local`, `exec.cachemount`, … */
+  readonly type: string;
+  readonly description: string;
+  readonly bytes: number | null;
+  readonly reason: string;
+}
+
 export interface Plan {
   readonly schema: typeof PLAN_SCHEMA;
   /** The command family the plan was computed for; the execution follows it (e.g. compose down stops first). */
@@ -74,7 +94,11 @@ export interface Plan {
     readonly volumes: readonly PlannedVolume[];
     readonly networks: readonly PlannedNetwork[];
     readonly images: readonly PlannedImage[];
+    /** Build cache records (builder prune, system prune); absent for commands that never remove any. */
+    readonly buildCache?: readonly PlannedBuildCache[];
   };
+  /** Image references removed from images that stay; absent when none. */
+  readonly untag?: readonly PlannedUntag[];
   /** Kept, but no container references them any more afterwards (dangling: a later prune candidate). */
   readonly orphan: { readonly volumes: readonly PlannedVolume[] };
   /** Objects the command touches or the user might expect to go, that stay, with the reason. */

@@ -21,6 +21,7 @@ export function ConfirmDialog({ plan, required, input, width, theme }: ConfirmDi
     d.volumes.length ? plural(d.volumes.length, 'volume') : '',
     d.networks.length ? plural(d.networks.length, 'network') : '',
     d.images.length ? plural(d.images.length, 'image') : '',
+    d.buildCache?.length ? plural(d.buildCache.length, 'build cache record') : '',
   ]
     .filter(Boolean)
     .join(', ');
