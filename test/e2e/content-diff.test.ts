@@ -1,22 +1,24 @@
 /**
  * End to end (issue 15): in the real binary in a real terminal (tmux) at 80×24 and 120×40, `enter` on each file
  * of the change tree opens what changed inside it, `esc` returns to the tree; the container's `changes` are the
- * same afterwards. The cases are those of test/engine/content-diff.test.ts, on the shared 28.5.2 engine (reading
- * only: nothing is removed but this file's own container and image).
+ * same afterwards. The cases are those of test/engine/content-diff.test.ts, on a private 28.5.2 engine.
  */
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { CONTAINER_SCRIPT, IMAGE_SCRIPT } from '../engine/fixtures/content-cases.js';
-import { docker, engineEnv, prefix, type TestEngine } from '../engine/harness.js';
+import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
 
-const engine = inject('allEngines').find((e) => e.kind === 'current') as TestEngine;
+// An engine of its own: other files' containers coming and going on a shared engine refresh the explorer's list
+// and tree under the keys this test types.
+let engine: TestEngine;
 const p = prefix('ce');
 let id = '';
 const sessions: TmuxSession[] = [];
 
 beforeAll(async () => {
+  engine = await startEngine('current');
   const base = (await docker(engine, ['create', engine.volumeImage, 'sh', '-c', IMAGE_SCRIPT])).trim();
   await docker(engine, ['start', '-a', base]);
   await docker(engine, ['commit', base, `${p}-img:1`]);
@@ -38,6 +40,7 @@ afterAll(async () => {
   const left = (await docker(engine, ['ps', '-aq', '--filter', `ancestor=${p}-img:1`])).trim();
   if (left) await docker(engine, ['rm', '-f', ...left.split('\n')]);
   await docker(engine, ['rmi', `${p}-img:1`]);
+  await stopEngine(engine);
 });
 
 /** The name on the change tree's selected row (`▸C  name`, a fold marker and a `→ target` aside), or null. */
@@ -78,7 +81,9 @@ describe.each([
   [80, 24],
   [120, 40],
 ] as const)('the content diff pane at %i×%i', (columns, rows) => {
-  test('enter on each changed file shows what changed inside it; esc returns; changes unchanged', async () => {
+  test('enter on each changed file shows what changed inside it; esc returns; changes unchanged', {
+    timeout: 240_000,
+  }, async () => {
     const port = connect(resolveConnection({ host: engine.host, env: {} }));
     const before = (await port.containerChanges(id)).map((c) => `${c.kind} ${c.path}`).sort();
     const t = new TmuxSession(columns, rows);
