@@ -1,52 +1,20 @@
+import type { ContainerInfo, EngineInfo } from '../../core/model.js';
+import { listContexts, resolveConnection } from '../../docker/connection.js';
+import type { executePlan as ExecutePlan } from '../../docker/execute.js';
+import type { DockerPort } from '../../docker/port.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { planningContext } from '../planning-context.js';
+import { type PlanningContext, planningContext, planningContextOf } from '../planning-context.js';
 
-/** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
-export const run: Command = async (ctx) => {
-  const port = ctx.port();
-  const isTerminal = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
-  // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
-  const ui = Promise.all([import('ink'), import('../../ui/root.js'), import('../../docker/execute.js')]);
-  ui.catch(() => {});
-  // Quitting the waiting screen aborts the first reads.
-  const quit = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, quit.signal]);
-  const first = Promise.all([port.engineInfo({ signal }), port.listContainers({ signal })]);
-  first.catch(() => {});
-  if (!isTerminal) {
-    // Fail fast when the engine cannot be reached: that is the error the user must fix first.
-    await first;
-    throw new CliError(
-      'the explorer needs an interactive terminal (stdin and stdout must be a TTY)',
-      ExitCode.usage,
-      'for scripts use `lastlook plan --json -- <docker command>`, or `lastlook guard --yes -- <docker command>`',
-    );
-  }
-  const [{ render }, { Root }, { executePlan }] = await ui;
-  const { Waiting } = await import('../../ui/waiting.js');
-  // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
-  const instance = render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, {
-    // Ink drives the terminal itself: the raw streams. Its text is escaped by src/ui/components/text.tsx.
-    stdout: ctx.terminal.stdout as NodeJS.WriteStream,
-    stdin: ctx.stdin as NodeJS.ReadStream,
-    stderr: ctx.terminal.stderr as NodeJS.WriteStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
-  let engine: Awaited<typeof first>[0];
-  let initialContainers: Awaited<typeof first>[1];
-  try {
-    [engine, initialContainers] = await first;
-  } catch (e) {
-    instance.unmount();
-    await instance.waitUntilExit();
-    if (quit.signal.aborted) return ExitCode.ok;
-    throw e;
-  }
-  const planning = planningContext(ctx);
-  const services: ExplorerServices = {
+/** What the explorer asks of one engine: its port, the planner against it, changed-file sizes, the executor. */
+function explorerServices(
+  port: DockerPort,
+  planning: PlanningContext,
+  executePlan: typeof ExecutePlan,
+  stop: AbortSignal,
+): ExplorerServices {
+  return {
     port,
     // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
     planAll: async (argvs, signal, opts) =>
@@ -56,8 +24,8 @@ export const run: Command = async (ctx) => {
       return (await changedSizes(port, container.id, changes, { signal })).sizes;
     },
     contentDiff: async (container, path, paneSignal) => {
-      // SIGTERM (ctx.signal) also stops a read in flight, so that its image helper is removed.
-      const signal = AbortSignal.any([paneSignal, ctx.signal]);
+      // SIGTERM (`stop`) also stops a read in flight, so that its image helper is removed.
+      const signal = AbortSignal.any([paneSignal, stop]);
       const [{ readContentDiff, PathNotDiffable }, { DEFAULT_MAX_BYTES }, { mountsOf }] = await Promise.all([
         import('../../docker/file-read.js'),
         import('../../core/content-diff.js'),
@@ -84,11 +52,73 @@ export const run: Command = async (ctx) => {
         },
       }),
   };
+}
+
+/** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
+export const run: Command = async (ctx) => {
+  const port = ctx.port();
+  const isTerminal = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
+  // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
+  const ui = Promise.all([import('ink'), import('../../ui/context-root.js'), import('../../docker/execute.js')]);
+  ui.catch(() => {});
+  // Quitting the waiting screen aborts the first reads.
+  const quit = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, quit.signal]);
+  const first = Promise.all([port.engineInfo({ signal }), port.listContainers({ signal })]);
+  first.catch(() => {});
+  if (!isTerminal) {
+    // Fail fast when the engine cannot be reached: that is the error the user must fix first.
+    await first;
+    throw new CliError(
+      'the explorer needs an interactive terminal (stdin and stdout must be a TTY)',
+      ExitCode.usage,
+      'for scripts use `lastlook plan --json -- <docker command>`, or `lastlook guard --yes -- <docker command>`',
+    );
+  }
+  const [{ render }, { ContextRoot }, { executePlan }] = await ui;
+  const { Waiting } = await import('../../ui/waiting.js');
+  // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
+  const instance = render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, {
+    // Ink drives the terminal itself: the raw streams. Its text is escaped by src/ui/components/text.tsx.
+    stdout: ctx.terminal.stdout as NodeJS.WriteStream,
+    stdin: ctx.stdin as NodeJS.ReadStream,
+    stderr: ctx.terminal.stderr as NodeJS.WriteStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  let engine: Awaited<typeof first>[0];
+  let initialContainers: Awaited<typeof first>[1];
+  try {
+    [engine, initialContainers] = await first;
+  } catch (e) {
+    instance.unmount();
+    await instance.waitUntilExit();
+    if (quit.signal.aborted) return ExitCode.ok;
+    throw e;
+  }
+  const session = (port: DockerPort, planning: PlanningContext, engine: EngineInfo, initial?: ContainerInfo[]) => ({
+    services: explorerServices(port, planning, executePlan, ctx.signal),
+    engine,
+    ...(initial ? { initialContainers: initial } : {}),
+    close: () => port.close?.(),
+  });
+  // Another docker context, picked with C: connected and read before the explorer leaves the current one.
+  const open = async (name: string, signal: AbortSignal) => {
+    const connection = resolveConnection({ context: name, env: ctx.env });
+    const other = ctx.connectTo(connection);
+    try {
+      const [info, containers] = await Promise.all([other.engineInfo({ signal }), other.listContainers({ signal })]);
+      return session(other, planningContextOf(connection, other, ctx.env), info, containers);
+    } catch (e) {
+      other.close?.();
+      throw e;
+    }
+  };
   instance.rerender(
-    <Root
-      services={services}
-      engine={engine}
-      initialContainers={initialContainers}
+    <ContextRoot
+      initial={session(port, planningContext(ctx), engine, initialContainers)}
+      listContexts={() => listContexts(ctx.env)}
+      open={open}
       readOnly={ctx.global.readOnly}
       noColor={ctx.global.noColor}
       onExit={() => {}}
