@@ -17,6 +17,7 @@ import { requiredConfirmation } from '../core/plan/contract.js';
 import { ChangesPane } from './components/changes-pane.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ContainerList } from './components/container-list.js';
+import { FileDiffPane } from './components/file-diff-pane.js';
 import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { KeyHints } from './components/key-hints.js';
@@ -27,6 +28,7 @@ import { Text } from './components/text.js';
 import { VolumesView } from './components/volumes-view.js';
 import { useEngineData } from './hooks/use-engine-data.js';
 import { useExecution } from './hooks/use-execution.js';
+import { useFileDiff } from './hooks/use-file-diff.js';
 import { usePlanPreview } from './hooks/use-plan-preview.js';
 import { usePruneFates } from './hooks/use-prune-fates.js';
 import { useSelectionDetail } from './hooks/use-selection-detail.js';
@@ -97,6 +99,7 @@ export function App(props: AppProps) {
   const changeRows = tree ? visibleChanges(state) : null;
   const pruneFates = usePruneFates(services, state.view === 'volumes' && state.mode === 'browsing', state.volumes);
   usePlanPreview(services, state.preview, dispatch);
+  useFileDiff(services, state.mode === 'viewing' ? state.fileView : null, container, dispatch);
   useExecution(services, state.mode === 'running' ? (state.preview?.plan ?? null) : null, dispatch);
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
@@ -111,22 +114,10 @@ export function App(props: AppProps) {
   const layout = computeLayout(columns, rows, container?.mounts.length ?? 1);
   if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} height={layout.height} />;
 
-  let body: React.ReactNode;
+  let body: React.ReactNode = modalBody(state, container?.name ?? '', columns, layout.bodyHeight, theme);
   const overlayHeight = layout.bodyHeight;
-  if (state.mode === 'help') {
-    body = <HelpOverlay state={state} width={columns} height={overlayHeight} theme={theme} />;
-  } else if ((state.mode === 'running' || state.mode === 'done') && state.run) {
-    body = (
-      <RunProgress
-        run={state.run}
-        finished={state.mode === 'done'}
-        width={columns}
-        height={overlayHeight}
-        theme={theme}
-      />
-    );
-  } else if ((state.mode === 'previewing' || state.mode === 'confirming') && state.preview) {
-    body = <PreviewScreen state={state} preview={state.preview} width={columns} height={overlayHeight} theme={theme} />;
+  if (body !== null) {
+    // help, progress, preview or a file's diff
   } else if (state.view === 'volumes') {
     body = (
       <VolumesView
@@ -313,4 +304,19 @@ function TooSmall({ columns, rows, height }: { columns: number; rows: number; he
       </Text>
     </Box>
   );
+}
+
+/** The screens that cover the panes: help, the run's progress, a preview, a file's content diff; else null. */
+function modalBody(s: ExplorerState, containerName: string, width: number, height: number, theme: Theme) {
+  if (s.mode === 'help') return <HelpOverlay state={s} width={width} height={height} theme={theme} />;
+  if ((s.mode === 'running' || s.mode === 'done') && s.run) {
+    return <RunProgress run={s.run} finished={s.mode === 'done'} width={width} height={height} theme={theme} />;
+  }
+  if ((s.mode === 'previewing' || s.mode === 'confirming') && s.preview) {
+    return <PreviewScreen state={s} preview={s.preview} width={width} height={height} theme={theme} />;
+  }
+  if (s.mode === 'viewing' && s.fileView) {
+    return <FileDiffPane view={s.fileView} containerName={containerName} width={width} height={height} theme={theme} />;
+  }
+  return null;
 }

@@ -4,6 +4,7 @@
  * the next state from values it closed over; effects (loading, planning, executing) watch this state and dispatch
  * results back; results for a selection or preview that is no longer current are ignored.
  */
+import { fileViewFailed, fileViewLoaded, openFileView, scrollFileView } from '../file-view.js';
 import { requiredConfirmation } from '../plan/contract.js';
 import type { Plan } from '../plan/types.js';
 import { previewLines } from '../plan-lines.js';
@@ -57,7 +58,16 @@ function withFilter(s: ExplorerState, text: string): ExplorerState {
   return { ...next, cursor: Math.max(0, first), volumeCursor: 0, changesCursor: 0 };
 }
 
-const data: Pick<Handlers, 'data-loaded' | 'volumes-loaded' | 'volume-sizes-loaded' | 'load-failed' | 'tree-loaded'> = {
+const data: Pick<
+  Handlers,
+  | 'data-loaded'
+  | 'volumes-loaded'
+  | 'volume-sizes-loaded'
+  | 'load-failed'
+  | 'tree-loaded'
+  | 'file-diff-loaded'
+  | 'file-diff-failed'
+> = {
   'data-loaded': (s, a) => {
     const next = { ...s, containers: a.containers, volumes: a.volumes ?? s.volumes, loadError: null };
     // On the first load, start on the first container rather than on its group's header.
@@ -71,12 +81,20 @@ const data: Pick<Handlers, 'data-loaded' | 'volumes-loaded' | 'volume-sizes-load
   'load-failed': (s, a) => ({ ...s, loadError: a.error }),
   // A tree for a container that is no longer selected is dropped (latest wins).
   'tree-loaded': (s, a) => (selectedContainer(s)?.id !== a.id ? s : { ...s, changeTree: { id: a.id, tree: a.tree } }),
+  'file-diff-loaded': (s, a) => ({ ...s, fileView: fileViewLoaded(s.fileView, a.seq, a.diff) }),
+  'file-diff-failed': (s, a) => ({ ...s, fileView: fileViewFailed(s.fileView, a.seq, a.error) }),
 };
 
 function toggleOpen(s: ExplorerState): ExplorerState {
   if (s.view === 'containers' && s.focus === 'changes') {
     const rows = visibleChanges(s);
     const row = rows[clamp(s.changesCursor, rows.length)];
+    const c = selectedContainer(s);
+    // A file (or an empty directory): its content diff. A directory with rows under it folds.
+    if (row && !row.hasChildren && c) {
+      const seq = s.previewSeq + 1;
+      return { ...s, mode: 'viewing', previewSeq: seq, fileView: openFileView(seq, c.id, row.node.path) };
+    }
     if (!row?.hasChildren) return s;
     const next = new Set(s.collapsedPaths);
     if (next.has(row.node.path)) next.delete(row.node.path);
@@ -96,6 +114,7 @@ function toggleOpen(s: ExplorerState): ExplorerState {
 
 const navigation: Pick<Handlers, 'move' | 'move-to' | 'next-pane' | 'toggle-view' | 'toggle-open' | 'toggle-mark'> = {
   move: (s, a) => {
+    if (s.mode === 'viewing' && s.fileView) return { ...s, fileView: scrollFileView(s.fileView, a.delta) };
     if (s.mode === 'previewing' || s.mode === 'done' || s.mode === 'confirming') {
       return explorerReducer(s, { type: 'scroll-preview', delta: a.delta });
     }
@@ -110,6 +129,7 @@ const navigation: Pick<Handlers, 'move' | 'move-to' | 'next-pane' | 'toggle-view
     return { ...s, cursor: clamp(clamp(s.cursor, n) + a.delta, n), changesCursor: 0, message: null };
   },
   'move-to': (s, a) => {
+    if (s.mode === 'viewing' && s.fileView) return { ...s, fileView: scrollFileView(s.fileView, a.where) };
     const end = (n: number) => (a.where === 'top' ? 0 : Math.max(0, n - 1));
     if (s.view === 'volumes') return { ...s, volumeCursor: end(volumeRows(s).length) };
     if (s.focus === 'changes') return { ...s, changesCursor: end(visibleChanges(s).length) };
@@ -161,6 +181,8 @@ function back(s: ExplorerState): ExplorerState {
       return { ...s, mode: 'browsing', input: '' };
     case 'previewing':
       return { ...s, mode: 'browsing', preview: null, message: null };
+    case 'viewing':
+      return { ...s, mode: 'browsing', fileView: null, message: null };
     case 'confirming':
       return { ...s, mode: 'previewing', input: '', message: 'not confirmed: nothing was removed' };
     case 'done':

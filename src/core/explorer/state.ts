@@ -2,8 +2,10 @@
  * The explorer's state and actions (STYLE §3.6): the engine data it needs to interpret keys, the mode, the
  * selection and the preview/confirm/run flow. Selectors are ./selectors.ts, the reducer ./reducer.ts.
  */
+import type { ContentDiff } from '../content-diff.js';
 import type { DiffTree, VisibleRow } from '../diff-tree.js';
 import type { DriftItem } from '../drift.js';
+import type { FileViewState } from '../file-view.js';
 import {
   ANONYMOUS_VOLUME_LABEL,
   COMPOSE_LABELS,
@@ -23,7 +25,9 @@ export type Mode =
   | 'confirming'
   | 'running'
   | 'done'
-  | 'error';
+  | 'error'
+  /** The content diff of one file of the change tree (core/file-view.ts). */
+  | 'viewing';
 export type Pane = 'list' | 'mounts' | 'changes';
 
 export const PROJECT_LABEL = COMPOSE_LABELS.project;
@@ -126,6 +130,8 @@ export interface ExplorerState {
   readonly contextsSeq: number;
   /** Sequence number of the last preview opened (results carry it, so late ones are recognised). */
   readonly previewSeq: number;
+  /** The file whose content diff is open (mode `viewing`). */
+  readonly fileView: FileViewState | null;
 }
 
 /** The id of an explorer preview key: a command family's `PreviewBinding.id` (core/families). */
@@ -147,6 +153,8 @@ export type ExplorerAction =
   | { readonly type: 'toggle-view' }
   | { readonly type: 'toggle-open' }
   | { readonly type: 'tree-loaded'; readonly id: string; readonly tree: DiffTree }
+  | { readonly type: 'file-diff-loaded'; readonly seq: number; readonly diff: ContentDiff }
+  | { readonly type: 'file-diff-failed'; readonly seq: number; readonly error: string }
   | { readonly type: 'toggle-mark' }
   | { readonly type: 'open-filter' }
   | { readonly type: 'open-command' }
@@ -198,6 +206,7 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     reloadSeq: 0,
     contextsSeq: 0,
     previewSeq: 0,
+    fileView: null,
     memo: { list: null, changes: null },
   };
 }
