@@ -58,7 +58,7 @@ describe.each(composeEngines)('compose rm oracle on the %s engine', (_kind, engi
     expect(planned(v.plan).containers).toEqual([`${p}-web-1`]);
     expect(planned(v.plan).volumes).toHaveLength(1);
     const kept = v.plan.keep.containers.map((c) => c.name).sort();
-    expect(kept).toEqual([`${p}-db-1`, `${p}-oneoff`, `${p}-old-1`]);
+    expect(kept).toEqual([`${p}-db-1`, `${p}-old-1`, `${p}-oneoff`]);
 
     // Label mode (-p without -f): the project is what the labels say, so the orphan goes; without -v its volume stays.
     const l = await composeOracle(engine, { cwd, argv: ['docker', 'compose', '-p', p, 'rm', '-f'], scope });
@@ -72,5 +72,5 @@ describe.each(composeEngines)('compose rm oracle on the %s engine', (_kind, engi
     expect(planned(s.plan).orphanVolumes).toEqual([`${p}_dbdata`]);
     await compose(['down', '-v']);
     await docker(engine, ['rm', '-f', `${p}-oneoff`]);
-  });
+  }, 300_000);
 });
