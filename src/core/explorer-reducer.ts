@@ -117,6 +117,8 @@ export interface ExplorerState {
   readonly quitting: boolean;
   /** Bumped to ask the data hook for a fresh read (after an execution, or `R`efresh). */
   readonly reloadSeq: number;
+  /** Bumped by `C`: the explorer's shell opens the docker context picker (src/ui/context-root.tsx). */
+  readonly contextsSeq: number;
   /** Sequence number of the last preview opened (results carry it, so late ones are recognised). */
   readonly previewSeq: number;
 }
@@ -161,6 +163,7 @@ export type ExplorerAction =
   | { readonly type: 'run-failed'; readonly error: string }
   | { readonly type: 'message'; readonly text: string | null }
   | { readonly type: 'reload' }
+  | { readonly type: 'open-contexts' }
   | { readonly type: 'quit' };
 
 export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerState {
@@ -188,6 +191,7 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     message: null,
     quitting: false,
     reloadSeq: 0,
+    contextsSeq: 0,
     previewSeq: 0,
   };
 }
@@ -581,6 +585,8 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
       return { ...s, message: a.text };
     case 'reload':
       return { ...s, reloadSeq: s.reloadSeq + 1 };
+    case 'open-contexts':
+      return { ...s, contextsSeq: s.contextsSeq + 1 };
     case 'quit':
       return s.mode === 'running'
         ? { ...s, message: 'removal in progress: wait for it to finish' }

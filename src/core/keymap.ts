@@ -130,6 +130,14 @@ export const KEYMAP: readonly Binding[] = [
   },
   { keys: ['/'], label: 'filter', footer: true, modes: browse, action: () => ({ type: 'open-filter' }) },
   {
+    keys: ['C'],
+    label: 'docker contexts: switch engine',
+    hint: 'contexts',
+    footer: true,
+    modes: browse,
+    action: () => ({ type: 'open-contexts' }),
+  },
+  {
     keys: [':'],
     label: 'preview any docker command line',
     footer: false,

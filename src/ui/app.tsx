@@ -1,5 +1,5 @@
 import { Box, useApp, useInput } from 'ink';
-import { useEffect, useMemo, useReducer } from 'react';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
 import {
   initialState,
   type ListRow,
@@ -46,6 +46,10 @@ export interface AppProps {
   readonly rows: number;
   /** Called once with the exit code when the user quits. */
   readonly onExit: (code: 0) => void;
+  /** `C` was pressed: the shell (src/ui/context-root.tsx) opens the docker context picker. */
+  readonly onOpenContexts?: () => void;
+  /** Drawn under the header instead of the panes while set (the context picker); keys then go to it, not here. */
+  readonly overlay?: ((width: number, height: number) => React.ReactNode) | null;
 }
 
 function keyName(input: string, key: import('ink').Key): string | KeyName | null {
@@ -72,7 +76,9 @@ function groupHint(row: ListRow | undefined): string {
 }
 
 /** The explorer: containers, mounts and changes side by side; previews, confirmation and execution. */
-export function App({ services, engine, initialContainers, readOnly, noColor, columns, rows, onExit }: AppProps) {
+export function App(props: AppProps) {
+  const { services, engine, initialContainers, readOnly, noColor, columns, rows, onExit, onOpenContexts } = props;
+  const overlay = props.overlay ?? null;
   const { exit } = useApp();
   const [state, dispatch] = useReducer(rootReducer, undefined, () => {
     const s = initialState(engine, readOnly);
@@ -94,7 +100,12 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
+  // Keys go to the overlay while it is up. Read through a ref set at render: Ink re-binds handlers in an effect, so a
+  // key typed right after the overlay closes would otherwise meet the handler of the frame before.
+  const overlayUp = useRef(false);
+  overlayUp.current = overlay !== null;
   useInput((input, key) => {
+    if (overlayUp.current) return;
     // Esc then a key typed quickly arrive as one chunk, which Ink reads as Alt+key (meta). Users mean Esc, then the
     // key (esc-then-q must leave the preview and quit), and the explorer binds nothing to Alt: split it.
     if (key.meta && !key.ctrl && !key.escape && input.length === 1) {
@@ -109,6 +120,12 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
     const keys = named.includes(k) ? [k] : splitChunk(k);
     for (const one of keys) dispatch({ type: 'key', key: one });
   });
+
+  const openContexts = useRef(onOpenContexts);
+  openContexts.current = onOpenContexts;
+  useEffect(() => {
+    if (state.contextsSeq > 0) openContexts.current?.();
+  }, [state.contextsSeq]);
 
   useEffect(() => {
     if (state.quitting) {
@@ -233,9 +250,15 @@ export function App({ services, engine, initialContainers, readOnly, noColor, co
   return (
     <Box flexDirection="column" height={layout.height} width={columns}>
       <Header engine={engine} readOnly={state.readOnly} columns={columns} theme={theme} view={state.view} />
-      {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
-      <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${status}`, columns)}</Text>
-      <KeyHints state={state} columns={columns} theme={theme} />
+      {overlay ? (
+        overlay(columns, layout.bodyHeight + 2)
+      ) : (
+        <>
+          {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
+          <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${status}`, columns)}</Text>
+          <KeyHints state={state} columns={columns} theme={theme} />
+        </>
+      )}
     </Box>
   );
 }

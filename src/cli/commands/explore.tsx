@@ -1,14 +1,46 @@
+import type { ContainerInfo, EngineInfo } from '../../core/model.js';
+import { listContexts, resolveConnection } from '../../docker/connection.js';
+import type { executePlan as ExecutePlan } from '../../docker/execute.js';
+import type { DockerPort } from '../../docker/port.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
-import { planningContext } from '../planning-context.js';
+import { type PlanningContext, planningContext, planningContextOf } from '../planning-context.js';
+
+/** What the explorer asks of one engine: its port, the planner against it, changed-file sizes, the executor. */
+function explorerServices(
+  port: DockerPort,
+  planning: PlanningContext,
+  executePlan: typeof ExecutePlan,
+): ExplorerServices {
+  return {
+    port,
+    // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
+    planAll: async (argvs, signal, opts) =>
+      (await import('../planning.js')).planCommandLines(planning, argvs, signal, opts),
+    changeSizes: async (container, changes, signal) => {
+      const { changedSizes } = await import('../../docker/filesystem.js');
+      return (await changedSizes(port, container.id, changes, { signal })).sizes;
+    },
+    execute: (plan, opts) =>
+      executePlan(port, plan, {
+        ...opts,
+        recompute: async (signal) => {
+          const { planCommandLines } = await import('../planning.js');
+          const [fresh] = await planCommandLines(planning, [plan.command], signal ?? opts.signal);
+          if (!fresh) throw new Error('the plan could not be recomputed');
+          return fresh;
+        },
+      }),
+  };
+}
 
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
   const port = ctx.port();
   const isTerminal = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
   // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
-  const ui = Promise.all([import('ink'), import('../../ui/root.js'), import('../../docker/execute.js')]);
+  const ui = Promise.all([import('ink'), import('../../ui/context-root.js'), import('../../docker/execute.js')]);
   ui.catch(() => {});
   // Quitting the waiting screen aborts the first reads.
   const quit = new AbortController();
@@ -24,7 +56,7 @@ export const run: Command = async (ctx) => {
       'for scripts use `lastlook plan --json -- <docker command>`, or `lastlook guard --yes -- <docker command>`',
     );
   }
-  const [{ render }, { Root }, { executePlan }] = await ui;
+  const [{ render }, { ContextRoot }, { executePlan }] = await ui;
   const { Waiting } = await import('../../ui/waiting.js');
   // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
   const instance = render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, {
@@ -45,32 +77,29 @@ export const run: Command = async (ctx) => {
     if (quit.signal.aborted) return ExitCode.ok;
     throw e;
   }
-  const planning = planningContext(ctx);
-  const services: ExplorerServices = {
-    port,
-    // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
-    planAll: async (argvs, signal, opts) =>
-      (await import('../planning.js')).planCommandLines(planning, argvs, signal, opts),
-    changeSizes: async (container, changes, signal) => {
-      const { changedSizes } = await import('../../docker/filesystem.js');
-      return (await changedSizes(port, container.id, changes, { signal })).sizes;
-    },
-    execute: (plan, opts) =>
-      executePlan(port, plan, {
-        ...opts,
-        recompute: async (signal) => {
-          const { planCommandLines } = await import('../planning.js');
-          const [fresh] = await planCommandLines(planning, [plan.command], signal ?? opts.signal);
-          if (!fresh) throw new Error('the plan could not be recomputed');
-          return fresh;
-        },
-      }),
+  const session = (port: DockerPort, planning: PlanningContext, engine: EngineInfo, initial?: ContainerInfo[]) => ({
+    services: explorerServices(port, planning, executePlan),
+    engine,
+    ...(initial ? { initialContainers: initial } : {}),
+    close: () => port.close?.(),
+  });
+  // Another docker context, picked with C: connected and read before the explorer leaves the current one.
+  const open = async (name: string, signal: AbortSignal) => {
+    const connection = resolveConnection({ context: name, env: ctx.env });
+    const other = ctx.connectTo(connection);
+    try {
+      const [info, containers] = await Promise.all([other.engineInfo({ signal }), other.listContainers({ signal })]);
+      return session(other, planningContextOf(connection, other, ctx.env), info, containers);
+    } catch (e) {
+      other.close?.();
+      throw e;
+    }
   };
   instance.rerender(
-    <Root
-      services={services}
-      engine={engine}
-      initialContainers={initialContainers}
+    <ContextRoot
+      initial={session(port, planningContext(ctx), engine, initialContainers)}
+      listContexts={() => listContexts(ctx.env)}
+      open={open}
       readOnly={ctx.global.readOnly}
       noColor={ctx.global.noColor}
       onExit={() => {}}

@@ -12,9 +12,10 @@ export interface HeaderProps {
   readonly view: 'containers' | 'volumes';
 }
 
-/** One line: host, context, engine version and API, and the read-only badge. */
+/** One line: context, host, engine version, API and platform (which engine this is), and the read-only badge. */
 export function Header({ engine, readOnly, columns, theme, view }: HeaderProps) {
-  const left = ` lastlook · ${engine.host}${engine.context ? ` (${engine.context})` : ''} · Engine ${engine.version} (API ${engine.apiVersion})`;
+  const where = engine.context ? `${engine.context} · ${engine.host}` : engine.host;
+  const left = ` lastlook · ${where} · Engine ${engine.version} (API ${engine.apiVersion}) ${engine.os}/${engine.arch}`;
   const right = `${view === 'volumes' ? 'volumes' : 'containers'}${readOnly ? ' · READ-ONLY' : ''} `;
   const room = Math.max(0, columns - right.length - 1);
   return (
