@@ -2,7 +2,7 @@
 # Private Docker engines for lastlook's tests and demo (see ../shared/ENGINE.md).
 #
 #   scripts/engines.sh provision            install/unpack the three engines (idempotent, quiet on success)
-#   scripts/engines.sh start current|modern|legacy DIR   start a private daemon rooted at DIR (socket DIR/docker.sock)
+#   scripts/engines.sh start current|modern|legacy|podman DIR   start a private engine rooted at DIR (socket DIR/docker.sock)
 #   scripts/engines.sh stop DIR             stop the daemon rooted at DIR (SIGTERM to its pidfile, never by name)
 #   scripts/engines.sh bin current|modern|legacy    print the folders holding that engine's dockerd
 #   scripts/engines.sh cli [current]        print the path of the docker CLI: 26.1.5 (modern and legacy), 28.5.2 (current)
@@ -13,6 +13,8 @@
 # modern:  Debian trixie's docker.io 26.1.5 + containerd + docker-cli + docker-compose, unpacked the same way
 #          into .cache/engines/modern.
 # legacy:  Debian bookworm's docker.io 20.10.24, installed with apt (it also brings runc, used by all three).
+# podman:  Debian bookworm's podman 4.3.1 (apt, with the CNI plugins): a private `podman system service` whose
+#          storage, runroot, volumes and networks all live under DIR; its Docker-compatible API on DIR/docker.sock.
 # No package host is named here: the trixie and sid sources reuse the URI of the machine's own apt sources.
 set -euo pipefail
 
@@ -56,6 +58,8 @@ provision_legacy() {
   command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v podman >/dev/null 2>&1 || missing+=(podman)
+  [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ ! -d /var/lib/apt/lists ] || [ -z "$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v lock)" ]; then
       quiet apt-get update
@@ -118,6 +122,23 @@ engine_bin() {
   esac
 }
 
+# Podman 4.3.1's service, private: every path under DIR, never the user's storage, runroot or socket. The settings
+# come from ENGINE.md: without default_ulimits every container start fails here ("error setting rlimit").
+start_podman() {
+  local dir=$1
+  mkdir -p "$dir"/{root,runroot,tmp,volumes,static,net}
+  printf '%s\n' '[containers]' 'netns = "none"' 'default_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]' \
+    '[engine]' 'cgroup_manager = "cgroupfs"' 'events_logger = "file"' "events_logfile_path = \"$dir/events.log\"" \
+    "tmp_dir = \"$dir/tmp\"" "volume_path = \"$dir/volumes\"" "static_dir = \"$dir/static\"" 'runtime = "runc"' \
+    '[network]' "network_config_dir = \"$dir/net\"" >"$dir/containers.conf"
+  printf '%s\n' '[storage]' 'driver = "overlay"' "graphroot = \"$dir/root\"" "runroot = \"$dir/runroot\"" \
+    >"$dir/storage.conf"
+  # Its own network namespace, as the dockerds: the CNI bridges of the networks it creates stay inside it.
+  CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf" \
+    setsid unshare --net -- sh -c 'ip link set lo up && echo $$ >"$0" && exec "$@"' "$dir/docker.pid" \
+    podman system service --time=0 "unix://$dir/docker.sock" >"$dir/dockerd.log" 2>&1 </dev/null &
+}
+
 start() {
   local kind=$1 dir=$2
   need_root
@@ -125,6 +146,12 @@ start() {
   dir=$(cd "$dir" && pwd)
   [ ${#dir} -lt 80 ] || die "engine folder path too long for a unix socket: $dir"
   if [ -f "$dir/docker.pid" ] && kill -0 "$(cat "$dir/docker.pid")" 2>/dev/null; then
+    return 0
+  fi
+  if [ "$kind" = podman ]; then
+    command -v podman >/dev/null || die "podman not found: run scripts/engines.sh provision"
+    start_podman "$dir"
+    wait_ping "$kind" "$dir"
     return 0
   fi
   local bin; bin=$(engine_bin "$kind")
@@ -138,7 +165,11 @@ start() {
     --host "unix://$dir/docker.sock" --data-root "$dir/root" --exec-root "$dir/exec" \
     --pidfile "$dir/docker.pid" --iptables=false --ip6tables=false --bridge=none \
     --storage-driver overlay2 --log-level warn >"$dir/dockerd.log" 2>&1 </dev/null &
-  local i
+  wait_ping "$kind" "$dir"
+}
+
+wait_ping() {
+  local kind=$1 dir=$2 i
   for i in $(seq 1 150); do
     if curl -fsS --unix-socket "$dir/docker.sock" http://localhost/_ping >/dev/null 2>&1; then return 0; fi
     sleep 0.1
@@ -151,6 +182,11 @@ stop() {
   local dir=$1 pid
   [ -f "$dir/docker.pid" ] || return 0
   pid=$(cat "$dir/docker.pid")
+  if [ -f "$dir/containers.conf" ] && kill -0 "$pid" 2>/dev/null; then
+    # Podman's containers (their conmon) outlive its service: stop them first, in this engine's storage only.
+    CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_STORAGE_CONF="$dir/storage.conf" \
+      timeout 60 podman rm -af -t 0 >/dev/null 2>&1 || true
+  fi
   if kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid"
     local i
@@ -165,11 +201,11 @@ stop() {
 case "${1:-}" in
   provision) need_root
              provision_legacy; provision_modern; provision_current ;;
-  start) [ $# -eq 3 ] || die "usage: engines.sh start current|modern|legacy DIR"; start "$2" "$3" ;;
+  start) [ $# -eq 3 ] || die "usage: engines.sh start current|modern|legacy|podman DIR"; start "$2" "$3" ;;
   stop) [ $# -eq 2 ] || die "usage: engines.sh stop DIR"; stop "$2" ;;
   bin) engine_bin "${2:-}" ;;
   cli) if [ "${2:-}" = current ]; then printf '%s\n' "$current/usr/bin/docker"; else printf '%s\n' "$modern/usr/bin/docker"; fi ;;
   compose) if [ "${2:-}" = current ]; then d=$current; else d=$modern; fi
            printf '%s\n' "$d/usr/libexec/docker/cli-plugins/docker-compose" ;;
-  *) die "usage: engines.sh provision | start current|modern|legacy DIR | stop DIR | bin current|modern|legacy | cli [current] | compose [current]" ;;
+  *) die "usage: engines.sh provision | start current|modern|legacy|podman DIR | stop DIR | bin current|modern|legacy | cli [current] | compose [current]" ;;
 esac

@@ -17,6 +17,12 @@ export interface EngineInfo {
   readonly maxApiVersion: string;
   readonly os: string;
   readonly arch: string;
+  /**
+   * Which engine serves the API: `podman` when `/version` lists a `Podman Engine` component (Podman's
+   * Docker-compatible service), else `docker`. Absent means docker. The planner's rules follow it
+   * (core/plan/engine-rules.ts).
+   */
+  readonly kind?: 'docker' | 'podman';
 }
 
 /** Labels Compose puts on what it creates (docker/compose `pkg/api/labels.go`). */
@@ -115,6 +121,11 @@ export interface VolumeInfo {
   readonly mountpoint: string;
   readonly createdAt: string | null;
   readonly scope: string;
+  /**
+   * Podman only: libpod's `Anonymous` flag (`/libpod/volumes/json`), true for a volume Podman created for a mount
+   * without a name. The compat API hides it (no label, listed as a bind by its 64-hex name). Absent on Docker.
+   */
+  readonly anonymous?: boolean;
   /** Bytes in the volume, when measured (`/system/df`); null when unknown or not measurable. */
   readonly size?: number | null;
 }

@@ -2,7 +2,8 @@
  * The real DockerPort: dockerode (its modem, for exact control of paths and query strings) mapped to the plain
  * domain types of core/model.ts. Nothing outside src/docker sees a dockerode type.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { posix } from 'node:path';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type {
   BuildCacheRecord,
@@ -18,6 +19,7 @@ import type {
   VolumeInfo,
 } from '../core/model.js';
 import { compareVersions } from '../core/plan/engine-version.js';
+import { rebaseArchive, unbaseArchive } from './archive-rebase.js';
 import type { Connection } from './connection.js';
 import { DockerError } from './errors.js';
 import type { CallOptions, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
@@ -180,6 +182,8 @@ export class DockerodeAdapter implements DockerPort {
   private readonly imageVolumesCache = new Map<string, string[] | null>();
   private readonly timeoutMs: number;
   private swept: Promise<void> | null = null;
+  /** Helpers made by `createVolumeWriter` (their volume at /v): Podman needs their uploads at /v (`putArchive`). */
+  private readonly volumeWriters = new Set<string>();
 
   constructor(opts: AdapterOptions) {
     const c = opts.connection;
@@ -304,11 +308,19 @@ export class DockerodeAdapter implements DockerPort {
 
   async engineInfo(opts: CallOptions = {}): Promise<EngineInfo> {
     if (this.info) return this.info;
-    const v = await this.dial<{ Version: string; ApiVersion: string; Os: string; Arch: string }>({
+    const v = await this.dial<{
+      Version: string;
+      ApiVersion: string;
+      Os: string;
+      Arch: string;
+      Components?: { Name?: unknown }[] | null;
+    }>({
       method: 'GET',
       path: '/version',
       signal: opts.signal,
     });
+    // Podman's compat service lists itself as a component; its version (4.3.1) is not a Docker version.
+    const podman = Array.isArray(v.Components) && v.Components.some((c) => c?.Name === 'Podman Engine');
     const negotiated =
       this.apiVersion ?? (compareVersions(v.ApiVersion, CLIENT_MAX_API) < 0 ? v.ApiVersion : CLIENT_MAX_API);
     this.apiVersion = negotiated;
@@ -320,6 +332,7 @@ export class DockerodeAdapter implements DockerPort {
       maxApiVersion: v.ApiVersion,
       os: v.Os,
       arch: v.Arch,
+      kind: podman ? 'podman' : 'docker',
     };
     return this.info;
   }
@@ -424,7 +437,9 @@ export class DockerodeAdapter implements DockerPort {
           }[]
         | null;
     }>({ method: 'GET', path: '/volumes', signal: opts.signal });
+    const anonymous = await this.podmanAnonymous(opts.signal);
     return (r.Volumes ?? []).map((v) => ({
+      ...(anonymous ? { anonymous: anonymous.get(v.Name) ?? false } : {}),
       name: v.Name,
       driver: v.Driver ?? 'local',
       labels: labelsOf(v.Labels),
@@ -433,6 +448,22 @@ export class DockerodeAdapter implements DockerPort {
       createdAt: v.CreatedAt ?? null,
       scope: v.Scope ?? 'local',
     }));
+  }
+
+  /**
+   * Podman only: which volumes libpod created anonymous (`GET /libpod/volumes/json`, `Anonymous`), which the compat
+   * list hides; null on Docker. A volume missing from the libpod list (created meanwhile) counts as not anonymous
+   * only if libpod says so: it is left out of the map, and `listVolumes` then says false.
+   */
+  private async podmanAnonymous(signal?: AbortSignal): Promise<Map<string, boolean> | null> {
+    const info = await this.engineInfo({ signal });
+    if (info.kind !== 'podman') return null;
+    const list = await this.dial<{ Name: string; Anonymous?: boolean }[] | null>({
+      method: 'GET',
+      path: '/libpod/volumes/json',
+      signal,
+    });
+    return new Map((list ?? []).map((v) => [v.Name, v.Anonymous === true]));
   }
 
   async volumeSizes(opts: CallOptions = {}): Promise<Map<string, number>> {
@@ -593,7 +624,7 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   async archive(id: string, path: string, opts: CallOptions = {}): Promise<Readable> {
-    return this.dial<Readable>({
+    const stream = await this.dial<Readable>({
       method: 'GET',
       path: `/containers/${encodeURIComponent(id)}/archive`,
       query: { path },
@@ -601,6 +632,11 @@ export class DockerodeAdapter implements DockerPort {
       stall: true,
       signal: opts.signal,
     });
+    if ((await this.engineInfo(opts)).kind !== 'podman') return stream;
+    // Podman names a never-started container's entries from `/`: give them Docker's `<base>/…` form.
+    const rebased = rebaseArchive(posix.basename(posix.normalize(path)) || '.');
+    pipeline(stream, rebased, () => undefined);
+    return rebased;
   }
 
   async stopContainer(id: string, opts: CallOptions & { timeout?: number }): Promise<void> {
@@ -622,6 +658,7 @@ export class DockerodeAdapter implements DockerPort {
       query: { force: opts.force ? 1 : undefined, v: opts.volumes ? 1 : undefined },
       signal: opts.signal,
     });
+    this.volumeWriters.delete(id);
   }
 
   async removeVolume(name: string, opts: CallOptions & { force?: boolean } = {}): Promise<void> {
@@ -654,11 +691,14 @@ export class DockerodeAdapter implements DockerPort {
       if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
     }
     const [repo, tag] = EMPTY_IMAGE.split(':');
+    // Podman 4.3.1 ignores `tag` on import (the image would be `:latest`, found by no later lookup, and left
+    // dangling by the next import); `repo=name:tag` works on Podman and Docker alike.
+    const podman = (await this.engineInfo({ signal })).kind === 'podman';
     // An empty tar (two zero blocks) imported as an image: one 0-byte layer, no Cmd, nothing that can run.
     const stream = await this.dial<Readable>({
       method: 'POST',
       path: '/images/create',
-      query: { fromSrc: '-', repo, tag },
+      query: podman ? { fromSrc: '-', repo: EMPTY_IMAGE } : { fromSrc: '-', repo, tag },
       file: Buffer.alloc(1024),
       stream: true,
       signal,
@@ -696,6 +736,7 @@ export class DockerodeAdapter implements DockerPort {
       },
       signal,
     });
+    if (mode === 'writer') this.volumeWriters.add(r.Id);
     return r.Id;
   }
 
@@ -736,7 +777,17 @@ export class DockerodeAdapter implements DockerPort {
     });
   }
 
-  async putArchive(id: string, path: string, tar: Readable, opts: CallOptions = {}): Promise<void> {
+  async putArchive(id: string, path: string, body: Readable, opts: CallOptions = {}): Promise<void> {
+    let tar = body;
+    const podman = (await this.engineInfo(opts)).kind === 'podman';
+    if (path === '/' && this.volumeWriters.has(id) && podman) {
+      // Podman extracts at `/` into the helper's own root filesystem, not into the volume mounted at /v: send the
+      // `v/…` entries relative to /v instead (src/docker/archive-rebase.ts). An error of `body` reaches `tar`.
+      const unbased = unbaseArchive('v');
+      pipeline(body, unbased, () => undefined);
+      tar = unbased;
+      path = '/v';
+    }
     // A failing body stream must fail the request: the modem only destroys the request, so also abort it.
     const ac = new AbortController();
     const onAbort = () => ac.abort();
@@ -750,7 +801,9 @@ export class DockerodeAdapter implements DockerPort {
       const res = await this.dial<Readable>({
         method: 'PUT',
         path: `/containers/${encodeURIComponent(id)}/archive`,
-        query: { path, noOverwriteDirNonDir: true },
+        // Podman's compat endpoint chowns every entry to the container's user unless told `copyUIDGID=false`
+        // (Docker keeps the archive's owners by default): say it, so that owners survive a restore on Podman.
+        query: { path, noOverwriteDirNonDir: true, ...(podman ? { copyUIDGID: false } : {}) },
         file: tar,
         stream: true,
         // The answer comes after the whole upload, whose length is the archive's: no deadline (Ctrl+C stops it).

@@ -18,6 +18,8 @@ declare module 'vitest' {
     engines: TestEngine[];
     /** current (28.5.2), modern and legacy: for the suites that run on all three (the oracles). */
     allEngines: TestEngine[];
+    /** Podman 4.3.1's private service (its Docker-compatible API): for the Podman suites (test/engine/podman-*). */
+    podman: TestEngine;
   }
 }
 
@@ -30,7 +32,8 @@ export default async function setup(project: TestProject) {
   execFileSync('bash', [`${repoRoot}/scripts/engines.sh`, 'provision'], { stdio: 'inherit' });
   const root = makeRunRoot();
   process.env[RUN_ROOT_ENV] = root;
-  const all = await Promise.all([
+  const [podman, ...all] = await Promise.all([
+    startEngine('podman', root),
     startEngine('current', root),
     startEngine('modern', root),
     startEngine('legacy', root),
@@ -39,10 +42,12 @@ export default async function setup(project: TestProject) {
   for (const e of all) {
     console.log(`engine ${e.kind}: Docker Engine ${e.version} (API ${e.apiVersion}) at ${e.host}`);
   }
+  console.log(`engine podman: Podman ${podman.version} (compat API ${podman.apiVersion}) at ${podman.host}`);
   project.provide('engines', engines);
   project.provide('allEngines', all);
+  project.provide('podman', podman);
   return async () => {
-    await Promise.all(all.map((e) => stopEngine(e)));
+    await Promise.all([...all, podman].map((e) => stopEngine(e)));
     rmSync(root, { recursive: true, force: true });
   };
 }

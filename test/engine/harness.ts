@@ -17,9 +17,10 @@ const enginesSh = join(repoRoot, 'scripts/engines.sh');
 
 /**
  * `current`: Docker 28.5.2 (Debian sid, API 1.51, Compose 2.40.3); `modern`: 26.1.5 (trixie, API 1.45, Compose
- * 2.26.1); `legacy`: 20.10.24 (bookworm, API 1.41).
+ * 2.26.1); `legacy`: 20.10.24 (bookworm, API 1.41); `podman`: Podman 4.3.1 (bookworm, compat API 1.41), driven
+ * with the modern docker CLI and Compose 2.26.1.
  */
-export type EngineKind = 'current' | 'modern' | 'legacy';
+export type EngineKind = 'current' | 'modern' | 'legacy' | 'podman';
 
 /** A private engine, as handed to tests (plain data: it crosses vitest's provide/inject). */
 export interface TestEngine {
@@ -164,12 +165,14 @@ export async function startEngine(kind: EngineKind, root: string = runRoot()): P
     Version: string;
     ApiVersion: string;
   };
+  // Podman resolves a short name through registries: its images are named with `localhost/` (ENGINE.md).
+  const repo = kind === 'podman' ? 'localhost/lltest' : 'lltest';
   const engine: TestEngine = {
     ...partial,
     version: ver.Version,
     apiVersion: ver.ApiVersion,
-    image: 'lltest/busybox:1',
-    volumeImage: 'lltest/busybox-vol:1',
+    image: `${repo}/busybox:1`,
+    volumeImage: `${repo}/busybox-vol:1`,
   };
   const tar = readFileSync(busyboxRootfsTar());
   await docker(engine, ['import', '-c', 'CMD ["/bin/sh"]', '-', engine.image], { input: tar });

@@ -12,6 +12,7 @@
  */
 import type { PruneFilter } from '../command-line.js';
 import type { BuildCacheRecord, Snapshot } from '../model.js';
+import { engineRules } from './engine-rules.js';
 import { describeFilters, type FilterArgs, mergePruneFilters, parseUntil, toArgs, validateKeys } from './filters.js';
 import { makePlan, type PlanExtra } from './totals.js';
 import type { PlanBody, PlannedBuildCache } from './types.js';
@@ -203,6 +204,13 @@ export function planBuilderPrune(snapshot: Snapshot, cmd: BuilderPruneArgs, extr
   const warnings =
     fromConfig.length > 0 ? [`pruneFilters from the docker CLI config apply: ${describeFilters(fromConfig)}`] : [];
   const via = cmd.via ?? 'engine';
+  const rules = engineRules(snapshot.engine);
+  if (via === 'engine' && !rules.buildCache) {
+    return makePlan(snapshot, cmd.argv, {
+      blocked: { reason: `${rules.name} has no build-cache endpoint: Error response from daemon: Not Found` },
+      warnings,
+    });
+  }
   const step = buildCacheStep(snapshot, cmd.all, filters, via);
   if ('refusal' in step) {
     const who =

@@ -22,7 +22,7 @@ import {
   type Snapshot,
   type VolumeInfo,
 } from '../model.js';
-import { specSource } from './spec-source.js';
+import { removalSource } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
 import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
 
@@ -303,7 +303,7 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
         f.withoutV.push(r.container);
         continue;
       }
-      const src = specSource(all, r.container, m.destination);
+      const src = removalSource({ ...snapshot, containers: all }, r.container, m.destination);
       if (src === null) f.unknown.push(r.container);
       else if (src === '') f.anon.push(r.container);
       else {

@@ -33,7 +33,11 @@ function volumeLine(v: PlannedVolume): string {
 export function formatPlan(plan: Plan, opts: { readonly closing?: boolean } = {}): string {
   const out: string[] = [];
   out.push(`Plan for: ${commandText(plan.command)}`);
-  out.push(`Engine ${plan.engine.version} (API ${plan.engine.apiVersion}) at ${plan.engine.host}`);
+  out.push(
+    plan.engine.kind === 'podman'
+      ? `${safe(plan.engine.name ?? `Podman ${plan.engine.version}`)} (compat API ${safe(plan.engine.apiVersion)}) at ${safe(plan.engine.host)}: Podman's rules apply`
+      : `Engine ${plan.engine.version} (API ${plan.engine.apiVersion}) at ${plan.engine.host}`,
+  );
   out.push('');
   if (plan.blocked) {
     out.push(`BLOCKED: the engine would refuse this command: ${safe(plan.blocked.reason)}`);

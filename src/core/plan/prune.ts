@@ -6,6 +6,7 @@
 import type { ContainerPruneCommand, PruneFilter, SystemPruneCommand } from '../command-line.js';
 import type { ContainerInfo, ImageInfo, Snapshot } from '../model.js';
 import { buildCacheStep } from './builder-prune.js';
+import { engineRules } from './engine-rules.js';
 import {
   describeFilters,
   type FilterArgs,
@@ -107,9 +108,6 @@ export function configWarning(cli: readonly PruneFilter[], merged: readonly Prun
     : [];
 }
 
-/** Names the engine never prunes (`runconfig.IsPreDefinedNetwork`). */
-const PREDEFINED = new Set(['bridge', 'host', 'none', 'default']);
-
 /**
  * `localNetworksPrune`: not config-only, created before `until`, matching the labels, not predefined, without
  * endpoints (only running and paused containers have endpoints).
@@ -125,9 +123,10 @@ export function networkStep(
   const warnings: string[] = [];
   const nameOf = (id: string) => snapshot.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12);
   let unknownAge = 0;
+  const rules = engineRules(snapshot.engine);
   for (const n of snapshot.networks) {
     const plain = { id: n.id, name: n.name };
-    if (PREDEFINED.has(n.name) || n.name.startsWith('container:')) continue;
+    if (rules.predefinedNetworks.has(n.name) || n.name.startsWith('container:')) continue;
     if (n.configOnly) {
       keep.push({ ...plain, reason: 'config-only network: never pruned' });
       continue;
@@ -143,11 +142,26 @@ export function networkStep(
       keep.push({ ...plain, reason: 'does not match the label filters' });
       continue;
     }
-    if (n.endpoints.length > 0) {
+    if (rules.networkInUse === 'any') {
+      // Podman lists every attached container in the network's inspect, in any state, and keeps the network
+      // while any of them exists: those that survive the container step keep it.
+      const users = survivors.filter((c) => n.endpoints.includes(c.id) || c.networks.includes(n.name));
+      if (users.length > 0) {
+        const who = users.map((c) => `${c.name} (${c.state})`).sort();
+        keep.push({
+          ...plain,
+          reason: `in use by ${who.join(', ')}: ${rules.name} keeps a network any container uses`,
+        });
+        continue;
+      }
+    } else if (n.endpoints.length > 0) {
       keep.push({ ...plain, reason: `in use by running ${n.endpoints.map(nameOf).sort().join(', ')}` });
       continue;
     }
-    destroy.push({ ...plain, reason: 'no running container is attached' });
+    destroy.push({
+      ...plain,
+      reason: rules.networkInUse === 'any' ? 'no container is attached' : 'no running container is attached',
+    });
     const broken = survivors.filter((c) => !isRunningForPrune(c) && c.networks.includes(n.name));
     if (broken.length > 0) {
       warnings.push(
@@ -204,6 +218,13 @@ function systemBuildCache(
   imagesGo: boolean,
   warnings: string[],
 ): PlannedBuildCache[] | null {
+  const rules = engineRules(snapshot.engine);
+  if (!rules.buildCache) {
+    warnings.push(
+      `${rules.name} has no build-cache endpoint: docker system prune removes everything listed here, then fails with "Error response from daemon: Not Found" (exit 1)`,
+    );
+    return null;
+  }
   if (!snapshot.buildCache) {
     warnings.push(
       `build cache is not previewed: system prune also removes ${all ? 'all' : 'dangling'} build cache (docker builder du shows it)`,

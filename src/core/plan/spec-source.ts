@@ -6,6 +6,7 @@
  * donor's spec is copied) > Config.Volumes / image volumes (only for destinations still free).
  */
 import { ANONYMOUS_VOLUME_LABEL, type ContainerInfo, type Snapshot } from '../model.js';
+import { engineRules } from './engine-rules.js';
 import { resolveContainer } from './resolve.js';
 import type { PlannedVolume } from './types.js';
 
@@ -90,6 +91,27 @@ export function specSource(
   return null;
 }
 
+/**
+ * What decides whether `rm -v` removes the volume `container` mounts at `destination`, as a Spec.Source: `''` when
+ * it goes with its container, the volume's name when it stays, null when unknown. Docker: the mount's own spec
+ * (`specSource`). Podman: the volume itself, created anonymous or not (libpod's `Anonymous` flag), whatever mount
+ * names it: a volume another container mounts by its 64-hex name still goes with `rm -v` of that container.
+ */
+export function removalSource(
+  snapshot: Pick<Snapshot, 'containers' | 'volumes' | 'engine'>,
+  container: ContainerInfo,
+  destination: string,
+): string | null {
+  if (engineRules(snapshot.engine).rmVolumes === 'volume-flag') {
+    const dst = cleanPath(destination);
+    const name = container.mounts.find((m) => cleanPath(m.destination) === dst)?.name ?? null;
+    const anonymous = snapshot.volumes.find((v) => v.name === name)?.anonymous;
+    if (name === null || anonymous === undefined) return null;
+    return anonymous ? '' : name;
+  }
+  return specSource(snapshot.containers, container, destination);
+}
+
 /** Volume name → IDs of every container (any state) whose mount table names it: the engine's reference count. */
 export function volumeReferences(containers: readonly ContainerInfo[]): Map<string, Set<string>> {
   const refs = new Map<string, Set<string>>();
@@ -125,7 +147,7 @@ export interface VolumeFates {
  * Sizes come from `volumeBytes` (absent → null). Usable by rm, the prunes and compose down.
  */
 export function volumesRemovedWithContainers(
-  snapshot: Pick<Snapshot, 'containers' | 'volumes'>,
+  snapshot: Pick<Snapshot, 'containers' | 'volumes' | 'engine'>,
   containerIds: readonly string[],
   opts: { readonly v: boolean; readonly volumeBytes?: Readonly<Record<string, number>> },
 ): VolumeFates {
@@ -149,7 +171,7 @@ export function volumesRemovedWithContainers(
     const info = snapshot.volumes.find((v) => v.name === name);
     const labels = info?.labels ?? {};
     const bytes = opts.volumeBytes?.[name] ?? null;
-    const sources = uses.map((u) => specSource(snapshot.containers, u.container, u.destination));
+    const sources = uses.map((u) => removalSource(snapshot, u.container, u.destination));
     const anonymousSpec = sources.every((s) => s === '');
     const base = {
       name,

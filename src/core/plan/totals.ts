@@ -3,6 +3,7 @@
  * final Plan value with its totals. Pure.
  */
 import { COMPOSE_LABELS, type ContainerInfo, type Snapshot } from '../model.js';
+import { engineRules } from './engine-rules.js';
 import {
   PLAN_SCHEMA,
   type Plan,
@@ -92,10 +93,17 @@ export function makePlan(snapshot: Snapshot, command: readonly string[], parts: 
     volumes: [...(parts.keep?.volumes ?? [])].sort(byName),
     networks: [...(parts.keep?.networks ?? [])].sort(byName),
   };
+  const rules = engineRules(snapshot.engine);
   return {
     schema: PLAN_SCHEMA,
     command: [...command],
-    engine: { host: snapshot.engine.host, version: snapshot.engine.version, apiVersion: snapshot.engine.apiVersion },
+    engine: {
+      host: snapshot.engine.host,
+      version: snapshot.engine.version,
+      apiVersion: snapshot.engine.apiVersion,
+      kind: rules.kind,
+      name: rules.name,
+    },
     blocked,
     destroy,
     orphan,

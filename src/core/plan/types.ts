@@ -4,6 +4,7 @@
  */
 
 import type { CommandKind } from '../families/index.js';
+import type { EngineKind } from './engine-rules.js';
 
 export const PLAN_SCHEMA = 'lastlook.plan/v1';
 
@@ -86,7 +87,15 @@ export interface Plan {
   readonly confirm: string | null;
   /** The user's command line, normalised with a leading `docker` (or `docker-compose`). */
   readonly command: readonly string[];
-  readonly engine: { readonly host: string; readonly version: string; readonly apiVersion: string };
+  readonly engine: {
+    readonly host: string;
+    readonly version: string;
+    readonly apiVersion: string;
+    /** Docker Engine or Podman (core/plan/engine-rules.ts): whose rules the plan followed. */
+    readonly kind?: EngineKind;
+    /** `Docker Engine 26.1.5`, `Podman 4.3.1`. */
+    readonly name?: string;
+  };
   /** Set when the engine would refuse the whole command; then `destroy` is empty. */
   readonly blocked: { readonly reason: string } | null;
   readonly destroy: {

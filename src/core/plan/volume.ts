@@ -3,8 +3,18 @@
  */
 import type { PruneFilter, VolumePruneCommand, VolumeRmCommand } from '../command-line.js';
 import type { ContainerInfo, Snapshot, VolumeInfo } from '../model.js';
+import { engineRules } from './engine-rules.js';
 import { compareVersions } from './engine-version.js';
-import { describeFilters, matchLabels, mergePruneFilters, parseGoBool, toArgs, validateKeys } from './filters.js';
+import {
+  describeFilters,
+  matchLabels,
+  mergePruneFilters,
+  olderThan,
+  parseGoBool,
+  toArgs,
+  untilLimit,
+  validateKeys,
+} from './filters.js';
 import { LookupError } from './resolve.js';
 import { ANONYMOUS_LABEL, volumeReferences } from './spec-source.js';
 import { makePlan, type PlanExtra } from './totals.js';
@@ -13,7 +23,8 @@ import type { PlanBody, PlannedVolume } from './types.js';
 function volumeBase(v: VolumeInfo, extra: PlanExtra): Omit<PlannedVolume, 'reason'> {
   return {
     name: v.name,
-    anonymous: ANONYMOUS_LABEL in v.labels,
+    // Podman's own flag when the engine gave it (libpod `Anonymous`); Docker's label otherwise.
+    anonymous: v.anonymous ?? ANONYMOUS_LABEL in v.labels,
     bytes: extra.sizes?.volumes[v.name] ?? null,
     driver: v.driver,
     labels: v.labels,
@@ -83,21 +94,13 @@ export function planVolumeRm(snapshot: Snapshot, cmd: VolumeRmCommand, extra: Pl
   return makePlan(snapshot, cmd.argv, { destroy: { volumes: destroy }, keep: { volumes: keep }, warnings });
 }
 
-/** Engine major < 23 has no anonymous label; an API < 1.42 request makes a newer engine prune named volumes too. */
+/**
+ * Whether volume prune removes named volumes too, and why (core/plan/engine-rules.ts): Docker before 23.0, any
+ * request below API 1.42, and Podman.
+ */
 export function prunesNamedVolumes(engine: Snapshot['engine']): { named: boolean; why: string | null } {
-  if (compareVersions(engine.version, '23.0.0') < 0) {
-    return {
-      named: true,
-      why: `engine ${engine.version} predates the anonymous-volume label: volume prune removes every unused local volume, named ones included`,
-    };
-  }
-  if (compareVersions(engine.apiVersion, '1.42') < 0) {
-    return {
-      named: true,
-      why: `API ${engine.apiVersion} (< 1.42, e.g. DOCKER_API_VERSION): the engine prunes every unused local volume, named ones included`,
-    };
-  }
-  return { named: false, why: null };
+  const why = engineRules(engine).prunesNamedVolumes;
+  return { named: why !== null, why };
 }
 
 export interface VolumePruneInput {
@@ -128,6 +131,15 @@ export function volumePruneArgs(
   filters: readonly PruneFilter[],
 ): { args: Map<string, Set<string>>; all: boolean } | { refusal: string } {
   const args = toArgs(filters);
+  const rules = engineRules(engine);
+  if (rules.kind === 'podman') {
+    // Podman's compat endpoint prunes every unused volume; it rejects what its libpod filters do not know.
+    for (const f of filters) {
+      const refusal = rules.volumePruneKeyRefusal(f.key, f.value);
+      if (refusal) return { refusal };
+    }
+    return { args, all: true };
+  }
   if (compareVersions(engine.version, '23.0.0') < 0) {
     const bad = validateKeys(args, ['label', 'label!'], engine.version);
     return bad ? { refusal: bad } : { args, all: true };
@@ -153,6 +165,7 @@ export function volumePruneArgs(
 /** Rule 2: the volumes `POST /volumes/prune` removes, with the reason each other volume stays. */
 export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: PlanExtra = {}): VolumePruneResult {
   const engine = snapshot.engine;
+  const rules = engineRules(engine);
   const legacy = compareVersions(engine.version, '23.0.0') < 0;
   const sent =
     input.all && compareVersions(engine.apiVersion, '1.42') >= 0
@@ -168,6 +181,9 @@ export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: 
   const keep: PlannedVolume[] = [];
   const warnings: string[] = [];
   let unlabelledAnonymous = 0;
+  // Podman applies `until` to volumes (their CreatedAt); Docker refuses it before any volume is looked at.
+  const until = rules.kind === 'podman' ? untilLimit(args, snapshot.takenAt) : { limit: null };
+  if ('refusal' in until) return { destroy: [], keep: [], warnings: [], error: until.refusal };
   for (const v of snapshot.volumes) {
     const base = volumeBase(v, extra);
     const users = [...(refs.get(v.name) ?? [])].filter((id) => !removed.has(id));
@@ -187,6 +203,11 @@ export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: 
       if (/^[0-9a-f]{64}$/.test(v.name) && matchLabels(args, { ...v.labels, [ANONYMOUS_LABEL]: '' })) {
         unlabelledAnonymous++;
       }
+    } else if (
+      until.limit !== null &&
+      !olderThan(until.limit, Date.parse(v.createdAt ?? '') || Number.POSITIVE_INFINITY)
+    ) {
+      reason = 'created after the until filter';
     } else if (!matchLabels(args, v.labels)) reason = `does not match the filters (${describeFilters(input.filters)})`;
     if (reason) keep.push({ ...base, reason });
     else {
@@ -195,7 +216,7 @@ export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: 
         reason:
           all && (named || !labelled)
             ? named
-              ? `unused local volume (${legacy ? `engine ${engine.version}` : `API ${engine.apiVersion}`} prunes named volumes too)`
+              ? `unused local volume (${rules.kind === 'podman' ? rules.name : legacy ? `engine ${engine.version}` : `API ${engine.apiVersion}`} prunes named volumes too)`
               : 'unused local volume (all: -a or --filter all=true)'
             : `unused, labelled ${ANONYMOUS_LABEL}`,
       });

@@ -13,7 +13,7 @@ const own: Partial<Record<(typeof kinds)[number], TestEngine>> = {};
 
 beforeAll(async () => {
   const started = await Promise.all(kinds.map((k) => startEngine(k)));
-  for (const e of started) own[e.kind] = e;
+  for (const e of started) own[e.kind as (typeof kinds)[number]] = e;
 });
 afterAll(async () => {
   await Promise.all(Object.values(own).map((e) => stopEngine(e)));
