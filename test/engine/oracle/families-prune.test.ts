@@ -22,7 +22,7 @@ const BUILDX = join(repoRoot, '.cache/engines/current/usr/libexec/docker/cli-plu
 
 beforeAll(async () => {
   const started = await Promise.all(kinds.map((k) => startEngine(k)));
-  for (const e of started) own[e.kind] = e;
+  for (const e of started) own[e.kind as (typeof kinds)[number]] = e;
 });
 afterAll(async () => {
   await Promise.all(Object.values(own).map((e) => stopEngine(e)));
