@@ -18,6 +18,8 @@ export default defineConfig({
           // Some unit tests spawn the built binary or render whole screens: on a loaded 2-core machine they take
           // several seconds, past vitest's 5 s default. No test asserts a duration (speed lives in bench/).
           testTimeout: 30_000,
+          // A beforeAll that imports the whole Ink app took over vitest's 10 s default at load 20 (no-color.test.tsx).
+          hookTimeout: 30_000,
         },
       },
       {

@@ -10,7 +10,7 @@ export interface DriftItem {
   readonly now: string;
 }
 
-type Fate = 'destroy' | 'orphan' | 'keep' | 'absent';
+type Fate = 'destroy' | 'orphan' | 'untag' | 'keep' | 'absent';
 
 interface Entry {
   readonly kind: DriftItem['kind'];
@@ -36,6 +36,7 @@ function fates(plan: Plan): Map<string, Entry> {
   for (const i of plan.destroy.images) put('image', i.id, i.tags[0] ?? i.id.slice(7, 19), 'destroy');
   for (const b of plan.destroy.buildCache ?? []) put('build-cache', b.id, b.id.slice(0, 12), 'destroy');
   for (const v of plan.orphan.volumes) put('volume', v.name, v.name, 'orphan', volumeIdentity(v));
+  for (const u of plan.untag ?? []) for (const ref of u.refs) put('image', `${u.id} ${ref}`, ref, 'untag');
   for (const c of plan.keep.containers) if (!m.has(`container:${c.id}`)) put('container', c.id, c.name, 'keep');
   for (const v of plan.keep.volumes) if (!m.has(`volume:${v.name}`)) put('volume', v.name, v.name, 'keep');
   for (const n of plan.keep.networks) if (!m.has(`network:${n.id}`)) put('network', n.id, n.name, 'keep');

@@ -52,6 +52,14 @@ export function previewLines(plan: Plan): PreviewLine[] {
     );
     push(`      ${b.reason}`, 'dim');
   }
+  const untag = plan.untag ?? [];
+  if (untag.length > 0) {
+    push(`UNTAGGED — the image stays (${untag.length})`, 'heading');
+    for (const u of untag) {
+      push(`  image     ${u.refs.map(safe).join(', ')}`, 'keep');
+      push(`      ${u.reason}`, 'dim');
+    }
+  }
   if (plan.orphan.volumes.length > 0) {
     push(`ORPHANED — kept, but no container uses them afterwards (${plan.orphan.volumes.length})`, 'heading');
     for (const v of plan.orphan.volumes) {

@@ -10,7 +10,8 @@ import { DockerError } from './errors.js';
 import type { DockerPort } from './port.js';
 
 export interface ExecutionStep {
-  readonly kind: 'container' | 'volume' | 'network' | 'image' | 'build-cache';
+  /** `untag`: one reference removed from an image that stays (`id` is the reference). */
+  readonly kind: 'container' | 'volume' | 'network' | 'image' | 'untag' | 'build-cache';
   readonly id: string;
   readonly name: string;
 }
@@ -84,12 +85,16 @@ function childFirst(
     .map((x) => x.img);
 }
 
-/** The steps of a plan in the engine's order: containers, then networks, volumes and images (children first). */
+/**
+ * The steps of a plan in the engine's order: containers, then networks, volumes, the references removed from images
+ * that stay, and images (children first).
+ */
 export function executionSteps(plan: Plan, imageParents: ReadonlyMap<string, string> = new Map()): ExecutionStep[] {
   return [
     ...plan.destroy.containers.map((c) => ({ kind: 'container' as const, id: c.id, name: c.name })),
     ...plan.destroy.networks.map((n) => ({ kind: 'network' as const, id: n.id, name: n.name })),
     ...plan.destroy.volumes.map((v) => ({ kind: 'volume' as const, id: v.name, name: v.name })),
+    ...(plan.untag ?? []).flatMap((u) => u.refs.map((ref) => ({ kind: 'untag' as const, id: ref, name: ref }))),
     ...childFirst(plan.destroy.images, imageParents).map((i) => ({
       kind: 'image' as const,
       id: i.id,
@@ -109,16 +114,15 @@ export function executionSteps(plan: Plan, imageParents: ReadonlyMap<string, str
  * image the plan did not list goes (the plan lists the parents a prune takes with it).
  */
 async function removeImageLikePrune(port: DockerPort, image: Plan['destroy']['images'][number], signal?: AbortSignal) {
-  for (const ref of image.tags) {
-    try {
-      await port.removeImage(ref, { noprune: true, signal });
-    } catch (e) {
-      // Already gone with an earlier reference, or the tag moved away: the ID decides below.
-      if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
-    }
-  }
+  // A reference already gone with an earlier one, or moved away: the ID decides at the end.
+  for (const ref of image.tags) await removeIgnoringGone(port, ref, signal);
+  await removeIgnoringGone(port, image.id, signal);
+}
+
+/** `DELETE /images/{ref}?noprune=1`; an image or reference that is already gone is fine. */
+async function removeIgnoringGone(port: DockerPort, ref: string, signal?: AbortSignal): Promise<void> {
   try {
-    await port.removeImage(image.id, { noprune: true, signal });
+    await port.removeImage(ref, { noprune: true, signal });
   } catch (e) {
     if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
   }
@@ -222,6 +226,10 @@ async function runSteps(
         case 'volume':
           await port.removeVolume(step.id, { signal });
           break;
+        case 'untag':
+          // The image keeps another reference, a child or a container: this removes the reference only.
+          await removeIgnoringGone(port, step.id, signal);
+          break;
         case 'image': {
           const image = shown.destroy.images.find((i) => i.id === step.id);
           if (image) await removeImageLikePrune(port, image, signal);
@@ -269,6 +277,7 @@ export async function readBack(
     ...volumes.map((v) => `volume:${v.name}`),
     ...networks.map((n) => `network:${n.id}`),
     ...images.map((i) => `image:${i.id}`),
+    ...images.flatMap((i) => [...i.repoTags, ...(i.repoDigests ?? [])].map((ref) => `untag:${ref}`)),
     ...(buildCache ?? []).map((b) => `build-cache:${b.id}`),
   ]);
   const removed: ExecutionStep[] = [];

@@ -52,7 +52,7 @@ export interface DockerPort {
   dataRoot?(opts?: CallOptions): Promise<string | null>;
   /** `GET /networks` and each network's endpoints. */
   listNetworks(opts?: CallOptions): Promise<NetworkInfo[]>;
-  /** `GET /images/json`. */
+  /** `GET /images/json?all=1`: every image, intermediate parents included. */
   listImages(opts?: CallOptions): Promise<ImageInfo[]>;
   /**
    * The build cache records from `GET /system/df` (`type=build-cache` at API >= 1.42). Optional until every

@@ -14,17 +14,11 @@ import {
   type ComposeService,
   composeAtLeast,
 } from '../compose-model.js';
-import {
-  COMPOSE_LABELS,
-  type ContainerInfo,
-  type ImageInfo,
-  type NetworkInfo,
-  type Snapshot,
-  type VolumeInfo,
-} from '../model.js';
+import { COMPOSE_LABELS, type ContainerInfo, type NetworkInfo, type Snapshot, type VolumeInfo } from '../model.js';
+import { plannedImage, removeImageRefs, untagEntry } from './image-removal.js';
 import { removalSource } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
-import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedVolume } from './types.js';
+import type { PlanBody, PlannedContainer, PlannedImage, PlannedNetwork, PlannedUntag, PlannedVolume } from './types.js';
 
 /** The command fields the planner reads (core/command-line.ts `ComposeDownCommand` has this shape). */
 export interface ComposeDownPlanArgs {
@@ -523,6 +517,7 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
 
   // ---- images (--rmi)
   const destroyImages: PlannedImage[] = [];
+  const untagImages: PlannedUntag[] = [];
   if (cmd.rmi !== null) {
     const refsToRemove = new Set<string>();
     if (cmd.rmi === 'all') {
@@ -537,30 +532,24 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
     for (const s of services) {
       if (s.image === null) refsToRemove.add(familiarImageRef(`${name}-${s.name}`));
     }
+    // Compose sends `DELETE /images/{ref}?noprune=1` for each: replayed on every image (./image-removal.ts).
+    const refs = snapshot.images.flatMap((img) => img.repoTags.filter((t) => refsToRemove.has(familiarImageRef(t))));
+    const r = removeImageRefs(snapshot.images, survivors, refs, { prune: false });
+    for (const img of r.deleted) {
+      destroyImages.push({
+        ...plannedImage(snapshot, img),
+        reason: `--rmi ${cmd.rmi}: image of project ${name}'s services`,
+      });
+    }
+    for (const u of r.untagged) untagImages.push(untagEntry(snapshot, survivors, u.image, u.refs, `--rmi ${cmd.rmi}`));
+    const touched = new Set([...r.deleted, ...r.untagged.map((u) => u.image)].map((i) => i.id));
     for (const img of snapshot.images) {
-      const tags = img.repoTags.map(familiarImageRef);
-      const removing = tags.filter((t) => refsToRemove.has(t));
-      if (removing.length === 0) continue;
+      const refused = img.repoTags.filter((t) => refs.includes(t));
       const users = survivors.filter((c) => c.imageId === img.id);
-      const children = snapshot.images.filter((i: ImageInfo) => i.parentId === img.id);
-      if (removing.length < tags.length) {
-        warnings.push(
-          `image ${img.id.slice(7, 19)} is only untagged (${removing.join(', ')}); it keeps ${tags.filter((t) => !removing.includes(t)).join(', ')}`,
-        );
-      } else if (users.length > 0) {
-        warnings.push(
-          `image ${removing.join(', ')} is still used by ${names(users)}: Compose reports "Resource is still in use" and keeps it`,
-        );
-      } else if (children.length > 0) {
-        warnings.push(`image ${removing.join(', ')} has child images: it is only untagged`);
-      } else {
-        destroyImages.push({
-          id: img.id,
-          tags: img.repoTags,
-          bytes: null,
-          reason: `--rmi ${cmd.rmi}: image of project ${name}'s services`,
-        });
-      }
+      if (refused.length === 0 || touched.has(img.id) || users.length === 0) continue;
+      warnings.push(
+        `image ${refused.join(', ')} is still used by ${names(users)}: Compose reports "Resource is still in use" and keeps it`,
+      );
     }
   }
 
@@ -579,6 +568,7 @@ export function planComposeDown(snapshot: Snapshot, cmd: ComposeDownPlanArgs, ex
   return makePlan(snapshot, command, {
     destroy,
     orphan: { volumes: orphanVolumes },
+    untag: untagImages,
     keep: { containers: keepContainers, volumes: [...keepVolumes.values()], networks: keepNetworks },
     warnings,
   });

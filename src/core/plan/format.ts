@@ -77,6 +77,14 @@ export function formatPlan(plan: Plan, opts: { readonly closing?: boolean } = {}
     }
     out.push('');
   }
+  const untag = plan.blocked ? [] : (plan.untag ?? []);
+  if (untag.length) {
+    out.push(
+      'Untag (the image stays):',
+      ...untag.map((u) => `    ${u.refs.map(safe).join(', ')}  — ${safe(u.reason)}`),
+      '',
+    );
+  }
   if (plan.orphan.volumes.length) {
     out.push('Orphan (kept, but no container uses them afterwards):', ...plan.orphan.volumes.map(volumeLine), '');
   }

@@ -4,7 +4,7 @@
  * seeing what the previous one removed.
  */
 import type { ContainerPruneCommand, PruneFilter, SystemPruneCommand } from '../command-line.js';
-import type { ContainerInfo, ImageInfo, Snapshot } from '../model.js';
+import type { ContainerInfo, Snapshot } from '../model.js';
 import { buildCacheStep } from './builder-prune.js';
 import { engineRules } from './engine-rules.js';
 import {
@@ -17,6 +17,7 @@ import {
   untilLimit,
   validateKeys,
 } from './filters.js';
+import { plannedImage, pruneImages, untagEntry } from './image-removal.js';
 import { volumesRemovedWithContainers } from './spec-source.js';
 import { makePlan, type PlanExtra, plannedContainer } from './totals.js';
 import type {
@@ -25,6 +26,7 @@ import type {
   PlannedContainer,
   PlannedImage,
   PlannedNetwork,
+  PlannedUntag,
   PlannedVolume,
 } from './types.js';
 import { volumePrune } from './volume.js';
@@ -177,34 +179,36 @@ export function networkStep(
   return { destroy, keep, warnings };
 }
 
+/**
+ * The images step (`POST /images/prune`, dangling only without -a), replayed by ./image-removal.ts on every image
+ * (intermediate parents included): the top images it deletes, the untagged parents they take with them, and the
+ * tags it removes from images that stay (a multi-tagged image in use keeps only its last reference).
+ */
 function imageStep(
   snapshot: Snapshot,
   args: FilterArgs,
   until: number | null,
   all: boolean,
   survivors: readonly ContainerInfo[],
-): PlannedImage[] {
-  const used = new Set(survivors.map((c) => c.imageId));
-  const out: PlannedImage[] = [];
-  for (const img of snapshot.images) {
-    const dangling = img.repoTags.length === 0;
-    if (!all && !dangling) continue;
-    // The engine deletes without force: an image used by any remaining container (any state) is a conflict, kept.
-    if (used.has(img.id)) continue;
-    if (!matchLabels(args, img.labels)) continue;
-    if (!olderThan(until, img.created * 1000)) continue;
-    out.push(imageEntry(img, dangling));
-  }
-  return out;
-}
-
-function imageEntry(img: ImageInfo, dangling: boolean): PlannedImage {
-  return {
-    id: img.id,
-    tags: img.repoTags,
-    bytes: img.size,
-    reason: dangling ? 'dangling image (no tag), unused' : 'not used by any container (-a)',
-  };
+): { destroy: PlannedImage[]; untag: PlannedUntag[] } {
+  const r = pruneImages(snapshot.images, survivors, {
+    danglingOnly: !all,
+    matches: (img) => matchLabels(args, img.labels) && olderThan(until, img.created * 1000),
+  });
+  const deleted = new Set(r.deleted.map((i) => i.id));
+  const destroy = r.deleted.map((img) => {
+    const child = r.deleted.some((c) => c.parentId === img.id) && img.repoTags.length === 0;
+    const reason = child
+      ? 'untagged parent of a removed image, left without child or container: the engine removes it too'
+      : img.repoTags.length === 0
+        ? 'dangling image (no tag), unused'
+        : 'not used by any container (-a)';
+    return { ...plannedImage(snapshot, img), reason };
+  });
+  const untag = r.untagged
+    .filter((u) => !deleted.has(u.image.id))
+    .map((u) => untagEntry(snapshot, survivors, u.image, u.refs, 'prune'));
+  return { destroy, untag };
 }
 
 /**
@@ -285,17 +289,18 @@ export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, ext
     warnings.push(...vp.warnings);
   }
   const destroyed = new Set(destroyVolumes.map((v) => v.name));
-  const images = vpRefused ? [] : imageStep(snapshot, args, limit, cmd.all, survivors);
-  const buildCache = vpRefused ? [] : systemBuildCache(snapshot, cmd.all, filters, images.length > 0, warnings);
+  const images = vpRefused ? { destroy: [], untag: [] } : imageStep(snapshot, args, limit, cmd.all, survivors);
+  const buildCache = vpRefused ? [] : systemBuildCache(snapshot, cmd.all, filters, images.destroy.length > 0, warnings);
   return makePlan(snapshot, cmd.argv, {
     destroy: {
       containers: step.destroy,
       networks: nets.destroy,
       volumes: destroyVolumes,
-      images,
+      images: images.destroy,
       ...(buildCache ? { buildCache } : {}),
     },
     orphan: { volumes: fates.orphaned.filter((v) => !destroyed.has(v.name)) },
+    untag: images.untag,
     keep: {
       containers: step.keep,
       networks: nets.keep,

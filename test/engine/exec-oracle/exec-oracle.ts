@@ -56,10 +56,31 @@ async function build(e: TestEngine): Promise<void> {
   await docker(e, ['pause', 'paused']);
 }
 
+/**
+ * Images with parents, as the legacy builder makes them (DOCKER_BUILDKIT=0: one image per step, each the parent of
+ * the next): app:1 built twice with a changed last step, so the first build is a dangling image whose untagged
+ * parents branch off the second's; the second also tagged app:extra and used by a running container.
+ */
+async function buildLegacyImages(e: TestEngine): Promise<void> {
+  const dockerfile = (last: string) =>
+    `FROM ${e.image}\nRUN echo one > /one\nENV STEP=two\nRUN echo two > /two\nRUN echo ${last} > /last\n`;
+  const build = (last: string) =>
+    docker(e, ['build', '--network', 'none', '-q', '-t', 'legacy/app:1', '-'], {
+      input: dockerfile(last),
+      env: { DOCKER_BUILDKIT: '0' },
+    });
+  await build('first');
+  await build('second');
+  await docker(e, ['tag', 'legacy/app:1', 'legacy/app:extra']);
+  await docker(e, ['run', '-d', '--name', 'app-user', '--network', 'none', 'legacy/app:extra', 'sleep', '600']);
+}
+
 interface Scenario {
   readonly argv: readonly string[];
   readonly kinds?: readonly EngineKind[];
   readonly env?: Record<string, string>;
+  /** Also build the legacy builder's images (buildLegacyImages). */
+  readonly legacyImages?: boolean;
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -78,6 +99,14 @@ const scenarios: Record<string, Scenario> = {
   'system prune -a (a multi-tagged image)': { argv: ['docker', 'system', 'prune', '-af'] },
   'system prune -a --volumes': { argv: ['docker', 'system', 'prune', '-af', '--volumes'] },
   'system prune --filter label=x=1': { argv: ['docker', 'system', 'prune', '-f', '--filter', 'label=x=1'] },
+  'system prune (a dangling legacy-built image and its untagged parents)': {
+    argv: ['docker', 'system', 'prune', '-f'],
+    legacyImages: true,
+  },
+  'system prune -a (legacy-built parents; a multi-tagged image in use loses all but its last tag)': {
+    argv: ['docker', 'system', 'prune', '-af'],
+    legacyImages: true,
+  },
   // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference.
   'network prune': { argv: ['docker', 'network', 'prune', '-f'] },
   'image prune -a': { argv: ['docker', 'image', 'prune', '-af'] },
@@ -101,7 +130,11 @@ export function execOracle(kind: EngineKind): void {
     const cases = Object.entries(scenarios).filter(([, s]) => !s.kinds || s.kinds.includes(kind));
     test.each(cases)('%s', async (_name, s) => {
       const [mine, theirs] = pair;
-      await Promise.all([build(mine), build(theirs)]);
+      const setup = async (e: TestEngine) => {
+        await build(e);
+        if (s.legacyImages) await buildLegacyImages(e);
+      };
+      await Promise.all([setup(mine), setup(theirs)]);
       expect(await state(mine)).toEqual(await state(theirs));
       const g = await runLastlook(mine, ['guard', '--yes', '--', ...s.argv], s.env ? { env: s.env } : {});
       expect(g.code, g.stderr).toBe(0);
@@ -146,10 +179,18 @@ export function composeExecOracle(kind: EngineKind): void {
       ['down', []],
       ['down -v', ['-v']],
       ['down -v --remove-orphans', ['-v', '--remove-orphans']],
+      ['down --rmi all (a service image that a running outsider uses under a second tag)', ['--rmi', 'all']],
     ] as const)('%s', async (_name, flags) => {
       const [mine, theirs] = pair;
+      // Outside the project: db's image under a second tag, used by a running container; Compose's --rmi all
+      // then untags lltest/busybox:1 (the image keeps outside/base:1) while web's image goes.
+      const outsider = async (e: TestEngine) => {
+        await docker(e, ['tag', e.image, 'outside/base:1']);
+        await docker(e, ['run', '-d', '--name', 'outsider', 'outside/base:1', 'sleep', '600']);
+      };
       const up = (e: TestEngine) => docker(e, ['compose', '-p', 'shop', 'up', '-d'], { cwd: dir });
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
+      await Promise.all([outsider(mine), outsider(theirs)]);
       await Promise.all([up(mine), up(theirs)]);
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 2));
       await Promise.all([up(mine), up(theirs)]);
