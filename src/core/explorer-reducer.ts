@@ -5,9 +5,11 @@
  * dispatch results back; results for a selection or preview that is no longer current are ignored.
  */
 
+import type { ContentDiff } from './content-diff.js';
 import { type DiffTree, flatten, type VisibleRow } from './diff-tree.js';
 import type { DriftItem } from './drift.js';
 import { PREVIEWS, type PreviewSelection } from './families/index.js';
+import { type FileViewState, fileViewFailed, fileViewLoaded, openFileView, scrollFileView } from './file-view.js';
 import {
   ANONYMOUS_VOLUME_LABEL,
   COMPOSE_LABELS,
@@ -29,7 +31,9 @@ export type Mode =
   | 'confirming'
   | 'running'
   | 'done'
-  | 'error';
+  | 'error'
+  /** The content diff of one file of the change tree (core/file-view.ts). */
+  | 'viewing';
 export type Pane = 'list' | 'mounts' | 'changes';
 
 export const PROJECT_LABEL = COMPOSE_LABELS.project;
@@ -121,6 +125,8 @@ export interface ExplorerState {
   readonly contextsSeq: number;
   /** Sequence number of the last preview opened (results carry it, so late ones are recognised). */
   readonly previewSeq: number;
+  /** The file whose content diff is open (mode `viewing`). */
+  readonly fileView: FileViewState | null;
 }
 
 /** The id of an explorer preview key: a command family's `PreviewBinding.id` (core/families). */
@@ -142,6 +148,8 @@ export type ExplorerAction =
   | { readonly type: 'toggle-view' }
   | { readonly type: 'toggle-open' }
   | { readonly type: 'tree-loaded'; readonly id: string; readonly tree: DiffTree }
+  | { readonly type: 'file-diff-loaded'; readonly seq: number; readonly diff: ContentDiff }
+  | { readonly type: 'file-diff-failed'; readonly seq: number; readonly error: string }
   | { readonly type: 'toggle-mark' }
   | { readonly type: 'open-filter' }
   | { readonly type: 'open-command' }
@@ -193,6 +201,7 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     reloadSeq: 0,
     contextsSeq: 0,
     previewSeq: 0,
+    fileView: null,
   };
 }
 
@@ -420,6 +429,7 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
     case 'load-failed':
       return { ...s, loadError: a.error };
     case 'move': {
+      if (s.mode === 'viewing' && s.fileView) return { ...s, fileView: scrollFileView(s.fileView, a.delta) };
       if (s.mode === 'previewing' || s.mode === 'done' || s.mode === 'confirming') {
         return explorerReducer(s, { type: 'scroll-preview', delta: a.delta });
       }
@@ -435,6 +445,7 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
       return { ...s, cursor: clamp(clamp(s.cursor, n) + a.delta, n), changesCursor: 0, message: null };
     }
     case 'move-to': {
+      if (s.mode === 'viewing' && s.fileView) return { ...s, fileView: scrollFileView(s.fileView, a.where) };
       if (s.view === 'volumes') {
         return { ...s, volumeCursor: a.where === 'top' ? 0 : Math.max(0, volumeRows(s).length - 1) };
       }
@@ -454,6 +465,12 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
       if (s.view === 'containers' && s.focus === 'changes') {
         const rows = visibleChanges(s);
         const row = rows[clamp(s.changesCursor, rows.length)];
+        const c = selectedContainer(s);
+        // A file (or an empty directory): its content diff. A directory with rows under it folds.
+        if (row && !row.hasChildren && c) {
+          const seq = s.previewSeq + 1;
+          return { ...s, mode: 'viewing', previewSeq: seq, fileView: openFileView(seq, c.id, row.node.path) };
+        }
         if (!row?.hasChildren) return s;
         const next = new Set(s.collapsedPaths);
         if (next.has(row.node.path)) next.delete(row.node.path);
@@ -517,6 +534,8 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
           return { ...s, mode: 'browsing', input: '' };
         case 'previewing':
           return { ...s, mode: 'browsing', preview: null, message: null };
+        case 'viewing':
+          return { ...s, mode: 'browsing', fileView: null, message: null };
         case 'confirming':
           return { ...s, mode: 'previewing', input: '', message: 'not confirmed: nothing was removed' };
         case 'done':
@@ -546,6 +565,10 @@ export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerSt
       const last = s.preview.plan ? Math.max(0, previewLines(s.preview.plan).length - 1) : 0;
       return { ...s, preview: { ...s.preview, scroll: Math.max(0, Math.min(last, s.preview.scroll + a.delta)) } };
     }
+    case 'file-diff-loaded':
+      return { ...s, fileView: fileViewLoaded(s.fileView, a.seq, a.diff) };
+    case 'file-diff-failed':
+      return { ...s, fileView: fileViewFailed(s.fileView, a.seq, a.error) };
     case 'tree-loaded':
       // A tree for a container that is no longer selected is dropped (latest wins).
       if (selectedContainer(s)?.id !== a.id) return s;

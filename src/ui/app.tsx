@@ -16,6 +16,7 @@ import type { ContainerInfo, EngineInfo } from '../core/model.js';
 import { ChangesPane } from './components/changes-pane.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ContainerList } from './components/container-list.js';
+import { FileDiffPane } from './components/file-diff-pane.js';
 import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { KeyHints } from './components/key-hints.js';
@@ -26,6 +27,7 @@ import { Text } from './components/text.js';
 import { VolumesView } from './components/volumes-view.js';
 import { useEngineData } from './hooks/use-engine-data.js';
 import { useExecution } from './hooks/use-execution.js';
+import { useFileDiff } from './hooks/use-file-diff.js';
 import { usePlanPreview } from './hooks/use-plan-preview.js';
 import { usePruneFates } from './hooks/use-prune-fates.js';
 import { useSelectionDetail } from './hooks/use-selection-detail.js';
@@ -96,6 +98,7 @@ export function App(props: AppProps) {
   const changeRows = tree ? visibleChanges(state) : null;
   const pruneFates = usePruneFates(services, state.view === 'volumes' && state.mode === 'browsing', state.volumes);
   usePlanPreview(services, state.preview, dispatch);
+  useFileDiff(services, state.mode === 'viewing' ? state.fileView : null, container, dispatch);
   useExecution(services, state.mode === 'running' ? (state.preview?.plan ?? null) : null, dispatch);
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
@@ -187,6 +190,16 @@ export function App(props: AppProps) {
           />
         ) : null}
       </Box>
+    );
+  } else if (state.mode === 'viewing' && state.fileView) {
+    body = (
+      <FileDiffPane
+        view={state.fileView}
+        containerName={container?.name ?? ''}
+        width={columns}
+        height={overlayHeight}
+        theme={theme}
+      />
     );
   } else if (state.view === 'volumes') {
     body = (
