@@ -24,6 +24,8 @@ interface Scene {
   readonly steps: readonly {
     readonly keys?: readonly string[];
     readonly type?: string;
+    /** Press j until the screen matches this (a row of a list or tree), then wait. */
+    readonly seek?: RegExp;
     readonly wait: string | RegExp;
   }[];
 }
@@ -87,6 +89,20 @@ const scenes: Scene[] = [
     ],
   },
   {
+    name: 'content-diff',
+    title: 'lastlook — what changed inside /etc/passwd of scratchpad (enter on a file of the change tree)',
+    columns: 100,
+    rows: 30,
+    steps: [
+      { wait: 'shop (compose)' },
+      { wait: / (keep|LOST|orph) / },
+      { keys: ['j', 'j', 'j'], wait: 'Mounts: scratchpad' },
+      { wait: /Changes \(docker diff\): \d+ paths, / },
+      { keys: [KEYS.enter], seek: /▸C [^│┃]*passwd/, wait: /▸C [^│┃]*passwd/ },
+      { keys: [KEYS.enter], wait: /\+ app:x:1000/ },
+    ],
+  },
+  {
     name: 'help',
     title: 'lastlook — keys',
     columns: 100,
@@ -102,7 +118,9 @@ async function main(): Promise<void> {
   });
   mkdirSync(out, { recursive: true });
   const rsvg = spawnSync('rsvg-convert', ['--version']).status === 0;
-  for (const scene of scenes) {
+  // SCENES=a,b renders only those scenes.
+  const only = process.env.SCENES?.split(',').filter(Boolean);
+  for (const scene of scenes.filter((s) => !only || only.includes(s.name))) {
     const t = new TmuxSession(scene.columns, scene.rows);
     try {
       t.start(['node', lastlookBin, '--host', host, ...(scene.args ?? [])], {
@@ -113,6 +131,11 @@ async function main(): Promise<void> {
       for (const step of scene.steps) {
         for (const k of step.keys ?? []) t.send(k);
         if (step.type) t.type(step.type);
+        for (let i = 0; step.seek && i < 80 && !step.seek.test(t.capture()); i++) {
+          const before = t.capture();
+          t.send('j');
+          await t.waitFor((s) => s !== before, 20_000, 'the selection to move');
+        }
         await t.waitForText(step.wait, 20_000);
       }
       const screen = t.capture(true);

@@ -26,6 +26,8 @@ compose=$!
 "$docker" run --name scratchpad -v notes:/notes lastlook-demo/busybox:1 sh -c '
   mkdir -p /srv/app/cache /var/log/app && dd if=/dev/urandom of=/srv/app/cache/blob.bin bs=1024 count=1500 2>/dev/null
   echo "debug=true" >> /etc/profile; rm -f /bin/vi; echo hello > /root/notes.txt
+  sed -i "s#nobody:/:/bin/false#nobody:/nonexistent:/bin/false#" /etc/passwd
+  echo "app:x:1000:1000:app:/srv/app:/bin/sh" >> /etc/passwd
   for i in $(seq 1 40); do echo "line $i" > /var/log/app/run-$i.log; done
   echo draft > /notes/todo.md'
 # A running one with an anonymous volume, a bind mount and a tmpfs.

@@ -6,10 +6,9 @@
 import { type ContextPlan, type FleetPlan, identityOf, makeFleetPlan } from '../core/plan/fleet.js';
 import { listContexts, resolveConnection } from '../docker/connection.js';
 import type { DockerPort } from '../docker/port.js';
-import { parseForPlan } from './commands/plan.js';
 import type { CommandContext } from './context.js';
 import { describeFailure } from './failure.js';
-import { planCommandLines, planningContextOf } from './planning.js';
+import { parseForPlan, planCommandLines, planningContextOf } from './planning.js';
 
 /** The contexts asked for, in order, each once: `--context` as given, or every context for `--all-contexts`. */
 export function fleetContexts(ctx: CommandContext): string[] {

@@ -8,10 +8,10 @@ import {
   explorerReducer,
   type Mode,
   previewDisabledReason,
-  requiredConfirmation,
   type View,
 } from './explorer-reducer.js';
 import { PREVIEWS, type PreviewBinding } from './families/index.js';
+import { requiredConfirmation } from './plan/contract.js';
 
 /** A key as the dispatcher sees it: a printable character, or a named key. */
 export type KeyName =
@@ -64,42 +64,42 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['j', 'down'],
     label: 'down',
     footer: false,
-    modes: ['browsing', 'previewing', 'done'],
+    modes: ['browsing', 'previewing', 'done', 'viewing'],
     action: () => ({ type: 'move', delta: 1 }),
   },
   {
     keys: ['k', 'up'],
     label: 'up',
     footer: false,
-    modes: ['browsing', 'previewing', 'done'],
+    modes: ['browsing', 'previewing', 'done', 'viewing'],
     action: () => ({ type: 'move', delta: -1 }),
   },
   {
     keys: ['pageDown'],
     label: 'page down',
     footer: false,
-    modes: ['browsing', 'previewing', 'done'],
+    modes: ['browsing', 'previewing', 'done', 'viewing'],
     action: () => ({ type: 'move', delta: 10 }),
   },
   {
     keys: ['pageUp'],
     label: 'page up',
     footer: false,
-    modes: ['browsing', 'previewing', 'done'],
+    modes: ['browsing', 'previewing', 'done', 'viewing'],
     action: () => ({ type: 'move', delta: -10 }),
   },
   {
     keys: ['g', 'home'],
     label: 'top',
     footer: false,
-    modes: browse,
+    modes: ['browsing', 'viewing'],
     action: () => ({ type: 'move-to', where: 'top' }),
   },
   {
     keys: ['G', 'end'],
     label: 'bottom',
     footer: false,
-    modes: browse,
+    modes: ['browsing', 'viewing'],
     action: () => ({ type: 'move-to', where: 'bottom' }),
   },
   {
@@ -110,7 +110,13 @@ export const KEYMAP: readonly Binding[] = [
     views: ['containers'],
     action: () => ({ type: 'next-pane' }),
   },
-  { keys: ['enter'], label: 'open/fold', footer: false, modes: browse, action: () => ({ type: 'toggle-open' }) },
+  {
+    keys: ['enter'],
+    label: 'open/fold (a changed file: what changed inside it)',
+    footer: false,
+    modes: browse,
+    action: () => ({ type: 'toggle-open' }),
+  },
   {
     keys: [' '],
     label: 'mark',
@@ -165,7 +171,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['escape', 'q'],
     label: 'back',
     footer: true,
-    modes: ['previewing', 'help', 'done'],
+    modes: ['previewing', 'help', 'done', 'viewing'],
     action: () => ({ type: 'back' }),
   },
   // Confirmation (y/N): anything but y is No.
@@ -230,7 +236,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['ctrl-c'],
     label: 'quit',
     footer: false,
-    modes: ['browsing', 'filtering', 'command', 'help', 'previewing', 'confirming', 'done', 'error'],
+    modes: ['browsing', 'filtering', 'command', 'help', 'previewing', 'confirming', 'done', 'error', 'viewing'],
     action: () => ({ type: 'quit' }),
   },
 ];

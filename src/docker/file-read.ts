@@ -158,9 +158,13 @@ export async function readFromImage(
   path: string,
   opts: ReadOptions,
 ): Promise<FileSide | null> {
-  const helper = await port.createImageReader(image, { signal: opts.signal });
+  // Created without the caller's signal: an abort during the request would leave a helper whose ID we never
+  // learnt (the engine finishes the create anyway). An abort is seen right after, and the helper removed.
+  if (opts.signal?.aborted) throw new DockerError('aborted', 'cancelled');
+  const helper = await port.createImageReader(image);
   let side: FileSide | null;
   try {
+    if (opts.signal?.aborted) throw new DockerError('aborted', 'cancelled');
     side = await readThroughArchive(port, helper, path, opts);
   } catch (e) {
     // The reading error is the one to report; a failed cleanup on top of it must not hide it.

@@ -1,10 +1,10 @@
 import { Box, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
 import {
+  type ExplorerState,
   initialState,
   type ListRow,
   listRows,
-  requiredConfirmation,
   selectedContainer,
   visibleChanges,
   volumeRows,
@@ -13,9 +13,11 @@ import { cell, safe } from '../core/format.js';
 import { type KeyName, rootReducer, splitChunk } from '../core/keymap.js';
 import { computeLayout } from '../core/layout.js';
 import type { ContainerInfo, EngineInfo } from '../core/model.js';
+import { requiredConfirmation } from '../core/plan/contract.js';
 import { ChangesPane } from './components/changes-pane.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ContainerList } from './components/container-list.js';
+import { FileDiffPane } from './components/file-diff-pane.js';
 import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { KeyHints } from './components/key-hints.js';
@@ -26,11 +28,12 @@ import { Text } from './components/text.js';
 import { VolumesView } from './components/volumes-view.js';
 import { useEngineData } from './hooks/use-engine-data.js';
 import { useExecution } from './hooks/use-execution.js';
+import { useFileDiff } from './hooks/use-file-diff.js';
 import { usePlanPreview } from './hooks/use-plan-preview.js';
 import { usePruneFates } from './hooks/use-prune-fates.js';
 import { useSelectionDetail } from './hooks/use-selection-detail.js';
 import type { ExplorerServices } from './services.js';
-import { makeTheme } from './theme.js';
+import { makeTheme, type Theme } from './theme.js';
 
 export interface AppProps {
   readonly services: ExplorerServices;
@@ -87,8 +90,8 @@ export function App(props: AppProps) {
   const theme = useMemo(() => makeTheme(noColor), [noColor]);
   useEngineData(services.port, dispatch, state.reloadSeq, initialContainers !== undefined);
 
-  const { containers, volumes, filter, collapsedGroups } = state;
-  const listRowsMemo = listRows({ containers, filter, collapsedGroups });
+  const { containers, volumes, filter } = state;
+  const listRowsMemo = listRows(state);
   const volRows = useMemo(() => volumeRows({ volumes, containers, filter }), [volumes, containers, filter]);
   const container = state.view === 'containers' ? selectedContainer(state) : null;
   const detail = useSelectionDetail(services, container, state.reloadSeq, dispatch);
@@ -96,98 +99,25 @@ export function App(props: AppProps) {
   const changeRows = tree ? visibleChanges(state) : null;
   const pruneFates = usePruneFates(services, state.view === 'volumes' && state.mode === 'browsing', state.volumes);
   usePlanPreview(services, state.preview, dispatch);
+  useFileDiff(services, state.mode === 'viewing' ? state.fileView : null, container, dispatch);
   useExecution(services, state.mode === 'running' ? (state.preview?.plan ?? null) : null, dispatch);
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
-  // Keys go to the overlay while it is up. Read through a ref set at render: Ink re-binds handlers in an effect, so a
-  // key typed right after the overlay closes would otherwise meet the handler of the frame before.
-  const overlayUp = useRef(false);
-  overlayUp.current = overlay !== null;
-  useInput((input, key) => {
-    if (overlayUp.current) return;
-    // Esc then a key typed quickly arrive as one chunk, which Ink reads as Alt+key (meta). Users mean Esc, then the
-    // key (esc-then-q must leave the preview and quit), and the explorer binds nothing to Alt: split it.
-    if (key.meta && !key.ctrl && !key.escape && input.length === 1) {
-      dispatch({ type: 'key', key: 'escape' });
-      for (const one of splitChunk(input)) dispatch({ type: 'key', key: one });
-      return;
-    }
-    const k = keyName(input, key);
-    if (k === null) return;
-    // Several characters can arrive in one chunk (fast typing, a paste): one key action per character.
-    const named = ['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'];
-    const keys = named.includes(k) ? [k] : splitChunk(k);
-    for (const one of keys) dispatch({ type: 'key', key: one });
+  useKeys(dispatch, overlay !== null);
+
+  useShellEffects(state, onOpenContexts, () => {
+    onExit(0);
+    exit();
   });
 
-  const openContexts = useRef(onOpenContexts);
-  openContexts.current = onOpenContexts;
-  useEffect(() => {
-    if (state.contextsSeq > 0) openContexts.current?.();
-  }, [state.contextsSeq]);
-
-  useEffect(() => {
-    if (state.quitting) {
-      onExit(0);
-      exit();
-    }
-  }, [state.quitting, onExit, exit]);
-
   const layout = computeLayout(columns, rows, container?.mounts.length ?? 1);
-  if (layout.tooSmall) {
-    return (
-      <Box flexDirection="column" height={layout.height}>
-        <Text>
-          lastlook needs at least 80×24; this terminal is {columns}×{rows}. Enlarge it, or press q to quit.
-        </Text>
-      </Box>
-    );
-  }
-  const status = state.loadError
-    ? `engine: ${state.loadError}`
-    : (state.message ??
-      (state.mode === 'filtering' ? `/${state.input}█` : state.mode === 'command' ? `: docker ${state.input}█` : ''));
+  if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} height={layout.height} />;
 
-  let body: React.ReactNode;
+  let body: React.ReactNode = modalBody(state, container?.name ?? '', columns, layout.bodyHeight, theme);
   const overlayHeight = layout.bodyHeight;
-  if (state.mode === 'help') {
-    body = <HelpOverlay state={state} width={columns} height={overlayHeight} theme={theme} />;
-  } else if ((state.mode === 'running' || state.mode === 'done') && state.run) {
-    body = (
-      <RunProgress
-        run={state.run}
-        finished={state.mode === 'done'}
-        width={columns}
-        height={overlayHeight}
-        theme={theme}
-      />
-    );
-  } else if ((state.mode === 'previewing' || state.mode === 'confirming') && state.preview) {
-    const confirmHeight = state.mode === 'confirming' ? 5 : 0;
-    body = (
-      <Box flexDirection="column">
-        <RemovalPreview
-          argv={state.preview.argv}
-          plan={state.preview.plan}
-          error={state.preview.error}
-          scroll={state.preview.scroll}
-          width={columns}
-          height={overlayHeight - confirmHeight}
-          theme={theme}
-          readOnly={state.readOnly}
-        />
-        {state.mode === 'confirming' && state.preview.plan ? (
-          <ConfirmDialog
-            plan={state.preview.plan}
-            required={requiredConfirmation(state.preview.plan)}
-            input={state.input}
-            width={columns}
-            theme={theme}
-          />
-        ) : null}
-      </Box>
-    );
+  if (body !== null) {
+    // help, progress, preview or a file's diff
   } else if (state.view === 'volumes') {
     body = (
       <VolumesView
@@ -253,12 +183,140 @@ export function App(props: AppProps) {
       {overlay ? (
         overlay(columns, layout.bodyHeight + 2)
       ) : (
-        <>
-          {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
-          <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${status}`, columns)}</Text>
-          <KeyHints state={state} columns={columns} theme={theme} />
-        </>
+        <Footed state={state} body={body} columns={columns} theme={theme} />
       )}
     </Box>
   );
+}
+
+/** The body, then the status line and the key hints. */
+function Footed({
+  state,
+  body,
+  columns,
+  theme,
+}: {
+  state: ExplorerState;
+  body: React.ReactNode;
+  columns: number;
+  theme: Theme;
+}) {
+  return (
+    <>
+      {state.containers === null && !state.loadError ? <Text>reading the engine…</Text> : body}
+      <Text color={state.loadError ? theme.destroy : theme.orphan}>{cell(` ${statusLine(state)}`, columns)}</Text>
+      <KeyHints state={state} columns={columns} theme={theme} />
+    </>
+  );
+}
+
+/** `C` opens the context picker (through the shell's callback, read by ref); quitting ends the app. */
+function useShellEffects(state: ExplorerState, onOpenContexts: (() => void) | undefined, quit: () => void): void {
+  const openContexts = useRef(onOpenContexts);
+  openContexts.current = onOpenContexts;
+  useEffect(() => {
+    if (state.contextsSeq > 0) openContexts.current?.();
+  }, [state.contextsSeq]);
+  const quitRef = useRef(quit);
+  quitRef.current = quit;
+  useEffect(() => {
+    if (state.quitting) quitRef.current();
+  }, [state.quitting]);
+}
+
+/** Keys from Ink to the root reducer, which resolves them against the latest state (never a stale closure). */
+function useKeys(dispatch: (a: { type: 'key'; key: string | KeyName }) => void, overlay: boolean): void {
+  // Keys go to the overlay while it is up. Read through a ref set at render: Ink re-binds handlers in an effect, so a
+  // key typed right after the overlay closes would otherwise meet the handler of the frame before.
+  const overlayUp = useRef(false);
+  overlayUp.current = overlay;
+  useInput((input, key) => {
+    if (overlayUp.current) return;
+    // Esc then a key typed quickly arrive as one chunk, which Ink reads as Alt+key (meta). Users mean Esc, then the
+    // key (esc-then-q must leave the preview and quit), and the explorer binds nothing to Alt: split it.
+    if (key.meta && !key.ctrl && !key.escape && input.length === 1) {
+      dispatch({ type: 'key', key: 'escape' });
+      for (const one of splitChunk(input)) dispatch({ type: 'key', key: one });
+      return;
+    }
+    const k = keyName(input, key);
+    if (k === null) return;
+    // Several characters can arrive in one chunk (fast typing, a paste): one key action per character.
+    const named = ['up', 'down', 'pageUp', 'pageDown', 'enter', 'escape', 'tab', 'backspace', 'ctrl-c', 'home', 'end'];
+    const keys = named.includes(k) ? [k] : splitChunk(k);
+    for (const one of keys) dispatch({ type: 'key', key: one });
+  });
+}
+
+/** The preview of a docker command line, with the confirmation under it while confirming. */
+function PreviewScreen({
+  state,
+  preview,
+  width,
+  height,
+  theme,
+}: {
+  state: ExplorerState;
+  preview: NonNullable<ExplorerState['preview']>;
+  width: number;
+  height: number;
+  theme: Theme;
+}) {
+  const confirmHeight = state.mode === 'confirming' ? 5 : 0;
+  return (
+    <Box flexDirection="column">
+      <RemovalPreview
+        argv={preview.argv}
+        plan={preview.plan}
+        error={preview.error}
+        scroll={preview.scroll}
+        width={width}
+        height={height - confirmHeight}
+        theme={theme}
+        readOnly={state.readOnly}
+      />
+      {state.mode === 'confirming' && preview.plan ? (
+        <ConfirmDialog
+          plan={preview.plan}
+          required={requiredConfirmation(preview.plan)}
+          input={state.input}
+          width={width}
+          theme={theme}
+        />
+      ) : null}
+    </Box>
+  );
+}
+
+/** The status line: an engine error, a notice, or the prompt being typed. */
+function statusLine(state: ExplorerState): string {
+  if (state.loadError) return `engine: ${state.loadError}`;
+  if (state.message !== null) return state.message;
+  if (state.mode === 'filtering') return `/${state.input}█`;
+  return state.mode === 'command' ? `: docker ${state.input}█` : '';
+}
+
+function TooSmall({ columns, rows, height }: { columns: number; rows: number; height: number }) {
+  return (
+    <Box flexDirection="column" height={height}>
+      <Text>
+        lastlook needs at least 80×24; this terminal is {columns}×{rows}. Enlarge it, or press q to quit.
+      </Text>
+    </Box>
+  );
+}
+
+/** The screens that cover the panes: help, the run's progress, a preview, a file's content diff; else null. */
+function modalBody(s: ExplorerState, containerName: string, width: number, height: number, theme: Theme) {
+  if (s.mode === 'help') return <HelpOverlay state={s} width={width} height={height} theme={theme} />;
+  if ((s.mode === 'running' || s.mode === 'done') && s.run) {
+    return <RunProgress run={s.run} finished={s.mode === 'done'} width={width} height={height} theme={theme} />;
+  }
+  if ((s.mode === 'previewing' || s.mode === 'confirming') && s.preview) {
+    return <PreviewScreen state={s} preview={s.preview} width={width} height={height} theme={theme} />;
+  }
+  if (s.mode === 'viewing' && s.fileView) {
+    return <FileDiffPane view={s.fileView} containerName={containerName} width={width} height={height} theme={theme} />;
+  }
+  return null;
 }

@@ -1,3 +1,4 @@
+import type { ContentDiff } from '../core/content-diff.js';
 import type { PathStat } from '../core/diff-tree.js';
 import type { Change, ContainerInfo } from '../core/model.js';
 import type { Plan } from '../core/plan/types.js';
@@ -30,4 +31,9 @@ export interface ExplorerServices {
     changes: readonly Change[],
     signal: AbortSignal,
   ): Promise<ReadonlyMap<string, PathStat>>;
+  /**
+   * What changed inside one path of the container (`enter` on a file of the change tree): the same read as
+   * `lastlook diff CONTAINER PATH` (src/docker/file-read.ts). Optional: without it the pane says it is unavailable.
+   */
+  contentDiff?(container: ContainerInfo, path: string, signal: AbortSignal): Promise<ContentDiff>;
 }

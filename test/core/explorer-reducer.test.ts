@@ -9,13 +9,13 @@ import {
   type PreviewKind,
   previewArgv,
   previewDisabledReason,
-  requiredConfirmation,
   selectedContainer,
   splitWords,
   visibleChanges,
   volumeRows,
 } from '../../src/core/explorer-reducer.js';
 import { rootReducer } from '../../src/core/keymap.js';
+import { requiredConfirmation } from '../../src/core/plan/contract.js';
 import { previewLines } from '../../src/core/plan-lines.js';
 import { loadFixture } from '../helpers/memory-port.js';
 import { planFrom } from '../helpers/plans.js';

@@ -4,8 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, inject, test } from 'vitest';
-import { parseForPlan, planParsed } from '../../src/cli/commands/plan.js';
 import { reportError } from '../../src/cli/index.js';
+import { parseForPlan, planParsed } from '../../src/cli/planning.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import type { DockerPort } from '../../src/docker/port.js';

@@ -202,8 +202,19 @@ export const run: Command = async (ctx) => {
     `backed up ${items.length} item(s): ${formatBytes(content)} → ${formatBytes(onDisk)} in ${secs.toFixed(1)} s ` +
       `(${formatBytes(secs > 0 ? content / secs : 0)}/s), all verified`,
   );
-  if (args.json) {
-    ctx.stdout.write(
+  writeResult(ctx.stdout, { dir, items, warnings: allWarnings, json: args.json });
+  return ExitCode.ok;
+};
+
+/** What was backed up: `lastlook.backup-result/v1` with --json, else a few lines per archive. */
+function writeResult(
+  out: NodeJS.WritableStream,
+  r: { dir: string; items: readonly BackupItem[]; warnings: readonly string[]; json: boolean },
+): void {
+  const { dir, items } = r;
+  const allWarnings = r.warnings;
+  if (r.json) {
+    out.write(
       `${JSON.stringify(
         {
           schema: 'lastlook.backup-result/v1',
@@ -232,14 +243,13 @@ export const run: Command = async (ctx) => {
       const what = c
         ? `${c.entries} entries, ${c.files} files, ${formatBytes(c.bytes)}`
         : `${formatBytes(i.manifest.dump?.rawBytes ?? 0)} dump`;
-      ctx.stdout.write(
+      out.write(
         `${i.kind} ${i.name} → ${i.archive}\n  ${what}; archive ${formatBytes(i.manifest.archive.bytes)}, sha256 ${i.manifest.archive.sha256}, verified\n`,
       );
       if (i.manifest.deleted && i.manifest.deleted.length > 0) {
-        ctx.stdout.write(`  ${i.manifest.deleted.length} deleted path(s) recorded in the manifest\n`);
+        out.write(`  ${i.manifest.deleted.length} deleted path(s) recorded in the manifest\n`);
       }
-      if (i.manifest.commit) ctx.stdout.write(`  layer also committed as ${i.manifest.commit.image}\n`);
+      if (i.manifest.commit) out.write(`  layer also committed as ${i.manifest.commit.image}\n`);
     }
   }
-  return ExitCode.ok;
-};
+}

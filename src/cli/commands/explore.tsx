@@ -12,6 +12,7 @@ function explorerServices(
   port: DockerPort,
   planning: PlanningContext,
   executePlan: typeof ExecutePlan,
+  stop: AbortSignal,
 ): ExplorerServices {
   return {
     port,
@@ -21,6 +22,24 @@ function explorerServices(
     changeSizes: async (container, changes, signal) => {
       const { changedSizes } = await import('../../docker/filesystem.js');
       return (await changedSizes(port, container.id, changes, { signal })).sizes;
+    },
+    contentDiff: async (container, path, paneSignal) => {
+      // SIGTERM (`stop`) also stops a read in flight, so that its image helper is removed.
+      const signal = AbortSignal.any([paneSignal, stop]);
+      const [{ readContentDiff, PathNotDiffable }, { DEFAULT_MAX_BYTES }, { mountsOf }] = await Promise.all([
+        import('../../docker/file-read.js'),
+        import('../../core/content-diff.js'),
+        import('./diff.js'),
+      ]);
+      // Inspected afresh: whether it ever started decides how its side is read (core archiveIsSafe).
+      const info = await port.inspectContainer(container.id, { signal });
+      const changes = await port.containerChanges(info.id, { signal });
+      try {
+        const req = { container: info, changes, mounts: mountsOf(info), path, maxBytes: DEFAULT_MAX_BYTES, signal };
+        return (await readContentDiff(port, req)).diff;
+      } catch (e) {
+        throw e instanceof PathNotDiffable ? new Error(e.message) : e;
+      }
     },
     execute: (plan, opts) =>
       executePlan(port, plan, {
@@ -78,7 +97,7 @@ export const run: Command = async (ctx) => {
     throw e;
   }
   const session = (port: DockerPort, planning: PlanningContext, engine: EngineInfo, initial?: ContainerInfo[]) => ({
-    services: explorerServices(port, planning, executePlan),
+    services: explorerServices(port, planning, executePlan, ctx.signal),
     engine,
     ...(initial ? { initialContainers: initial } : {}),
     close: () => port.close?.(),

@@ -107,6 +107,9 @@ const scenarios: Record<string, Scenario> = {
     argv: ['docker', 'system', 'prune', '-af'],
     legacyImages: true,
   },
+  // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference.
+  'network prune': { argv: ['docker', 'network', 'prune', '-f'] },
+  'image prune -a': { argv: ['docker', 'image', 'prune', '-af'] },
 };
 
 /** Defines the scenarios on two own engines of `kind` (one file per kind, so that vitest runs them side by side). */
@@ -193,6 +196,22 @@ export function composeExecOracle(kind: EngineKind): void {
       await Promise.all([up(mine), up(theirs)]);
       expect(await state(mine)).toEqual(await state(theirs));
       const argv = ['docker', 'compose', '-p', 'shop', 'down', ...flags];
+      const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv], { cwd: dir });
+      expect(g.code, g.stderr).toBe(0);
+      await docker(theirs, argv.slice(1), { cwd: dir });
+      expect(await state(mine)).toEqual(await state(theirs));
+    });
+
+    // Issue 10: compose rm in label mode takes the orphan too; -s stops the running ones first, -v takes the
+    // anonymous volumes (not those db inherited by name at the recreate).
+    test('rm -s -v (label mode)', async () => {
+      const [mine, theirs] = pair;
+      const up = (e: TestEngine) => docker(e, ['compose', '-p', 'shop', 'up', '-d'], { cwd: dir });
+      await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
+      await Promise.all([up(mine), up(theirs)]);
+      await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 2));
+      await Promise.all([up(mine), up(theirs)]);
+      const argv = ['docker', 'compose', '-p', 'shop', 'rm', '-s', '-v', '-f'];
       const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv], { cwd: dir });
       expect(g.code, g.stderr).toBe(0);
       await docker(theirs, argv.slice(1), { cwd: dir });
