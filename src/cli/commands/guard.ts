@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { backupForPlan } from '../../backup/for-plan.js';
 import { escapeName, escapeText } from '../../core/escape.js';
 import { formatBytes, plural } from '../../core/format.js';
-import { requiredConfirmation } from '../../core/plan/contract.js';
+import { removalCount, requiredConfirmation } from '../../core/plan/contract.js';
 import { formatPlan } from '../../core/plan/format.js';
 import type { Plan } from '../../core/plan/types.js';
 import { DriftError, executePlan, InterruptedError } from '../../docker/execute.js';
@@ -147,9 +147,7 @@ export const run: Command = async (ctx) => {
     ctx.stderr.write(`lastlook: nothing done: the engine would refuse this command (${plan.blocked.reason})\n`);
     return ExitCode.engine;
   }
-  const d = plan.destroy;
-  const count = d.containers.length + d.volumes.length + d.networks.length + d.images.length;
-  if (count === 0) {
+  if (removalCount(plan) === 0) {
     ctx.stdout.write('Nothing to remove.\n');
     return ExitCode.ok;
   }

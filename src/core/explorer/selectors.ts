@@ -5,6 +5,7 @@
 import { flatten, type VisibleRow } from '../diff-tree.js';
 import type { PreviewSelection } from '../families/index.js';
 import type { ContainerInfo } from '../model.js';
+import { removalCount } from '../plan/contract.js';
 import type { Plan } from '../plan/types.js';
 import { ANONYMOUS_LABEL, type ExplorerState, type ListRow, PROJECT_LABEL, type VolumeRow } from './state.js';
 
@@ -146,6 +147,5 @@ export function previewSelection(s: ExplorerState): PreviewSelection {
 }
 
 export function executionCount(plan: Plan): number {
-  const d = plan.destroy;
-  return d.containers.length + d.volumes.length + d.networks.length + d.images.length;
+  return removalCount(plan);
 }

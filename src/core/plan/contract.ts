@@ -23,6 +23,22 @@ export function requiredConfirmation(plan: Pick<Plan, 'confirm'>): string | null
   return plan.confirm;
 }
 
+/**
+ * How many removals carrying out `plan` takes: every container, volume, network, image and build cache record it
+ * destroys, and every tag it removes from an image that stays. Zero means there is nothing to carry out.
+ */
+export function removalCount(plan: Pick<PlanBody, 'destroy' | 'untag'>): number {
+  const d = plan.destroy;
+  return (
+    d.containers.length +
+    d.volumes.length +
+    d.networks.length +
+    d.images.length +
+    (d.buildCache?.length ?? 0) +
+    (plan.untag ?? []).reduce((n, u) => n + u.refs.length, 0)
+  );
+}
+
 /** Fills each volume's identity (driver, CreatedAt) from the snapshot the plan was computed from. */
 function identify(snapshot: Pick<Snapshot, 'volumes'>, volumes: readonly PlannedVolume[]): PlannedVolume[] {
   const byName = new Map(snapshot.volumes.map((v) => [v.name, v]));

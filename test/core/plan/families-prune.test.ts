@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { PruneFilter } from '../../../src/core/command-line.js';
 import type { Snapshot } from '../../../src/core/model.js';
 import { planBuilderPrune } from '../../../src/core/plan/builder-prune.js';
+import { removalCount } from '../../../src/core/plan/contract.js';
 import { planImagePrune } from '../../../src/core/plan/image-prune.js';
 import { planNetworkPrune } from '../../../src/core/plan/network-prune.js';
 import {
@@ -95,6 +96,8 @@ describe.each(FAMILY_ENGINES)('image prune on the %s recording', (version) => {
     expect(p.untag).toEqual([
       expect.objectContaining({ id: imageTagged(s, 'fam/chain:1').id, refs: ['fam/chain:1'], keeps: ['fam/chain:2'] }),
     ]);
+    // Each removed reference is a removal to carry out, as is each image.
+    expect(removalCount(p)).toBe(ids(p).length + 1);
   });
 
   test('-a --filter label!=keep keeps the labelled image; label=keep=1 takes only it', () => {
@@ -136,6 +139,12 @@ describe.each(FAMILY_ENGINES)('builder prune on the %s recording', (version) => 
     expect(unshared.length).toBeGreaterThan(0);
     expect(ids(plan(true))).toEqual(every);
     expect(plan(true).totals.bytes).toBe((s.buildCache ?? []).reduce((n, r) => n + (r.size ?? 0), 0));
+  });
+
+  test('a plan that destroys only build cache has that many removals to carry out (guard once said "Nothing to remove")', () => {
+    expect(removalCount(plan(false))).toBe(unshared.length);
+    expect(removalCount(plan(true))).toBe(every.length);
+    expect(removalCount(plan(true, ['until=1h']))).toBe(0);
   });
 
   test('type=regular: only the regular records (shared ones only with -a)', () => {

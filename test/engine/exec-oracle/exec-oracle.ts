@@ -5,11 +5,12 @@
  * state), volumes, networks and images (each reference, and how many untagged images remain). Prunes are global,
  * so each kind's file (current, modern, legacy) starts its own pair of engines and empties them before every scenario.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { docker, type EngineKind, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { buildCache, buildxConfig } from '../oracle/build-cache.js';
 import { runLastlook } from '../oracle/oracle.js';
 import { reset } from '../oracle/prune-helpers.js';
 
@@ -17,11 +18,12 @@ const lines = (s: string) => s.split('\n').filter(Boolean).sort();
 
 /** What a user would compare: everything by name, never by ID (the two engines give different IDs). */
 async function state(e: TestEngine) {
-  const [containers, volumes, networks, images] = await Promise.all([
+  const [containers, volumes, networks, images, cache] = await Promise.all([
     docker(e, ['ps', '-a', '--format', '{{.Names}} {{.State}}']),
     docker(e, ['volume', 'ls', '--format', '{{.Name}}']),
     docker(e, ['network', 'ls', '--format', '{{.Name}}']),
     docker(e, ['image', 'ls', '-a', '--format', '{{.Repository}}:{{.Tag}}']),
+    buildCache(e),
   ]);
   const refs = lines(images);
   return {
@@ -31,6 +33,8 @@ async function state(e: TestEngine) {
     networks: lines(networks),
     images: refs.filter((r) => r !== '<none>:<none>'),
     untaggedImages: refs.filter((r) => r === '<none>:<none>').length,
+    // Build cache records differ in ID between engines: compared by type and whether an image shares them.
+    buildCache: cache.map((b) => `${b.type}${b.shared ? ' shared' : ''}`).sort(),
   };
 }
 
@@ -75,12 +79,36 @@ async function buildLegacyImages(e: TestEngine): Promise<void> {
   await docker(e, ['run', '-d', '--name', 'app-user', '--network', 'none', 'legacy/app:extra', 'sleep', '600']);
 }
 
+/**
+ * BuildKit cache (buildx, a CLI config of the engine's own): a build whose image stays, so its records are shared,
+ * and one whose image is removed. The same content on both engines, so the same records.
+ */
+async function buildCacheRecords(e: TestEngine): Promise<void> {
+  const dir = join(e.dir, 'exec-cache');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir);
+  const files: Record<string, string> = {
+    'a.txt': 'a\n',
+    'b.txt': 'b\n',
+    'c.txt': 'c\n',
+    K1: 'FROM scratch\nCOPY a.txt /a\nCOPY b.txt /b\n',
+    K2: 'FROM scratch\nCOPY c.txt /c\n',
+  };
+  await Promise.all(Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)));
+  const bx = { cwd: dir, env: { DOCKER_CONFIG: buildxConfig(e) } };
+  await docker(e, ['buildx', 'build', '-q', '-f', 'K1', '-t', 'cache/kept:1', '.'], bx);
+  await docker(e, ['buildx', 'build', '-q', '-f', 'K2', '-t', 'cache/gone:1', '.'], bx);
+  await docker(e, ['rmi', 'cache/gone:1']);
+}
+
 interface Scenario {
   readonly argv: readonly string[];
   readonly kinds?: readonly EngineKind[];
   readonly env?: Record<string, string>;
   /** Also build the legacy builder's images (buildLegacyImages). */
   readonly legacyImages?: boolean;
+  /** Also make BuildKit cache records (buildCacheRecords). */
+  readonly buildCache?: boolean;
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -110,6 +138,9 @@ const scenarios: Record<string, Scenario> = {
   // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference.
   'network prune': { argv: ['docker', 'network', 'prune', '-f'] },
   'image prune -a': { argv: ['docker', 'image', 'prune', '-af'] },
+  // The build cache: the default builder prune keeps the records an image shares; system prune -a takes them all.
+  'builder prune (records an image shares stay)': { argv: ['docker', 'builder', 'prune', '-f'], buildCache: true },
+  'system prune -a (the build cache too)': { argv: ['docker', 'system', 'prune', '-af'], buildCache: true },
 };
 
 /** Defines the scenarios on two own engines of `kind` (one file per kind, so that vitest runs them side by side). */
@@ -125,6 +156,7 @@ export function execOracle(kind: EngineKind): void {
   describe(`guard --yes and docker on two own ${kind} engines`, () => {
     beforeEach(async () => {
       await Promise.all(pair.map((e) => reset(e)));
+      await Promise.all(pair.map((e) => docker(e, ['builder', 'prune', '-af'])));
     }, 120_000);
 
     const cases = Object.entries(scenarios).filter(([, s]) => !s.kinds || s.kinds.includes(kind));
@@ -133,6 +165,7 @@ export function execOracle(kind: EngineKind): void {
       const setup = async (e: TestEngine) => {
         await build(e);
         if (s.legacyImages) await buildLegacyImages(e);
+        if (s.buildCache) await buildCacheRecords(e);
       };
       await Promise.all([setup(mine), setup(theirs)]);
       expect(await state(mine)).toEqual(await state(theirs));

@@ -7,18 +7,16 @@
  * from buildx 0.29 (Debian sid's, the 28.5.2 engine's plugin, linked into a CLI config of this file's own).
  * Run: npx vitest run --project engine test/engine/oracle/families-prune.test.ts
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resolveConnection } from '../../../src/docker/connection.js';
-import { connect } from '../../../src/docker/dockerode-adapter.js';
-import { docker, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { docker, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { buildxConfig, cacheIds } from './build-cache.js';
 import { oracle } from './oracle.js';
 import { reset } from './prune-helpers.js';
 
 const kinds = ['current', 'modern', 'legacy'] as const;
 const own: Partial<Record<(typeof kinds)[number], TestEngine>> = {};
-const BUILDX = join(repoRoot, '.cache/engines/current/usr/libexec/docker/cli-plugins/docker-buildx');
 
 beforeAll(async () => {
   const started = await Promise.all(kinds.map((k) => startEngine(k)));
@@ -27,24 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(Object.values(own).map((e) => stopEngine(e)));
 });
-
-/** A docker CLI config of this engine with the buildx plugin (the harness's own config has Compose only). */
-function buildxConfig(e: TestEngine): string {
-  const dir = join(e.dir, 'bx-config');
-  mkdirSync(join(dir, 'cli-plugins'), { recursive: true });
-  try {
-    symlinkSync(BUILDX, join(dir, 'cli-plugins/docker-buildx'));
-    writeFileSync(join(dir, 'config.json'), '{}\n');
-  } catch {
-    // Already there (an earlier scenario of this file).
-  }
-  return dir;
-}
-
-async function cacheIds(e: TestEngine): Promise<string[]> {
-  const port = connect(resolveConnection({ host: e.host, env: {} }));
-  return ((await port.listBuildCache?.()) ?? []).map((b) => b.id).sort();
-}
 
 /** Empties the engine, its build cache included. */
 async function resetAll(e: TestEngine): Promise<void> {
