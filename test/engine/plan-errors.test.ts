@@ -76,7 +76,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('plan errors on the %s e
     [['docker', 'volume', 'prune', '--filter', 'foo'], /bad format of filter/],
     [['docker', 'system', 'prune', '--volumes', '--filter', 'until=1h'], /not supported with "--volumes"/],
     [['docker', 'run', '-d', 'busybox'], /cannot preview "docker run"/],
-    [['docker', 'image', 'prune', '-a'], /cannot preview "docker image"/],
+    [['docker', 'image', 'rm', 'x'], /cannot preview "docker image rm"/],
   ])('bad usage %j exits 2', async (argv, re) => {
     const r = await unchanged(['plan', '--', ...argv]);
     expect(r.code).toBe(2);
