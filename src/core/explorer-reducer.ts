@@ -6,7 +6,6 @@
 export { previewArgv, previewDisabledReason, splitWords, typedCommand } from './explorer/preview-commands.js';
 export { explorerReducer } from './explorer/reducer.js';
 export {
-  executionCount,
   listRows,
   previewSelection,
   selectedContainer,

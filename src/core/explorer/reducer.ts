@@ -5,19 +5,11 @@
  * results back; results for a selection or preview that is no longer current are ignored.
  */
 import { fileViewFailed, fileViewLoaded, openFileView, scrollFileView } from '../file-view.js';
-import { requiredConfirmation } from '../plan/contract.js';
+import { removalCount, requiredConfirmation } from '../plan/contract.js';
 import type { Plan } from '../plan/types.js';
 import { previewLines } from '../plan-lines.js';
 import { previewArgv, previewDisabledReason, typedCommand } from './preview-commands.js';
-import {
-  clamp,
-  executionCount,
-  listRows,
-  selectedContainer,
-  selectedRow,
-  visibleChanges,
-  volumeRows,
-} from './selectors.js';
+import { clamp, listRows, selectedContainer, selectedRow, visibleChanges, volumeRows } from './selectors.js';
 import type { ExplorerAction, ExplorerState, Pane, RunState } from './state.js';
 
 type Handlers = {
@@ -34,7 +26,7 @@ function startRun(s: ExplorerState): ExplorerState {
     mode: 'running',
     input: '',
     message: null,
-    run: { ...emptyRun(), total: executionCount(s.preview?.plan as Plan) },
+    run: { ...emptyRun(), total: removalCount(s.preview?.plan as Plan) },
   };
 }
 
@@ -240,7 +232,7 @@ const previewFlow: Pick<
     if (s.readOnly) return { ...s, message: 'read-only mode: lastlook will not carry this out' };
     const plan = s.preview.plan;
     if (plan.blocked) return { ...s, message: `the engine would refuse this: ${plan.blocked.reason}` };
-    if (executionCount(plan) === 0) return { ...s, message: 'nothing to remove' };
+    if (removalCount(plan) === 0) return { ...s, message: 'nothing to remove' };
     return { ...s, mode: 'confirming', input: '', message: null };
   },
   'confirm-yes': (s) => {

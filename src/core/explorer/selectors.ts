@@ -5,7 +5,6 @@
 import { flatten, type VisibleRow } from '../diff-tree.js';
 import type { PreviewSelection } from '../families/index.js';
 import type { ContainerInfo } from '../model.js';
-import { removalCount } from '../plan/contract.js';
 import type { Plan } from '../plan/types.js';
 import { ANONYMOUS_LABEL, type ExplorerState, type ListRow, PROJECT_LABEL, type VolumeRow } from './state.js';
 
@@ -144,8 +143,4 @@ export function previewSelection(s: ExplorerState): PreviewSelection {
     project: row?.project ?? null,
     volume: selectedVolume(s)?.volume.name ?? null,
   };
-}
-
-export function executionCount(plan: Plan): number {
-  return removalCount(plan);
 }
