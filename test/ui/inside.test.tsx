@@ -156,7 +156,6 @@ describe('b: back up what the preview destroys, then proceed', () => {
     expect(s.port.containers).toHaveLength(fixture.containers.length);
   });
 });
-});
 
 describe('volume contents', () => {
   function contents(volume: string) {
@@ -193,7 +192,12 @@ describe('volume contents', () => {
 
   test("enter on the mount pane opens the selected container's volume", async () => {
     const asked: string[] = [];
-    const s = setup({ volumeContents: async (v) => (asked.push(v), contents(v)) });
+    const s = setup({
+      volumeContents: async (v) => {
+        asked.push(v);
+        return contents(v);
+      },
+    });
     await ready(s.lastFrame);
     press(s.stdin, TAB, ENTER);
     await waitForText(s.lastFrame, 'PG_VERSION');
