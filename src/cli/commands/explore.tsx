@@ -5,6 +5,7 @@ import type { DockerPort } from '../../docker/port.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { backupRoot, insideServices } from '../explore-inside.js';
 import { type PlanningContext, planningContext, planningContextOf } from '../planning-context.js';
 
 /** What the explorer asks of one engine: its port, the planner against it, changed-file sizes, the executor. */
@@ -13,9 +14,11 @@ function explorerServices(
   planning: PlanningContext,
   executePlan: typeof ExecutePlan,
   stop: AbortSignal,
+  backupDir: string,
 ): ExplorerServices {
   return {
     port,
+    ...insideServices(port, backupDir, stop),
     // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
     planAll: async (argvs, signal, opts) =>
       (await import('../planning.js')).planCommandLines(planning, argvs, signal, opts),
@@ -57,6 +60,7 @@ function explorerServices(
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
   const port = ctx.port();
+  const backupDir = backupRoot(ctx.global.backupDir, ctx.env);
   const isTerminal = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
   // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
   const ui = Promise.all([import('ink'), import('../../ui/context-root.js'), import('../../docker/execute.js')]);
@@ -97,7 +101,7 @@ export const run: Command = async (ctx) => {
     throw e;
   }
   const session = (port: DockerPort, planning: PlanningContext, engine: EngineInfo, initial?: ContainerInfo[]) => ({
-    services: explorerServices(port, planning, executePlan, ctx.signal),
+    services: explorerServices(port, planning, executePlan, ctx.signal, backupDir),
     engine,
     ...(initial ? { initialContainers: initial } : {}),
     close: () => port.close?.(),

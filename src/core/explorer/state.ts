@@ -14,6 +14,7 @@ import {
   type VolumeInfo,
 } from '../model.js';
 import type { Plan } from '../plan/types.js';
+import type { BackupState, ContentsState, InsideAction, LogsState } from './inside-state.js';
 
 export type View = 'containers' | 'volumes';
 export type Mode =
@@ -27,7 +28,13 @@ export type Mode =
   | 'done'
   | 'error'
   /** The content diff of one file of the change tree (core/file-view.ts). */
-  | 'viewing';
+  | 'viewing'
+  /** Backing up what the preview's plan destroys, before offering the removal (./inside.ts). */
+  | 'backup'
+  /** A volume's file tree, read through a never-started helper (./inside.ts). */
+  | 'contents'
+  /** The tail of a container's logs, followed (./inside.ts). */
+  | 'logs';
 export type Pane = 'list' | 'mounts' | 'changes';
 
 export const PROJECT_LABEL = COMPOSE_LABELS.project;
@@ -132,6 +139,12 @@ export interface ExplorerState {
   readonly previewSeq: number;
   /** The file whose content diff is open (mode `viewing`). */
   readonly fileView: FileViewState | null;
+  /** The backup of the preview's plan (mode `backup`, and the confirmation after it). */
+  readonly backup: BackupState | null;
+  /** The volume whose contents are open (mode `contents`). */
+  readonly contents: ContentsState | null;
+  /** The container whose logs are open (mode `logs`). */
+  readonly logs: LogsState | null;
 }
 
 /** The id of an explorer preview key: a command family's `PreviewBinding.id` (core/families). */
@@ -177,7 +190,8 @@ export type ExplorerAction =
   | { readonly type: 'message'; readonly text: string | null }
   | { readonly type: 'reload' }
   | { readonly type: 'open-contexts' }
-  | { readonly type: 'quit' };
+  | { readonly type: 'quit' }
+  | InsideAction;
 
 export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerState {
   return {
@@ -207,6 +221,9 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     contextsSeq: 0,
     previewSeq: 0,
     fileView: null,
+    backup: null,
+    contents: null,
+    logs: null,
     memo: { list: null, changes: null },
   };
 }
