@@ -178,7 +178,8 @@ describe('previewDisabledReason', () => {
     ['volume rm in the volumes view', 'volume-rm', (s) => ({ ...s, view: 'volumes' }), null],
     ['prune anywhere', 'volume-prune', (s) => s, null],
     ['before the first load', 'volume-prune', () => initialState(f.engine, false), /still loading/],
-    ['read-only', 'volume-prune', (s) => ({ ...s, readOnly: true }), /read-only/],
+    // A preview destroys nothing: read-only mode allows it (only carrying it out is refused).
+    ['read-only', 'volume-prune', (s) => ({ ...s, readOnly: true }), null],
   ])('%s', (_name, kind, prepare, reason) => {
     const r = previewDisabledReason(prepare(loaded()), kind);
     if (reason === null) expect(r).toBeNull();
@@ -318,11 +319,10 @@ describe('preview → confirm → run', () => {
 });
 
 describe('read-only', () => {
-  test('preview requests are refused with the reason', () => {
+  test('preview requests open the preview (it destroys nothing)', () => {
     const s = run(on('scratchpad', loaded({ readOnly: true })), { type: 'request-preview', kind: 'rm' });
-    expect(s.mode).toBe('browsing');
-    expect(s.preview).toBeNull();
-    expect(s.message).toMatch(/read-only/);
+    expect(s.mode).toBe('previewing');
+    expect(s.preview?.argv).toEqual(['docker', 'rm', 'scratchpad']);
   });
 
   test('a previewed command (from `:`) can be looked at but not confirmed', () => {

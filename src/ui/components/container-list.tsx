@@ -15,8 +15,8 @@ export interface ContainerListProps {
   readonly marked: ReadonlySet<string>;
   readonly theme: Theme;
   readonly filter: string;
-  /** Writable-layer sizes known so far, by container id. */
-  readonly sizes: ReadonlyMap<string, number>;
+  /** Writable-layer bytes by container ID (from the refresh's `/system/df`); null until read. */
+  readonly sizes: ReadonlyMap<string, number> | null;
 }
 
 const Row = memo(function Row({
@@ -86,7 +86,7 @@ export function ContainerList({
           width={width - 2}
           marked={row.kind === 'container' && marked.has(row.container.id)}
           theme={theme}
-          size={row.kind === 'container' ? sizes.get(row.container.id) : undefined}
+          size={row.kind === 'container' ? sizes?.get(row.container.id) : undefined}
         />
       ))}
     </Pane>
