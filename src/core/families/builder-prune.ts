@@ -89,7 +89,7 @@ export const builderPruneFamily = defineFamily<BuilderPruneCommand>({
   previews: [
     {
       id: 'builder-prune',
-      keys: ['b'],
+      keys: ['B'],
       label: 'builder prune',
       footer: false,
       argv: () => ['docker', 'builder', 'prune'],
