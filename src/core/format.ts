@@ -76,11 +76,16 @@ export function padDisplay(s: string, width: number): string {
 }
 
 /**
- * Words of `text` wrapped into lines of at most `width` columns (a word longer than a line is cut into pieces), for
- * messages that must be read whole (an error) rather than cut.
+ * Words of `text` wrapped into lines of at most `width` columns (a word longer than a line is cut into pieces; the
+ * text's own line breaks kept), for messages that must be read whole (an error) rather than cut.
  */
 export function wrapText(text: string, width: number): string[] {
   if (width <= 0) return [];
+  // Each line of the text is a paragraph of its own.
+  return text.split('\n').flatMap((p) => wrapParagraph(p, width));
+}
+
+function wrapParagraph(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {

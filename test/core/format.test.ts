@@ -103,3 +103,11 @@ describe('format', () => {
     expect(wrapText('a'.repeat(25), 10)).toEqual(['a'.repeat(10), 'a'.repeat(10), 'a'.repeat(5)]);
   });
 });
+
+test("wrapText keeps the text's own line breaks", () => {
+  expect(wrapText('it previews:\ndocker rm CONTAINER\ndocker volume prune', 40)).toEqual([
+    'it previews:',
+    'docker rm CONTAINER',
+    'docker volume prune',
+  ]);
+});

@@ -22,7 +22,10 @@ export function RemovalPreview({ argv, plan, error, scroll, width, height, theme
   const w = width - 2;
   const lines = plan ? previewLines(plan) : [];
   // An error is read whole: wrapped, never cut (`docker frobnicate` is not a command lastlook previews: …).
-  const errorLines = error ? wrapText(`cannot preview: ${error}`, w - 2) : [];
+  const wrapped = error ? wrapText(`cannot preview: ${error}`, w - 2) : [];
+  // Longer than the box: as many lines as fit, the last saying it goes on.
+  const fit = Math.max(1, height - 6);
+  const errorLines = wrapped.length <= fit ? wrapped : [...wrapped.slice(0, fit - 1), '…'];
   // Border (2), title, command and the read-only/blank line (3); the rest scrolls, with a line saying how many
   // lines are above or below (without room for it the box overflows and Yoga squeezes out the title).
   const room = Math.max(1, height - 5 - errorLines.length);
