@@ -389,7 +389,7 @@ describe('size', () => {
     const f = await waitForText(s.lastFrame, 'Type shop');
     expect(f).toContain('Preview — what this command would destroy');
     expect(f).toContain('$ docker compose -p shop down -v');
-    expect(f).toContain('more (j/k to scroll)');
+    expect(f).toMatch(/↓ \d+ more \(j to scroll\)/);
   });
 
   test.each([
