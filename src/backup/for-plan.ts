@@ -190,3 +190,71 @@ export async function backupForPlan(
   ];
   return backupTargets(port, targets, opts);
 }
+
+/** What `backupBeforeRemoval` tells its caller while it works (the CLI writes lines, the explorer shows them). */
+export type RemovalBackupNotice =
+  | { readonly kind: 'kept-running'; readonly name: string; readonly why: 'auto-remove' | 'read-only' }
+  | { readonly kind: 'stopping'; readonly name: string }
+  | { readonly kind: 'starting'; readonly objects: number; readonly dir: string };
+
+/** Thrown by `backupBeforeRemoval` when the backup failed: the cause, and what it stopped (nothing was removed). */
+export class RemovalBackupFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly stopped: readonly string[],
+  ) {
+    super((cause as Error)?.message ?? String(cause));
+    this.name = 'RemovalBackupFailed';
+  }
+}
+
+/**
+ * The backup of a plan about to be carried out, taken with nothing writing to it: what `guard --backup-to` and the
+ * explorer's `b` both run. The running containers the plan removes are stopped first (the plan stops them anyway;
+ * a clean stop also leaves databases consistent on disk), so no write lands between the backup and the removal. A
+ * `--rm` container cannot be stopped without the engine removing it (and its anonymous volumes) at once: it keeps
+ * running. With `stop: false` (read-only mode: nothing on the engine changes) nothing is stopped and each running
+ * container is reported. Then `backupForPlan`: every archive verified, or none left (it throws
+ * `RemovalBackupFailed`, naming what it stopped) and the caller must destroy nothing.
+ */
+export async function backupBeforeRemoval(
+  port: DockerPort,
+  plan: Plan,
+  opts: {
+    readonly dir: string;
+    readonly signal?: AbortSignal;
+    readonly stop?: boolean;
+    readonly onProgress?: BackupSetOptions['onProgress'];
+    readonly onNotice?: (n: RemovalBackupNotice) => void;
+  },
+): Promise<BackupResult & { readonly stopped: readonly string[] }> {
+  const d = plan.destroy;
+  const live = d.containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused');
+  const stopped: string[] = [];
+  try {
+    for (const c of live) {
+      if (opts.stop === false) {
+        opts.onNotice?.({ kind: 'kept-running', name: c.name, why: 'read-only' });
+        continue;
+      }
+      const info = await port.inspectContainer(c.id, { signal: opts.signal });
+      if (info.spec?.autoRemove) {
+        opts.onNotice?.({ kind: 'kept-running', name: c.name, why: 'auto-remove' });
+        continue;
+      }
+      opts.onNotice?.({ kind: 'stopping', name: c.name });
+      await port.stopContainer(c.id, { signal: opts.signal });
+      stopped.push(c.name);
+    }
+    opts.onNotice?.({ kind: 'starting', objects: d.volumes.length + d.containers.length, dir: opts.dir });
+    // A failed or partial backup throws before anything is destroyed; its files are already removed.
+    const result = await backupForPlan(port, plan, {
+      dir: opts.dir,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    return { ...result, stopped };
+  } catch (e) {
+    throw new RemovalBackupFailed(e, stopped);
+  }
+}

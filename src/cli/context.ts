@@ -12,6 +12,8 @@ export interface GlobalOptions {
   readonly allContexts: boolean;
   readonly readOnly: boolean;
   readonly noColor: boolean;
+  /** `--backup-dir DIR`: where the explorer's `b` writes its backups. */
+  readonly backupDir?: string | undefined;
 }
 
 /** What a subcommand gets from the entry point. Subcommands never read process.* directly. */

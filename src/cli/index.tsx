@@ -39,6 +39,8 @@ ${HELP_LINES.map((line) => `    ${line}`).join('\n')}
     --timeout SECONDS  how long each request may wait for the engine (default 60; LASTLOOK_TIMEOUT too; 0 waits
                        forever). Streams (export, archive) fail after that long without data; events may be idle
     --read-only        previews only: never carry out a removal
+    --backup-dir DIR   explorer: where b writes its backups, one timestamped folder each (LASTLOOK_BACKUP_DIR too;
+                       default ~/lastlook-backups)
     --no-color         no colours (NO_COLOR is honoured too)
     --help             this text
     --version          lastlook's version
@@ -128,6 +130,7 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
         contexts: split.global.contexts,
         allContexts: split.global.allContexts,
         readOnly: split.global.readOnly,
+        backupDir: split.global.backupDir,
         noColor: split.global.noColor || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== ''),
       },
       env: io.env,

@@ -12,6 +12,8 @@ export interface SplitArgv {
     allContexts: boolean;
     /** `--timeout SECONDS`, unparsed. */
     timeout?: string;
+    /** `--backup-dir DIR`: where the explorer's `b` writes. */
+    backupDir?: string;
     readOnly: boolean;
     noColor: boolean;
     help: boolean;
@@ -21,7 +23,8 @@ export interface SplitArgv {
   readonly rest: string[];
 }
 
-const VALUE_FLAGS: Record<string, 'host' | 'context' | 'timeout'> = {
+const VALUE_FLAGS: Record<string, 'host' | 'context' | 'timeout' | 'backupDir'> = {
+  '--backup-dir': 'backupDir',
   '--host': 'host',
   '-H': 'host',
   '--context': 'context',

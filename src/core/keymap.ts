@@ -2,6 +2,8 @@
  * The keymap as data (STYLE §3.6): one table drives the key dispatcher, the footer hints and the `?` help.
  * A binding applies in the modes it lists; `disabled` explains why it cannot be used now (shown when pressed).
  */
+
+import { backupDisabledReason } from './explorer/inside.js';
 import {
   type ExplorerAction,
   type ExplorerState,
@@ -48,6 +50,27 @@ export interface Binding {
 const browse: Mode[] = ['browsing'];
 /** Modes in which j/k and the page keys move a cursor or scroll. */
 const scrolling: Mode[] = ['browsing', 'previewing', 'done', 'viewing', 'help'];
+const INSIDE: Mode[] = ['backup', 'contents', 'logs'];
+
+/** j/k, arrows and the page keys of a mode that scrolls with its own action. */
+function scrollKeys(modes: Mode[], action: (delta: number) => ExplorerAction): Binding[] {
+  const keys: [readonly (string | KeyName)[], string, number][] = [
+    [['j', 'down'], 'down', 1],
+    [['k', 'up'], 'up', -1],
+    [['pageDown'], 'page down', 10],
+    [['pageUp'], 'page up', -10],
+  ];
+  return keys.map(([k, label, delta]) => ({ keys: k, label, footer: false, modes, action: () => action(delta) }));
+}
+
+/** Why y / enter does nothing on the backup screen now, or null. */
+function backupKeyReason(s: ExplorerState): string | null {
+  const phase = s.backup?.phase;
+  if (phase === 'running' || phase === 'cancelling') return 'backup in progress: esc cancels it (nothing is removed)';
+  if (phase === 'failed') return 'the backup failed: nothing was removed (esc: back to the preview)';
+  if (phase === 'verified' && s.readOnly) return 'read-only mode: the backup is kept, lastlook will not carry this out';
+  return null;
+}
 /** A command family's preview key (core/families) as a binding of the browsing mode. */
 const preview = (p: PreviewBinding): Binding => ({
   keys: p.keys,
@@ -168,6 +191,59 @@ export const KEYMAP: readonly Binding[] = [
     action: (s) => ({ type: 'open-help', lines: helpLines(s).length }),
   },
   { keys: ['q'], label: 'quit', footer: true, modes: browse, action: () => ({ type: 'quit' }) },
+  // Inside (core/explorer/inside.ts): the backup of a preview's plan, a volume's contents, a container's logs.
+  {
+    keys: ['b'],
+    label: 'back up what this destroys (verified), then proceed…',
+    hint: 'backup',
+    footer: true,
+    modes: ['previewing'],
+    action: () => ({ type: 'backup-open' }),
+    disabled: backupDisabledReason,
+  },
+  {
+    keys: ['y', 'enter'],
+    label: 'start the backup; once it verified, proceed…',
+    hint: 'yes',
+    footer: true,
+    modes: ['backup'],
+    action: (s) => (s.backup?.phase === 'verified' ? { type: 'backup-proceed' } : { type: 'backup-start' }),
+    disabled: backupKeyReason,
+  },
+  {
+    keys: ['escape', 'q'],
+    label: 'back (a running backup is cancelled: nothing removed, no file left)',
+    hint: 'back',
+    footer: true,
+    modes: INSIDE,
+    action: () => ({ type: 'inside-back' }),
+  },
+  ...scrollKeys(['contents', 'logs'], (delta) => ({ type: 'inside-scroll', delta })),
+  {
+    keys: ['g', 'home'],
+    label: 'top',
+    footer: false,
+    modes: ['contents', 'logs'],
+    action: () => ({ type: 'inside-scroll-to', where: 'top' }),
+  },
+  {
+    keys: ['G', 'end'],
+    label: 'bottom (logs: follow)',
+    footer: false,
+    modes: ['contents', 'logs'],
+    action: () => ({ type: 'inside-scroll-to', where: 'bottom' }),
+  },
+  { keys: ['enter'], label: 'fold', footer: false, modes: ['contents'], action: () => ({ type: 'inside-open' }) },
+  {
+    keys: ['l'],
+    label: "logs: the container's log tail, followed (what rm destroys with it)",
+    hint: 'logs',
+    footer: true,
+    modes: browse,
+    views: ['containers'],
+    action: () => ({ type: 'logs-open' }),
+  },
+  { keys: ['ctrl-c'], label: 'quit', footer: false, modes: INSIDE, action: () => ({ type: 'quit' }) },
   // Preview screen
   {
     keys: ['y', 'enter'],

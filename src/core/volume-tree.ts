@@ -3,6 +3,7 @@
  * reading is src/docker/filesystem.ts `volumeSummary`). Nothing but the counters is kept, so a volume with
  * millions of files costs memory only for the paths down to `depth`.
  */
+import type { DiffNode, DiffTree } from './diff-tree.js';
 import type { FsEntry } from './model.js';
 
 export interface VolumeTreeNode {
@@ -104,4 +105,48 @@ export class VolumeTreeBuilder {
       omitted: Math.max(0, entries.length - limit),
     };
   }
+}
+
+/**
+ * A volume's listed entries as a DiffTree (core/diff-tree.ts), so that the explorer draws them with the change
+ * tree's component: no change kinds (nothing changed: these are the contents), each node's bytes those of its
+ * subtree as read from the tar headers. Directories deeper than the listing are shown with their totals.
+ */
+export function contentsTree(c: VolumeContents): DiffTree {
+  type Mut = Omit<DiffNode, 'children'> & { children: Mut[] };
+  const node = (
+    path: string,
+    name: string,
+    isDir: boolean,
+    type: FsEntry['type'] | null,
+    bytes: number,
+    files: number,
+  ): Mut => ({
+    name,
+    path,
+    rawPath: path,
+    kind: null,
+    status: null,
+    isDir,
+    type,
+    size: isDir ? null : bytes,
+    bytes,
+    count: files,
+    unsized: 0,
+    mount: null,
+    isMountPoint: false,
+    linkTarget: null,
+    children: [],
+    absorbed: [],
+  });
+  const root = node('/', '', true, 'directory', c.bytes, c.files);
+  const byPath = new Map<string, Mut>([['', root]]);
+  for (const e of c.entries) {
+    const cut = e.path.lastIndexOf('/');
+    const parent = byPath.get(e.path.slice(0, cut)) ?? root;
+    const n = node(e.path, e.path.slice(cut + 1), e.type === 'directory', e.type, e.bytes, e.files);
+    parent.children.push(n);
+    byPath.set(e.path, n);
+  }
+  return { root, paths: c.files + c.dirs, bytes: c.bytes, counts: { added: 0, modified: 0, deleted: 0 }, sized: true };
 }

@@ -888,6 +888,33 @@ export class DockerodeAdapter implements DockerPort {
     return { stdout, finished };
   }
 
+  async containerLogs(
+    id: string,
+    opts: CallOptions & { readonly tail: number; readonly follow: boolean },
+  ): Promise<Readable> {
+    const path = `/containers/${encodeURIComponent(id)}`;
+    const info = await this.dial<{ Config?: { Tty?: boolean } }>({
+      method: 'GET',
+      path: `${path}/json`,
+      signal: opts.signal,
+    });
+    const raw = await this.dial<Readable>({
+      method: 'GET',
+      path: `${path}/logs`,
+      query: { stdout: 1, stderr: 1, tail: String(opts.tail), follow: opts.follow ? 1 : 0 },
+      stream: true,
+      signal: opts.signal,
+    });
+    // A TTY container's log is the terminal's byte stream; without one, each chunk is framed by stream (8-byte headers).
+    if (info.Config?.Tty) return raw;
+    const out = new PassThrough();
+    this.docker.modem.demuxStream(raw, out, out);
+    raw.once('end', () => out.end());
+    raw.once('error', (e) => out.destroy(this.transport.mapError(e)));
+    out.once('close', () => raw.destroy());
+    return out;
+  }
+
   async events(onEvent: (event: EngineEvent) => void, opts: CallOptions = {}): Promise<void> {
     const stream = await this.dial<Readable>({ method: 'GET', path: '/events', stream: true, signal: opts.signal });
     await new Promise<void>((resolve, reject) => {

@@ -98,6 +98,17 @@ export interface DockerPort {
    * the image's VOLUMEs (so that no anonymous volume is made). Returns its ID; the caller removes it.
    */
   createImageReader(image: string, opts?: CallOptions): Promise<string>;
+  /**
+   * `GET /containers/{id}/logs?stdout=1&stderr=1&tail=N[&follow=1]`: the container's log as text bytes, stdout and
+   * stderr interleaved as the engine sent them (a non-TTY container's multiplexed frames are split here). With
+   * `follow` the stream stays open until the container stops or the signal aborts. Drivers the engine cannot read
+   * back (`none`, `syslog`, … without dual logging) are refused by the engine: a `DockerError` with its message.
+   * Optional: implementations without it have no logs to show.
+   */
+  containerLogs?(
+    id: string,
+    opts: CallOptions & { readonly tail: number; readonly follow: boolean },
+  ): Promise<Readable>;
   /** Subscribes to `GET /events`. Resolves when the stream ends or the signal aborts. */
   events(onEvent: (event: EngineEvent) => void, opts?: CallOptions): Promise<void>;
   /**

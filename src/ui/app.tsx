@@ -1,5 +1,6 @@
 import { Box, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { flatten } from '../core/diff-tree.js';
 import {
   type ExplorerState,
   initialState,
@@ -10,11 +11,12 @@ import {
   visibleChanges,
   volumeRows,
 } from '../core/explorer-reducer.js';
-import { cell, safe } from '../core/format.js';
+import { cell, formatBytes, plural, safe } from '../core/format.js';
 import { type KeyName, rootReducer, splitChunk } from '../core/keymap.js';
 import { computeLayout } from '../core/layout.js';
 import type { ContainerInfo, EngineInfo } from '../core/model.js';
 import { requiredConfirmation } from '../core/plan/contract.js';
+import { BackupProgress } from './components/backup-progress.js';
 import { ChangesPane } from './components/changes-pane.js';
 import { ConfirmDialog } from './components/confirm-dialog.js';
 import { ContainerList } from './components/container-list.js';
@@ -22,6 +24,7 @@ import { FileDiffPane } from './components/file-diff-pane.js';
 import { Header } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { KeyHints } from './components/key-hints.js';
+import { LogsView } from './components/logs-view.js';
 import { MountsPane } from './components/mounts-pane.js';
 import { RemovalPreview } from './components/removal-preview.js';
 import { RunProgress } from './components/run-progress.js';
@@ -30,6 +33,7 @@ import { VolumesView } from './components/volumes-view.js';
 import { useEngineData } from './hooks/use-engine-data.js';
 import { useExecution } from './hooks/use-execution.js';
 import { useFileDiff } from './hooks/use-file-diff.js';
+import { useInside } from './hooks/use-inside.js';
 import { usePlanPreview } from './hooks/use-plan-preview.js';
 import { usePruneFates } from './hooks/use-prune-fates.js';
 import { useSelectionDetail } from './hooks/use-selection-detail.js';
@@ -102,6 +106,7 @@ export function App(props: AppProps) {
   usePlanPreview(services, state.preview, dispatch);
   useFileDiff(services, state.mode === 'viewing' ? state.fileView : null, container, dispatch);
   useExecution(services, state.mode === 'running' ? (state.preview?.plan ?? null) : null, dispatch);
+  useInside(services, state, dispatch);
 
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
@@ -119,7 +124,9 @@ export function App(props: AppProps) {
   const layout = computeLayout(columns, rows, mounts.length);
   if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} height={layout.height} />;
 
-  let body: React.ReactNode = modalBody(state, container?.name ?? '', columns, layout.bodyHeight, theme);
+  let body: React.ReactNode =
+    insideBody(state, services.backupRoot ?? '', columns, layout.bodyHeight, theme) ??
+    modalBody(state, container?.name ?? '', columns, layout.bodyHeight, theme);
   const overlayHeight = layout.bodyHeight;
   if (body !== null) {
     // help, progress, preview or a file's diff
@@ -324,6 +331,47 @@ function modalBody(s: ExplorerState, containerName: string, width: number, heigh
   }
   if (s.mode === 'viewing' && s.fileView) {
     return <FileDiffPane view={s.fileView} containerName={containerName} width={width} height={height} theme={theme} />;
+  }
+  return null;
+}
+
+/** The screens of core/explorer/inside.ts: a plan's backup, a volume's contents, a container's logs; else null. */
+function insideBody(s: ExplorerState, root: string, width: number, height: number, theme: Theme) {
+  if (s.mode === 'backup' && s.backup && s.preview?.plan) {
+    return (
+      <BackupProgress
+        backup={s.backup}
+        plan={s.preview.plan}
+        root={root}
+        readOnly={s.readOnly}
+        width={width}
+        height={height}
+        theme={theme}
+      />
+    );
+  }
+  if (s.mode === 'logs' && s.logs) return <LogsView logs={s.logs} width={width} height={height} theme={theme} />;
+  if (s.mode === 'contents' && s.contents) {
+    const c = s.contents;
+    const rows = c.tree ? flatten(c.tree, c.collapsed) : null;
+    const sum = c.summary;
+    const what = sum
+      ? `: ${plural(sum.files, 'file')}, ${plural(sum.dirs, 'folder')}, ${formatBytes(sum.bytes)}${sum.omitted ? ` (${sum.omitted} entries not listed)` : ''}`
+      : '';
+    return (
+      <ChangesPane
+        rows={rows}
+        cursor={c.cursor}
+        summary={c.tree ? { paths: c.tree.paths, bytes: c.tree.bytes, sized: true } : null}
+        title={` Volume ${safe(c.volume)}${what} (read through a helper; esc back)`}
+        empty="the volume is empty"
+        width={width}
+        height={height}
+        isFocused
+        theme={theme}
+        error={c.error}
+      />
+    );
   }
   return null;
 }

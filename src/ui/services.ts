@@ -2,6 +2,7 @@ import type { ContentDiff } from '../core/content-diff.js';
 import type { PathStat } from '../core/diff-tree.js';
 import type { Change, ContainerInfo } from '../core/model.js';
 import type { Plan } from '../core/plan/types.js';
+import type { VolumeContents } from '../core/volume-tree.js';
 import type { ExecutionProgress, ExecutionReport } from '../docker/execute.js';
 import type { DockerPort } from '../docker/port.js';
 
@@ -36,4 +37,34 @@ export interface ExplorerServices {
    * `lastlook diff CONTAINER PATH` (src/docker/file-read.ts). Optional: without it the pane says it is unavailable.
    */
   contentDiff?(container: ContainerInfo, path: string, signal: AbortSignal): Promise<ContentDiff>;
+  /**
+   * Where `b` writes its backups (each one into a new timestamped folder under it): `--backup-dir`, else
+   * `LASTLOOK_BACKUP_DIR`, else ~/lastlook-backups. Shown before the backup starts.
+   */
+  readonly backupRoot?: string;
+  /**
+   * Backs up everything the plan destroys, verified (src/backup/for-plan.ts `backupBeforeRemoval`, the same code
+   * as `guard --backup-to`): the running containers it removes are stopped first unless `stop` is false (read-only).
+   * Resolves only when every archive verified; otherwise rejects and no file of it is left.
+   */
+  backup?(plan: Plan, opts: BackupRunOptions): Promise<{ dir: string; archives: string[]; archiveBytes: number }>;
+  /** A volume's tree with sizes, read through a never-started helper container (src/docker/filesystem.ts). */
+  volumeContents?(volume: string, signal: AbortSignal): Promise<VolumeContents>;
+}
+
+export interface BackupRunOptions {
+  readonly signal: AbortSignal;
+  /** Stop the plan's running containers first (nothing writes after the backup). False in read-only mode. */
+  readonly stop: boolean;
+  readonly onDir: (dir: string) => void;
+  /** A worded notice; `stopped` names a container that was stopped. */
+  readonly onNotice: (text: string, stopped?: string) => void;
+  readonly onProgress: (p: {
+    readonly stage: 'copy' | 'verify';
+    readonly item: string;
+    readonly index: number;
+    readonly count: number;
+    readonly done: number;
+    readonly total: number | null;
+  }) => void;
 }

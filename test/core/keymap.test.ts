@@ -194,9 +194,9 @@ describe('read-only: previews allowed, execution refused (like k9s --readonly)',
     },
   );
 
-  test('execution keys are hidden from the read-only help', () => {
+  test('execution keys are hidden from the read-only help (b backs up, which read-only allows)', () => {
     const s = { ...loaded(true), mode: 'help' as const };
-    expect(helpLines(s).some((l) => /proceed/.test(l))).toBe(false);
+    expect(helpLines(s).some((l) => /y\/enter +proceed…/.test(l))).toBe(false);
     expect(helpLines(s).some((l) => /\bR\s+rm -v/.test(l))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type {
   Change,
   ContainerInfo,
@@ -401,6 +401,34 @@ export class MemoryPort implements DockerPort {
   private unsupported(method: PortMethod): Promise<never> {
     this.calls.push({ method, arg: undefined });
     return Promise.reject(new Error(`MemoryPort: ${method} is not part of the recorded engine JSON`));
+  }
+
+  /**
+   * Log streams a test feeds (`logFeed(id).write(…)`, `.end()`), by container ID: the explorer's `l` reads them through
+   * `containerLogs`. A container without a feed answers like an engine whose log driver cannot be read.
+   */
+  readonly logFeeds = new Map<string, PassThrough>();
+
+  logFeed(id: string): PassThrough {
+    let feed = this.logFeeds.get(id);
+    if (!feed) {
+      feed = new PassThrough();
+      this.logFeeds.set(id, feed);
+    }
+    return feed;
+  }
+
+  containerLogs(
+    id: string,
+    opts: CallOptions & { readonly tail: number; readonly follow: boolean },
+  ): Promise<Readable> {
+    this.calls.push({ method: 'containerLogs', arg: id });
+    const feed = this.logFeeds.get(id);
+    if (!feed) {
+      return Promise.reject(new DockerError('server', 'configured logging driver does not support reading', null, 501));
+    }
+    opts.signal?.addEventListener('abort', () => feed.destroy(), { once: true });
+    return Promise.resolve(feed);
   }
 
   archive(_id: string, _path: string, _opts?: CallOptions): Promise<Readable> {

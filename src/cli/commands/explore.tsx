@@ -5,6 +5,7 @@ import type { DockerPort } from '../../docker/port.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { backupRoot, insideServices } from '../explore-inside.js';
 import { type PlanningContext, planningContext, planningContextOf } from '../planning-context.js';
 
 /** What the explorer asks of one engine: its port, the planner against it, changed-file sizes, the executor. */
@@ -13,9 +14,11 @@ function explorerServices(
   planning: PlanningContext,
   executePlan: typeof ExecutePlan,
   stop: AbortSignal,
+  backupDir: string,
 ): ExplorerServices {
   return {
     port,
+    ...insideServices(port, backupDir, stop),
     // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
     planAll: async (argvs, signal, opts) =>
       (await import('../planning.js')).planCommandLines(planning, argvs, signal, opts),
@@ -57,6 +60,7 @@ function explorerServices(
 /** `lastlook` with no subcommand: the explorer. Needs a terminal; without one, points to the headless forms. */
 export const run: Command = async (ctx) => {
   const port = ctx.port();
+  const backupDir = backupRoot(ctx.global.backupDir, ctx.env);
   const isTerminal = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
   // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
   const ui = Promise.all([import('ink'), import('../../ui/context-root.js'), import('../../docker/execute.js')]);
@@ -79,7 +83,7 @@ export const run: Command = async (ctx) => {
   const { Waiting } = await import('../../ui/waiting.js');
   const leave = alternateScreen(ctx.terminal.stdout as NodeJS.WriteStream);
   try {
-    return await explore(ctx, { render, ContextRoot, executePlan, Waiting }, { port, quit, first });
+    return await explore(ctx, { render, ContextRoot, executePlan, Waiting }, { port, quit, first, backupDir });
   } finally {
     leave();
   }
@@ -117,9 +121,10 @@ async function explore(
     readonly port: DockerPort;
     readonly quit: AbortController;
     readonly first: Promise<[EngineInfo, ContainerInfo[]]>;
+    readonly backupDir: string;
   },
 ): Promise<ExitCodeValue> {
-  const { port, quit, first } = start;
+  const { port, quit, first, backupDir } = start;
   // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
   const instance = render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, {
     // Ink drives the terminal itself: the raw streams. Its text is escaped by src/ui/components/text.tsx.
@@ -140,7 +145,7 @@ async function explore(
     throw e;
   }
   const session = (port: DockerPort, planning: PlanningContext, engine: EngineInfo, initial?: ContainerInfo[]) => ({
-    services: explorerServices(port, planning, executePlan, ctx.signal),
+    services: explorerServices(port, planning, executePlan, ctx.signal, backupDir),
     engine,
     ...(initial ? { initialContainers: initial } : {}),
     close: () => port.close?.(),

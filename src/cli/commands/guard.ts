@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { backupForPlan } from '../../backup/for-plan.js';
+import { backupBeforeRemoval, RemovalBackupFailed } from '../../backup/for-plan.js';
 import { escapeName, escapeText } from '../../core/escape.js';
 import { formatBytes, plural } from '../../core/format.js';
 import { removalCount, requiredConfirmation } from '../../core/plan/contract.js';
@@ -91,44 +91,37 @@ function reportInterrupted(ctx: CommandContext, e: InterruptedError): ExitCodeVa
 }
 
 /**
- * The backup of a confirmed plan, taken with nothing writing to it: the running containers the plan removes are
- * stopped first (the plan stops them anyway; a clean stop also leaves databases consistent on disk), so no write
- * lands between the backup and the removal. A `--rm` container cannot be stopped without the engine removing it
- * (and its anonymous volumes) at once: it keeps running, and guard says so. If the backup fails, nothing is
- * removed and guard names what it stopped.
+ * The backup of a confirmed plan, taken with nothing writing to it (src/backup/for-plan.ts `backupBeforeRemoval`,
+ * the same code as the explorer's `b`): the running containers the plan removes are stopped first; a `--rm` one keeps
+ * running, and guard says so. If the backup fails, nothing is removed and guard names what it stopped.
  */
 async function backUpStill(ctx: CommandContext, plan: Plan, dir: string): Promise<void> {
-  const d = plan.destroy;
-  const port = ctx.port();
-  const live = d.containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused');
-  const stopped: string[] = [];
   try {
-    for (const c of live) {
-      const info = await port.inspectContainer(c.id, { signal: ctx.signal });
-      if (info.spec?.autoRemove) {
-        ctx.stderr.write(
-          `  warning: ${escapeName(c.name)} was started with --rm: stopping it would remove it (and its anonymous ` +
-            'volumes) before the backup, so it keeps running; what it writes after the backup is lost\n',
-        );
-        continue;
-      }
-      ctx.stderr.write(
-        `Stopping ${escapeName(c.name)} before the backup (the plan removes it anyway): nothing may write to the data after the backup.\n`,
-      );
-      await port.stopContainer(c.id, { signal: ctx.signal });
-      stopped.push(c.name);
-    }
-    ctx.stderr.write(`Backing up ${plural(d.volumes.length + d.containers.length, 'object')} to ${dir}…\n`);
-    // A failed or partial backup throws before anything is destroyed; its files are already removed.
-    const result = await backupForPlan(port, plan, { dir, signal: ctx.signal });
+    const result = await backupBeforeRemoval(ctx.port(), plan, {
+      dir,
+      signal: ctx.signal,
+      onNotice: (n) => {
+        if (n.kind === 'kept-running')
+          ctx.stderr.write(
+            `  warning: ${escapeName(n.name)} was started with --rm: stopping it would remove it (and its anonymous ` +
+              'volumes) before the backup, so it keeps running; what it writes after the backup is lost\n',
+          );
+        else if (n.kind === 'stopping')
+          ctx.stderr.write(
+            `Stopping ${escapeName(n.name)} before the backup (the plan removes it anyway): nothing may write to the data after the backup.\n`,
+          );
+        else ctx.stderr.write(`Backing up ${plural(n.objects, 'object')} to ${n.dir}…\n`);
+      },
+    });
     for (const item of result.items) ctx.stderr.write(`  verified ${item.archive}\n`);
     ctx.stderr.write(`Backup verified: ${formatBytes(result.archiveBytes)} in ${result.items.length} archive(s).\n`);
   } catch (e) {
-    if (stopped.length > 0) {
-      const names = stopped.map((n) => escapeName(n)).join(' ');
+    if (!(e instanceof RemovalBackupFailed)) throw e;
+    if (e.stopped.length > 0) {
+      const names = e.stopped.map((n) => escapeName(n)).join(' ');
       ctx.stderr.write(`lastlook: nothing was removed; stopped for the backup: ${names} (docker start ${names})\n`);
     }
-    throw e;
+    throw e.cause;
   }
 }
 

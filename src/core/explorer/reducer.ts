@@ -9,6 +9,7 @@ import { helpLayout } from '../layout.js';
 import { removalCount, requiredConfirmation } from '../plan/contract.js';
 import type { Plan } from '../plan/types.js';
 import { previewLines } from '../plan-lines.js';
+import { INSIDE_HANDLERS, openContents } from './inside.js';
 import { previewArgv, previewDisabledReason, typedCommand } from './preview-commands.js';
 import {
   clamp,
@@ -120,6 +121,7 @@ const data: Pick<
 };
 
 function toggleOpen(s: ExplorerState): ExplorerState {
+  if (s.view === 'volumes' || s.focus === 'mounts') return openContents(s);
   if (s.view === 'containers' && s.focus === 'changes') {
     const rows = visibleChanges(s);
     const row = rows[clamp(s.changesCursor, rows.length)];
@@ -269,7 +271,14 @@ const prompts: Pick<
 
 const previewFlow: Pick<
   Handlers,
-  'request-preview' | 'preview-command' | 'plan-loaded' | 'plan-failed' | 'scroll-preview' | 'confirm' | 'confirm-yes'
+  | 'request-preview'
+  | 'preview-command'
+  | 'plan-loaded'
+  | 'plan-failed'
+  | 'scroll-preview'
+  | 'confirm'
+  | 'confirm-yes'
+  | 'backup-proceed'
 > = {
   'request-preview': (s, a) => {
     const reason = previewDisabledReason(s, a.kind);
@@ -295,6 +304,11 @@ const previewFlow: Pick<
     if (removalCount(plan) === 0) return { ...s, message: 'nothing to remove' };
     return { ...s, mode: 'confirming', input: '', message: null };
   },
+  // `y` once the backup of the plan verified: the same confirmation as from the preview.
+  'backup-proceed': (s) =>
+    s.mode !== 'backup' || s.backup?.phase !== 'verified'
+      ? s
+      : previewFlow.confirm({ ...s, mode: 'previewing' }, { type: 'confirm' }),
   'confirm-yes': (s) => {
     if (s.mode !== 'confirming' || !s.preview?.plan) return s;
     return requiredConfirmation(s.preview.plan) === null ? startRun(s) : s;
@@ -349,10 +363,14 @@ const running: Pick<
   resize: (s, a) => ({ ...s, viewport: { columns: a.columns, rows: a.rows } }),
   'open-contexts': (s) => ({ ...s, contextsSeq: s.contextsSeq + 1 }),
   quit: (s) =>
-    s.mode === 'running' ? { ...s, message: 'removal in progress: wait for it to finish' } : { ...s, quitting: true },
+    s.mode === 'running'
+      ? { ...s, message: 'removal in progress: wait for it to finish' }
+      : s.mode === 'backup' && (s.backup?.phase === 'running' || s.backup?.phase === 'cancelling')
+        ? { ...s, message: 'backup in progress: esc cancels it (nothing is removed, no file left)' }
+        : { ...s, quitting: true },
 };
 
-const HANDLERS: Handlers = { ...data, ...navigation, ...prompts, ...previewFlow, ...running };
+const HANDLERS: Handlers = { ...data, ...navigation, ...prompts, ...previewFlow, ...running, ...INSIDE_HANDLERS };
 
 export function explorerReducer(s: ExplorerState, a: ExplorerAction): ExplorerState {
   const handle = HANDLERS[a.type] as (s: ExplorerState, a: ExplorerAction) => ExplorerState;

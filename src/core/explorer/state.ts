@@ -16,6 +16,7 @@ import {
 } from '../model.js';
 import type { Fate, FateCommand } from '../mount-fates.js';
 import type { Plan } from '../plan/types.js';
+import type { BackupState, ContentsState, InsideAction, LogsState } from './inside-state.js';
 
 export type View = 'containers' | 'volumes';
 export type Mode =
@@ -29,7 +30,13 @@ export type Mode =
   | 'done'
   | 'error'
   /** The content diff of one file of the change tree (core/file-view.ts). */
-  | 'viewing';
+  | 'viewing'
+  /** Backing up what the preview's plan destroys, before offering the removal (./inside.ts). */
+  | 'backup'
+  /** A volume's file tree, read through a never-started helper (./inside.ts). */
+  | 'contents'
+  /** The tail of a container's logs, followed (./inside.ts). */
+  | 'logs';
 export type Pane = 'list' | 'mounts' | 'changes';
 
 export const PROJECT_LABEL = COMPOSE_LABELS.project;
@@ -161,6 +168,12 @@ export interface ExplorerState {
   readonly previewSeq: number;
   /** The file whose content diff is open (mode `viewing`). */
   readonly fileView: FileViewState | null;
+  /** The backup of the preview's plan (mode `backup`, and the confirmation after it). */
+  readonly backup: BackupState | null;
+  /** The volume whose contents are open (mode `contents`). */
+  readonly contents: ContentsState | null;
+  /** The container whose logs are open (mode `logs`). */
+  readonly logs: LogsState | null;
 }
 
 /** The id of an explorer preview key: a command family's `PreviewBinding.id` (core/families). */
@@ -215,7 +228,8 @@ export type ExplorerAction =
   | { readonly type: 'message'; readonly text: string | null }
   | { readonly type: 'reload' }
   | { readonly type: 'open-contexts' }
-  | { readonly type: 'quit' };
+  | { readonly type: 'quit' }
+  | InsideAction;
 
 export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerState {
   return {
@@ -251,6 +265,9 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     contextsSeq: 0,
     previewSeq: 0,
     fileView: null,
+    backup: null,
+    contents: null,
+    logs: null,
     memo: { list: null, changes: null },
   };
 }

@@ -15,6 +15,10 @@ export interface ChangesPaneProps {
   readonly isFocused: boolean;
   readonly theme: Theme;
   readonly error: string | null;
+  /** The title instead of the change count (a volume's contents use this pane too). */
+  readonly title?: string;
+  /** What an empty tree says. @default no changes in the writable layer */
+  readonly empty?: string;
 }
 
 const ChangeRow = memo(function ChangeRow({
@@ -59,19 +63,24 @@ const ChangeRow = memo(function ChangeRow({
 });
 
 /** The selected container's writable-layer changes as a tree (A added, C changed, D deleted), windowed. */
-export function ChangesPane({ rows, cursor, summary, width, height, isFocused, theme, error }: ChangesPaneProps) {
+export function ChangesPane(props: ChangesPaneProps) {
+  const { rows, cursor, summary, width, height, isFocused, theme, error } = props;
   const inner = Math.max(1, height - 3);
   const list = rows ?? [];
   const cur = Math.min(cursor, Math.max(0, list.length - 1));
   const { start, end } = windowFor(list.length, cur, inner);
-  const title = summary
-    ? ` Changes (docker diff): ${plural(summary.paths, 'path')}${summary.sized ? `, ${formatBytes(summary.bytes)}` : ''}`
-    : ' Changes (docker diff)';
+  const title = props.title
+    ? props.title
+    : summary
+      ? ` Changes (docker diff): ${plural(summary.paths, 'path')}${summary.sized ? `, ${formatBytes(summary.bytes)}` : ''}`
+      : ' Changes (docker diff)';
   return (
     <Pane title={title} width={width} height={height} isFocused={isFocused} theme={theme}>
       {error ? <Text color={theme.destroy}>{cell(error, width - 2)}</Text> : null}
       {rows === null && !error ? <Text dimColor>loading…</Text> : null}
-      {rows !== null && list.length === 0 ? <Text dimColor>no changes in the writable layer</Text> : null}
+      {rows !== null && list.length === 0 ? (
+        <Text dimColor>{props.empty ?? 'no changes in the writable layer'}</Text>
+      ) : null}
       {list.slice(start, end).map((row, i) => (
         <ChangeRow
           key={row.node.path}
