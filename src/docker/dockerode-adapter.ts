@@ -36,7 +36,8 @@ export { HELPER_LABEL };
 interface DialOptions {
   readonly method: 'GET' | 'POST' | 'DELETE' | 'HEAD' | 'PUT';
   readonly path: string;
-  readonly query?: Record<string, string | number | boolean | undefined>;
+  /** An array repeats the parameter (`type=a&type=b`). */
+  readonly query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   readonly body?: unknown;
   readonly file?: Buffer | Readable;
   readonly stream?: boolean;
@@ -208,8 +209,10 @@ export class DockerodeAdapter implements DockerPort {
       this.swept ??= this.sweepLeftovers(o.signal);
       await this.swept;
     }
-    const query: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) query[k] = String(v);
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(o.query ?? {})) {
+      if (v !== undefined) query[k] = Array.isArray(v) ? v.map(String) : String(v);
+    }
     const prefix = this.apiVersion && o.path !== '/version' ? `/v${this.apiVersion}` : '';
     const modem = this.docker.modem as unknown as {
       dial(opts: Record<string, unknown>, cb: (err: unknown, data: unknown) => void): void;
@@ -485,20 +488,29 @@ export class DockerodeAdapter implements DockerPort {
     return sizes;
   }
 
-  async diskUsage(opts: CallOptions & { containers?: boolean; volumes?: boolean } = {}): Promise<DiskUsage> {
+  async diskUsage(
+    opts: CallOptions & { containers?: boolean; volumes?: boolean; buildCache?: boolean } = {},
+  ): Promise<DiskUsage> {
     const info = await this.engineInfo(opts);
     const wantContainers = opts.containers ?? true;
     const wantVolumes = opts.volumes ?? true;
-    // `type` (API >= 1.42) spares the engine measuring what is not asked for; older APIs measure everything.
-    const types = [...(wantContainers ? ['container'] : []), ...(wantVolumes ? ['volume'] : [])];
-    const typed = compareVersions(info.apiVersion, '1.42') >= 0 && types.length < 2;
+    const wantCache = opts.buildCache ?? false;
+    // `type` (API >= 1.42, repeatable) spares the engine measuring what is not asked for (images, above all);
+    // older APIs measure everything.
+    const types = [
+      ...(wantContainers ? ['container'] : []),
+      ...(wantVolumes ? ['volume'] : []),
+      ...(wantCache ? ['build-cache'] : []),
+    ];
+    const typed = compareVersions(info.apiVersion, '1.42') >= 0 && types.length > 0;
     const r = await this.dial<{
       Containers?: { Id: string; SizeRw?: number }[] | null;
       Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null;
+      BuildCache?: RawBuildCache[] | null;
     }>({
       method: 'GET',
       path: '/system/df',
-      query: typed && types[0] ? { type: types[0] } : {},
+      query: typed ? { type: types } : {},
       signal: opts.signal,
     });
     const containers = new Map<string, number>();
@@ -512,7 +524,9 @@ export class DockerodeAdapter implements DockerPort {
         if (typeof size === 'number' && size >= 0) volumes.set(v.Name, size);
       }
     }
-    return { containers, volumes };
+    return wantCache
+      ? { containers, volumes, buildCache: (r.BuildCache ?? []).map(buildCacheRecord) }
+      : { containers, volumes };
   }
 
   async listBuildCache(opts: CallOptions = {}): Promise<BuildCacheRecord[]> {

@@ -46,8 +46,13 @@ export interface DockerPort {
    * Optional until every DockerPort implements it; callers fall back to `volumeSizes` / inspect `?size=1`.
    * @param containers measure containers @default true
    * @param volumes measure volumes @default true
+   * @param buildCache also return the build cache records (what `listBuildCache` reads), so that a snapshot that
+   *   needs both makes one `/system/df`, not two (over ssh:// every request waits its turn on one session)
+   *   @default false
    */
-  diskUsage?(opts?: CallOptions & { readonly containers?: boolean; readonly volumes?: boolean }): Promise<DiskUsage>;
+  diskUsage?(
+    opts?: CallOptions & { readonly containers?: boolean; readonly volumes?: boolean; readonly buildCache?: boolean },
+  ): Promise<DiskUsage>;
   /** `GET /info` `DockerRootDir`: the engine's data root (logs live under it); null when not reported. */
   dataRoot?(opts?: CallOptions): Promise<string | null>;
   /** `GET /networks` and each network's endpoints. */
@@ -150,6 +155,8 @@ export interface DockerPort {
 export interface DiskUsage {
   readonly containers: ReadonlyMap<string, number>;
   readonly volumes: ReadonlyMap<string, number>;
+  /** The build cache records, when asked for (`buildCache`). */
+  readonly buildCache?: readonly BuildCacheRecord[];
 }
 
 /** What `createVolume` sends. */

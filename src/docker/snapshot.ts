@@ -9,7 +9,7 @@ import { getMaxListeners, setMaxListeners } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SnapshotNeeds } from '../core/families/index.js';
-import type { ContainerInfo, Snapshot } from '../core/model.js';
+import type { BuildCacheRecord, ContainerInfo, Snapshot } from '../core/model.js';
 import { compareVersions } from '../core/plan/engine-version.js';
 import { type ContainerMeasure, EXACT_CHANGES_MAX, type PlanSizes } from '../core/plan/totals.js';
 import type { Plan } from '../core/plan/types.js';
@@ -38,6 +38,8 @@ export { mergeNeeds, type SnapshotNeeds, snapshotNeeds } from '../core/families/
 interface Prefetched {
   readonly containers: boolean;
   readonly volumes: boolean;
+  /** The build cache records come with it (the snapshot reads no second `/system/df`). */
+  readonly buildCache: boolean;
   readonly usage: Promise<DiskUsage>;
   readonly dataRoot: Promise<string | null> | null;
 }
@@ -57,7 +59,7 @@ function localDataRoot(port: DockerPort, host: string, signal: AbortSignal | und
 function startDiskUsage(
   port: DockerPort,
   host: string,
-  what: { containers: boolean; volumes: boolean },
+  what: { containers: boolean; volumes: boolean; buildCache: boolean },
   signal: AbortSignal | undefined,
 ): Prefetched | null {
   if (!port.diskUsage) return null;
@@ -84,14 +86,26 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   // the user's next `docker system df` or `lastlook plan` comes. On those engines, sizes are read after planning.
   const pre =
     needs.prefetch && compareVersions(engine.version, '23.0.0') >= 0
-      ? startDiskUsage(port, engine.host, { containers: needs.prefetch === 'prune', volumes: true }, signal)
+      ? startDiskUsage(
+          port,
+          engine.host,
+          { containers: needs.prefetch === 'prune', volumes: true, buildCache: needs.buildCache === true },
+          signal,
+        )
       : null;
+  // With a prefetch, the build cache comes in the same `/system/df` (one request fewer: over ssh:// each request
+  // waits its turn on the one session); a port that does not return it is asked on its own.
+  const buildCacheRead = (): Promise<readonly BuildCacheRecord[]> | undefined => {
+    if (!needs.buildCache || !port.listBuildCache) return undefined;
+    if (pre?.buildCache) return pre.usage.then((u) => u.buildCache ?? port.listBuildCache?.({ signal }) ?? []);
+    return port.listBuildCache({ signal });
+  };
   const [containers, volumes, networks, images, buildCache] = await Promise.all([
     port.listContainers({ signal }),
     port.listVolumes({ signal }),
     needs.networks ? port.listNetworks({ signal }) : [],
     needs.images ? port.listImages({ signal }) : [],
-    needs.buildCache && port.listBuildCache ? port.listBuildCache({ signal }) : undefined,
+    buildCacheRead(),
   ]);
   const pruneFilters = readCliConfig(opts.configDir).pruneFilters ?? [];
   const byId = new Map(containers.map((c) => [c.id, c]));

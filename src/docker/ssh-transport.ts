@@ -1,18 +1,20 @@
 /**
  * The ssh:// transport: an http.Agent whose sockets are the user's own `ssh … docker system dial-stdio`
- * (argv from ssh.ts, as the docker CLI builds it). All of them share one SSH connection: the first one becomes an
- * OpenSSH ControlMaster on a private ControlPath that lastlook owns and closes on exit, and every later socket is
- * a session multiplexed over it (no second handshake). Sockets are kept alive and reused between requests; a
- * long stream (events) simply holds its own session.
+ * (argv from ssh.ts, as the docker CLI builds it). All of them share one SSH connection: the first one is an
+ * OpenSSH ControlMaster on a private ControlPath, held by lastlook itself (`ControlPersist=no`: no fork into the
+ * background, measured faster in bench/ssh-bench.ts), and every later socket is a session multiplexed over it
+ * (no second handshake). Sockets are kept alive and reused between requests; a long stream (events) simply holds
+ * its own session. A master whose socket node is done with is not killed while other sessions ride on it: its
+ * stdin is closed, and OpenSSH keeps it until the last multiplexed session ends. lastlook ends them all on exit.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { DockerError } from './errors.js';
-import { type SshSpec, shellQuote, sshArgv, sshFailure } from './ssh.js';
+import { type SshSpec, sshArgv, sshFailure } from './ssh.js';
 
 const MAX_STDERR = 8192;
 
@@ -23,6 +25,11 @@ class CommandSocket extends Duplex {
   timeout = 0;
   /** An endless stream (events): never kept for reuse. */
   stream = false;
+  /**
+   * This process is (or may become) the ControlMaster: when node destroys the socket, end its stdin instead of
+   * killing it, so that the sessions multiplexed over it live on (OpenSSH keeps a master until they end).
+   */
+  master = false;
 
   constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -84,7 +91,17 @@ class CommandSocket extends Duplex {
   }
 
   override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
-    if (!this.exited) this.child.kill('SIGTERM');
+    if (!this.exited) {
+      if (this.master) {
+        this.child.stdout.removeAllListeners('data');
+        this.child.stdout.resume();
+        this.child.stdin.end();
+        // Whatever it still carries must not keep lastlook running; close() ends it on exit.
+        this.unref();
+      } else {
+        this.child.kill('SIGTERM');
+      }
+    }
     cb(err);
   }
 
@@ -130,12 +147,14 @@ export class SshAgent extends Agent {
   private readonly controlDir: string;
   private readonly controlPath: string;
   private readonly sockets_ = new Set<CommandSocket>();
+  /** Every ssh process still running (a retired master included): close() ends them. */
+  private readonly children = new Set<ChildProcessWithoutNullStreams>();
   /** Settles when the first session (the ControlMaster) is up: later sessions wait for it. */
   private master: Promise<void> | null = null;
+  /** The master answered: its control socket is listening (until every session on it has ended). */
+  private masterUp = false;
   private closed = false;
   private streams = 0;
-  /** True once a session got through: a ControlMaster may then be running. */
-  private mastered = false;
   private readonly onExit = () => this.close();
   /** ssh processes started (for tests and the bench: each after the first rides the shared connection). */
   spawned = 0;
@@ -157,10 +176,10 @@ export class SshAgent extends Agent {
       'ControlMaster=auto',
       '-o',
       `ControlPath=${this.controlPath}`,
-      // Only a safety net: close() ends the master at once; if lastlook is killed, it goes 30 s after the last
-      // session.
+      // The master is lastlook's own child: close() ends it; if lastlook is killed, its stdin closes, the remote
+      // `docker system dial-stdio` ends, and so does the master.
       '-o',
-      'ControlPersist=30',
+      'ControlPersist=no',
     ]);
   }
 
@@ -190,7 +209,9 @@ export class SshAgent extends Agent {
       cb(new DockerError('aborted', 'the ssh connection is closed'), undefined as unknown as Duplex);
       return undefined as unknown as Duplex;
     }
-    if (this.master === null) {
+    // No master yet, or it has gone (every session that held it ended): this session becomes the master.
+    if (this.master === null || (this.masterUp && !existsSync(this.controlPath))) {
+      this.masterUp = false;
       let ready!: () => void;
       let failed!: (e: DockerError) => void;
       this.master = new Promise<void>((res, rej) => {
@@ -205,8 +226,9 @@ export class SshAgent extends Agent {
         null,
         this.open(
           options,
+          true,
           () => {
-            this.mastered = true;
+            this.masterUp = true;
             ready();
           },
           failed,
@@ -214,7 +236,7 @@ export class SshAgent extends Agent {
       );
     } else {
       this.master.then(
-        () => cb(null, this.open(options, noop, noop)),
+        () => cb(null, this.open(options, false, noop, noop)),
         (e: Error) => cb(e, undefined as unknown as Duplex),
       );
     }
@@ -223,6 +245,7 @@ export class SshAgent extends Agent {
 
   private open(
     options: { _agentKey?: string },
+    master: boolean,
     onFirstData: () => void,
     onFailure: (e: DockerError) => void,
   ): CommandSocket {
@@ -234,8 +257,12 @@ export class SshAgent extends Agent {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.spawned++;
+    this.children.add(child);
+    child.once('close', () => this.children.delete(child));
+    child.once('error', () => this.children.delete(child));
     const socket = new CommandSocket(child, this.spec, onFirstData, onFailure);
     socket.stream = options._agentKey?.startsWith('events:') ?? false;
+    socket.master = master;
     this.sockets_.add(socket);
     socket.once('close', () => this.sockets_.delete(socket));
     return socket;
@@ -246,27 +273,11 @@ export class SshAgent extends Agent {
     if (this.closed) return;
     this.closed = true;
     process.removeListener('exit', this.onExit);
-    for (const s of this.sockets_) s.destroy();
     this.destroy();
-    if (this.mastered) {
-      // Not awaited: a detached `ssh -O exit` tells the master to go even while this process is exiting.
-      const stop = spawn(
-        'sh',
-        [
-          '-c',
-          'ssh -o "ControlPath=$1" -O exit -- "$2" >/dev/null 2>&1; rm -rf "$3"',
-          'sh',
-          this.controlPath,
-          shellQuote(this.spec.host),
-          this.controlDir,
-        ],
-        { env: this.env, stdio: 'ignore', detached: true },
-      );
-      stop.on('error', noop);
-      stop.unref();
-    } else {
-      rmSync(this.controlDir, { recursive: true, force: true });
-    }
+    for (const s of this.sockets_) s.destroy();
+    // The master included: it is lastlook's own child (ControlPersist=no), and takes the connection with it.
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    rmSync(this.controlDir, { recursive: true, force: true });
   }
 }
 

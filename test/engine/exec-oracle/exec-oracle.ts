@@ -3,35 +3,44 @@
  * family, the same state is built on two private engines of the same version; `lastlook guard --yes -- <cmd>`
  * runs on one and the real `docker <cmd>` on the other; then both engines must hold the same containers (name and
  * state), volumes, networks and images (each reference, and how many untagged images remain). Prunes are global,
- * so each kind's file (current, modern, legacy) starts its own pair of engines and empties them before every scenario.
+ * so each kind's file (current, modern, legacy) starts its own pair of engines, shared by its plain and compose
+ * scenarios, and empties them before every scenario. A scenario may run several commands in turn on one built state
+ * (compared after each): commands that touch different objects, or whose second step meets what the first left.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { docker, type EngineKind, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { docker, type EngineKind, engineApi, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { buildCache, buildxConfig } from '../oracle/build-cache.js';
 import { runLastlook } from '../oracle/oracle.js';
 import { reset } from '../oracle/prune-helpers.js';
 
-const lines = (s: string) => s.split('\n').filter(Boolean).sort();
-
-/** What a user would compare: everything by name, never by ID (the two engines give different IDs). */
+/**
+ * What a user would compare: everything by name, never by ID (the two engines give different IDs). Read through the
+ * API (what `docker ps -a`, `volume ls`, `network ls` and `image ls -a` list), not five CLI processes per read.
+ */
 async function state(e: TestEngine) {
+  const api = engineApi(e);
   const [containers, volumes, networks, images, cache] = await Promise.all([
-    docker(e, ['ps', '-a', '--format', '{{.Names}} {{.State}}']),
-    docker(e, ['volume', 'ls', '--format', '{{.Name}}']),
-    docker(e, ['network', 'ls', '--format', '{{.Name}}']),
-    docker(e, ['image', 'ls', '-a', '--format', '{{.Repository}}:{{.Tag}}']),
+    api.listContainers({ all: true }),
+    api.listVolumes(),
+    api.listNetworks(),
+    api.listImages({ all: true }),
     buildCache(e),
   ]);
-  const refs = lines(images);
+  const names = (volumes.Volumes ?? []).map((v) => v.Name);
+  // An untagged image is listed with no tag (`<none>:<none>` before API 1.44, an empty list since).
+  const refs = images.flatMap((i) => {
+    const tags = (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    return tags.length > 0 ? tags : ['<none>:<none>'];
+  });
   return {
-    containers: lines(containers),
-    volumes: lines(volumes).filter((v) => !/^[0-9a-f]{64}$/.test(v)),
-    anonymousVolumes: lines(volumes).filter((v) => /^[0-9a-f]{64}$/.test(v)).length,
-    networks: lines(networks),
-    images: refs.filter((r) => r !== '<none>:<none>'),
+    containers: containers.map((c) => `${(c.Names[0] ?? '').replace(/^\//, '')} ${c.State}`).sort(),
+    volumes: names.filter((v) => !/^[0-9a-f]{64}$/.test(v)).sort(),
+    anonymousVolumes: names.filter((v) => /^[0-9a-f]{64}$/.test(v)).length,
+    networks: networks.map((n) => n.Name).sort(),
+    images: refs.filter((r) => r !== '<none>:<none>').sort(),
     untaggedImages: refs.filter((r) => r === '<none>:<none>').length,
     // Build cache records differ in ID between engines: compared by type and whether an image shares them.
     buildCache: cache.map((b) => `${b.type}${b.shared ? ' shared' : ''}`).sort(),
@@ -41,23 +50,32 @@ async function state(e: TestEngine) {
 /** The scenario's state: containers in every state, anonymous and named volumes, networks, multi-tagged images. */
 async function build(e: TestEngine): Promise<void> {
   const img = e.image;
-  await docker(e, ['network', 'create', 'net-used']);
-  await docker(e, ['network', 'create', 'net-idle']);
-  await docker(e, ['network', 'create', '--label', 'x=1', 'net-labelled']);
-  await docker(e, ['volume', 'create', 'named']);
-  await docker(e, ['volume', 'create', '--label', 'keep=1', 'kept']);
-  await docker(e, ['volume', 'create', 'loose']);
-  // An image of its own, tagged in several repositories and used by nothing.
-  await docker(e, ['create', '--name', 'seed', img, 'true']);
-  await docker(e, ['commit', 'seed', 'multi/one:a']);
-  await docker(e, ['tag', 'multi/one:a', 'multi/two:b']);
-  await docker(e, ['tag', 'multi/one:a', 'multi/one:c']);
-  await docker(e, ['rm', 'seed']);
-  await docker(e, ['create', '--name', 'created', '-v', '/anon', '-v', 'named:/n', img, 'true']);
-  await docker(e, ['run', '--name', 'exited', '-v', '/anon', '--network', 'net-labelled', img, 'true']);
-  await docker(e, ['run', '-d', '--name', 'running', '-v', '/anon', '--network', 'net-used', img, 'sleep', '600']);
-  await docker(e, ['run', '-d', '--name', 'paused', '-v', '/anon', e.volumeImage, 'sleep', '600']);
-  await docker(e, ['pause', 'paused']);
+  // Independent objects are made side by side (the engine serialises only what it must).
+  await Promise.all([
+    docker(e, ['network', 'create', 'net-used']),
+    docker(e, ['network', 'create', 'net-idle']),
+    docker(e, ['network', 'create', '--label', 'x=1', 'net-labelled']),
+    docker(e, ['volume', 'create', 'named']),
+    docker(e, ['volume', 'create', '--label', 'keep=1', 'kept']),
+    docker(e, ['volume', 'create', 'loose']),
+    // An image of its own, tagged in several repositories and used by nothing.
+    (async () => {
+      await docker(e, ['create', '--name', 'seed', img, 'true']);
+      await docker(e, ['commit', 'seed', 'multi/one:a']);
+      await docker(e, ['tag', 'multi/one:a', 'multi/two:b']);
+      await docker(e, ['tag', 'multi/one:a', 'multi/one:c']);
+      await docker(e, ['rm', 'seed']);
+    })(),
+  ]);
+  await Promise.all([
+    docker(e, ['create', '--name', 'created', '-v', '/anon', '-v', 'named:/n', img, 'true']),
+    docker(e, ['run', '--name', 'exited', '-v', '/anon', '--network', 'net-labelled', img, 'true']),
+    docker(e, ['run', '-d', '--name', 'running', '-v', '/anon', '--network', 'net-used', img, 'sleep', '600']),
+    (async () => {
+      await docker(e, ['run', '-d', '--name', 'paused', '-v', '/anon', e.volumeImage, 'sleep', '600']);
+      await docker(e, ['pause', 'paused']);
+    })(),
+  ]);
 }
 
 /**
@@ -101,67 +119,85 @@ async function buildCacheRecords(e: TestEngine): Promise<void> {
   await docker(e, ['rmi', 'cache/gone:1']);
 }
 
-interface Scenario {
+interface Step {
   readonly argv: readonly string[];
+  /** Engines this step runs on (default: all three). */
   readonly kinds?: readonly EngineKind[];
-  readonly env?: Record<string, string>;
+}
+
+interface Scenario {
+  /** Run in turn on one built state, both engines compared after each. */
+  readonly steps: readonly Step[];
   /** Also build the legacy builder's images (buildLegacyImages). */
   readonly legacyImages?: boolean;
   /** Also make BuildKit cache records (buildCacheRecords). */
   readonly buildCache?: boolean;
 }
 
+const step = (...argv: string[]): Step => ({ argv: ['docker', ...argv] });
+
 const scenarios: Record<string, Scenario> = {
-  'rm -v of an exited container': { argv: ['docker', 'rm', '-v', 'exited'] },
-  'rm -f of a running and a paused container': { argv: ['docker', 'rm', '-f', 'running', 'paused'] },
-  'rm -fv of running, paused and created containers': {
-    argv: ['docker', 'rm', '-fv', 'running', 'paused', 'created'],
+  'rm -v of an exited container, then volume rm of free volumes': {
+    steps: [step('rm', '-v', 'exited'), step('volume', 'rm', 'kept', 'loose')],
   },
-  'volume rm of free volumes': { argv: ['docker', 'volume', 'rm', 'kept', 'loose'] },
-  'volume prune': { argv: ['docker', 'volume', 'prune', '-f'] },
-  'volume prune -a --filter label!=keep': {
-    argv: ['docker', 'volume', 'prune', '-af', '--filter', 'label!=keep'],
-    kinds: ['current', 'modern'],
+  // The anonymous volumes rm -f leaves behind are then unused: volume prune -a takes them (not `kept`).
+  'rm -f of a running and a paused container, then volume prune -a --filter label!=keep': {
+    steps: [
+      step('rm', '-f', 'running', 'paused'),
+      { argv: ['docker', 'volume', 'prune', '-af', '--filter', 'label!=keep'], kinds: ['current', 'modern'] },
+    ],
   },
-  'container prune': { argv: ['docker', 'container', 'prune', '-f'] },
-  'system prune -a (a multi-tagged image)': { argv: ['docker', 'system', 'prune', '-af'] },
-  'system prune -a --volumes': { argv: ['docker', 'system', 'prune', '-af', '--volumes'] },
-  'system prune --filter label=x=1': { argv: ['docker', 'system', 'prune', '-f', '--filter', 'label=x=1'] },
-  'system prune (a dangling legacy-built image and its untagged parents)': {
-    argv: ['docker', 'system', 'prune', '-f'],
-    legacyImages: true,
+  'rm -fv of running, paused and created containers': { steps: [step('rm', '-fv', 'running', 'paused', 'created')] },
+  'volume prune, then container prune': {
+    steps: [step('volume', 'prune', '-f'), step('container', 'prune', '-f')],
   },
-  'system prune -a (legacy-built parents; a multi-tagged image in use loses all but its last tag)': {
-    argv: ['docker', 'system', 'prune', '-af'],
-    legacyImages: true,
+  'system prune --filter label=x=1, then system prune -a (a multi-tagged image)': {
+    steps: [step('system', 'prune', '-f', '--filter', 'label=x=1'), step('system', 'prune', '-af')],
   },
+  'system prune -a --volumes': { steps: [step('system', 'prune', '-af', '--volumes')] },
+  'system prune (a dangling legacy-built image and its untagged parents), then system prune -a (legacy-built parents; a multi-tagged image in use loses all but its last tag)':
+    {
+      steps: [step('system', 'prune', '-f'), step('system', 'prune', '-af')],
+      legacyImages: true,
+    },
   // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference.
-  'network prune': { argv: ['docker', 'network', 'prune', '-f'] },
-  'image prune -a': { argv: ['docker', 'image', 'prune', '-af'] },
-  // The build cache: the default builder prune keeps the records an image shares; system prune -a takes them all.
-  'builder prune (records an image shares stay)': { argv: ['docker', 'builder', 'prune', '-f'], buildCache: true },
-  'system prune -a (the build cache too)': { argv: ['docker', 'system', 'prune', '-af'], buildCache: true },
+  'network prune, then image prune -a': { steps: [step('network', 'prune', '-f'), step('image', 'prune', '-af')] },
+  // The build cache: the default builder prune keeps the records an image shares; system prune -a then takes them.
+  'builder prune (records an image shares stay), then system prune -a (the build cache too)': {
+    steps: [step('builder', 'prune', '-f'), step('system', 'prune', '-af')],
+    buildCache: true,
+  },
 };
 
-/** Defines the scenarios on two own engines of `kind` (one file per kind, so that vitest runs them side by side). */
-export function execOracle(kind: EngineKind): void {
-  let pair: readonly [TestEngine, TestEngine];
+/**
+ * Two own engines of `kind` for the calling file (prunes are global), started once and shared by its plain and
+ * compose scenarios.
+ */
+function ownPair(kind: EngineKind): () => readonly [TestEngine, TestEngine] {
+  let pair: readonly [TestEngine, TestEngine] | undefined;
   beforeAll(async () => {
     pair = (await Promise.all([startEngine(kind), startEngine(kind)])) as [TestEngine, TestEngine];
   }, 300_000);
   afterAll(async () => {
-    await Promise.all(pair.map((e) => stopEngine(e)));
+    await Promise.all((pair ?? []).map((e) => stopEngine(e)));
   });
+  return () => {
+    if (!pair) throw new Error(`the two ${kind} engines did not start`);
+    return pair;
+  };
+}
 
+/** Defines the scenarios on two own engines of `kind` (one file per kind, so that vitest runs them side by side). */
+function plainScenarios(kind: EngineKind, engines: () => readonly [TestEngine, TestEngine]): void {
   describe(`guard --yes and docker on two own ${kind} engines`, () => {
     beforeEach(async () => {
-      await Promise.all(pair.map((e) => reset(e)));
-      await Promise.all(pair.map((e) => docker(e, ['builder', 'prune', '-af'])));
+      await Promise.all(engines().map((e) => reset(e)));
+      await Promise.all(engines().map((e) => docker(e, ['builder', 'prune', '-af'])));
     }, 120_000);
 
-    const cases = Object.entries(scenarios).filter(([, s]) => !s.kinds || s.kinds.includes(kind));
+    const cases = Object.entries(scenarios);
     test.each(cases)('%s', async (_name, s) => {
-      const [mine, theirs] = pair;
+      const [mine, theirs] = engines();
       const setup = async (e: TestEngine) => {
         await build(e);
         if (s.legacyImages) await buildLegacyImages(e);
@@ -169,13 +205,25 @@ export function execOracle(kind: EngineKind): void {
       };
       await Promise.all([setup(mine), setup(theirs)]);
       expect(await state(mine)).toEqual(await state(theirs));
-      const g = await runLastlook(mine, ['guard', '--yes', '--', ...s.argv], s.env ? { env: s.env } : {});
-      expect(g.code, g.stderr).toBe(0);
-      // The real command; docker rm exits 1 when it refuses one of several names, which is part of what it does.
-      await docker(theirs, s.argv.slice(1), s.env ? { env: s.env } : {}).catch(() => undefined);
-      expect(await state(mine)).toEqual(await state(theirs));
+      for (const { argv } of s.steps.filter((x) => !x.kinds || x.kinds.includes(kind))) {
+        const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv]);
+        expect(g.code, `${argv.join(' ')}: ${g.stderr}`).toBe(0);
+        // The real command; docker rm exits 1 when it refuses one of several names, which is part of what it does.
+        await docker(theirs, argv.slice(1)).catch(() => undefined);
+        expect(await state(mine), argv.join(' ')).toEqual(await state(theirs));
+      }
     });
   });
+}
+
+/**
+ * The execution oracle of one engine kind: the plain scenarios, then (where Compose is proven: 28.5.2 and 26.1.5)
+ * Compose's, on one pair of own engines.
+ */
+export function execOracle(kind: EngineKind): void {
+  const engines = ownPair(kind);
+  plainScenarios(kind, engines);
+  if (kind !== 'legacy') composeScenarios(kind, engines);
 }
 
 /** Compose's service file: db with a named and an anonymous volume, web, and (in the first version) old. */
@@ -192,20 +240,17 @@ function composeFile(e: TestEngine, version: 1 | 2): string {
  * compose down through guard and through docker, after a recreate (db changed: Compose replaces its container and
  * hands its volumes over) that also left an orphan (old, removed from the file). Both engines run the same Compose.
  */
-export function composeExecOracle(kind: EngineKind): void {
+function composeScenarios(kind: EngineKind, engines: () => readonly [TestEngine, TestEngine]): void {
   describe(`compose down through guard --yes and docker on two own ${kind} engines`, () => {
-    let pair: readonly [TestEngine, TestEngine];
     let dir: string;
     beforeAll(async () => {
-      pair = (await Promise.all([startEngine(kind), startEngine(kind)])) as [TestEngine, TestEngine];
       dir = await mkdtemp(join(tmpdir(), 'llexec-'));
-    }, 300_000);
+    });
     afterAll(async () => {
-      await Promise.all(pair.map((e) => stopEngine(e)));
       await rm(dir, { recursive: true, force: true });
     });
     beforeEach(async () => {
-      await Promise.all(pair.map((e) => reset(e)));
+      await Promise.all(engines().map((e) => reset(e)));
     }, 120_000);
 
     test.each([
@@ -214,7 +259,7 @@ export function composeExecOracle(kind: EngineKind): void {
       ['down -v --remove-orphans', ['-v', '--remove-orphans']],
       ['down --rmi all (a service image that a running outsider uses under a second tag)', ['--rmi', 'all']],
     ] as const)('%s', async (_name, flags) => {
-      const [mine, theirs] = pair;
+      const [mine, theirs] = engines();
       // Outside the project: db's image under a second tag, used by a running container; Compose's --rmi all
       // then untags lltest/busybox:1 (the image keeps outside/base:1) while web's image goes.
       const outsider = async (e: TestEngine) => {
@@ -238,7 +283,7 @@ export function composeExecOracle(kind: EngineKind): void {
     // Issue 10: compose rm in label mode takes the orphan too; -s stops the running ones first, -v takes the
     // anonymous volumes (not those db inherited by name at the recreate).
     test('rm -s -v (label mode)', async () => {
-      const [mine, theirs] = pair;
+      const [mine, theirs] = engines();
       const up = (e: TestEngine) => docker(e, ['compose', '-p', 'shop', 'up', '-d'], { cwd: dir });
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
       await Promise.all([up(mine), up(theirs)]);

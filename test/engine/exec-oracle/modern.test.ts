@@ -1,4 +1,3 @@
-import { composeExecOracle, execOracle } from './exec-oracle.js';
+import { execOracle } from './exec-oracle.js';
 
 execOracle('modern');
-composeExecOracle('modern');

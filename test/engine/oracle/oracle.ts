@@ -19,6 +19,7 @@
  * time), so Compose's file lookup sees the same folder as the docker CLI.
  */
 import { execFile } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { main } from '../../../src/cli/index.js';
@@ -103,6 +104,7 @@ export async function runLastlook(
   args: readonly string[],
   opts: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<RunPlanResult> {
+  const started = Date.now();
   const out = sink();
   const err = sink();
   const prev = process.cwd();
@@ -118,6 +120,10 @@ export async function runLastlook(
     });
     return { code, stdout: out.text(), stderr: err.text() };
   } finally {
+    if (process.env.LASTLOOK_TEST_PROFILE) {
+      const line = { kind: engine.kind, args: ['lastlook', ...args.slice(0, 4)], ms: Date.now() - started };
+      appendFileSync(process.env.LASTLOOK_TEST_PROFILE, `${JSON.stringify(line)}\n`);
+    }
     if (opts.cwd) process.chdir(prev);
   }
 }

@@ -4,34 +4,39 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docker, repoRoot, type TestEngine } from '../harness.js';
+import { docker, engineApi, repoRoot, type TestEngine, testImageChanges } from '../harness.js';
 
-const lines = (s: string) => s.split('\n').filter(Boolean);
-
-/** Empties the engine, keeping (or re-importing) the two test images. */
+/** Empties the engine, keeping (or re-importing) the two test images. Through the API: it runs before every scenario. */
 export async function reset(e: TestEngine): Promise<void> {
-  const cs = lines(await docker(e, ['ps', '-aq']));
-  if (cs.length) await docker(e, ['rm', '-f', ...cs]);
-  const vs = lines(await docker(e, ['volume', 'ls', '-q']));
-  if (vs.length) await docker(e, ['volume', 'rm', '-f', ...vs]);
-  const ns = lines(await docker(e, ['network', 'ls', '--filter', 'type=custom', '-q']));
-  if (ns.length) await docker(e, ['network', 'rm', ...ns]);
-  const images = lines(await docker(e, ['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']));
+  const api = engineApi(e);
+  const cs = await api.listContainers({ all: true });
+  await Promise.all(cs.map((c) => api.getContainer(c.Id).remove({ force: true })));
+  const { Volumes: vs } = await api.listVolumes();
+  await Promise.all((vs ?? []).map((v) => api.getVolume(v.Name).remove({ force: true })));
+  const ns = await api.listNetworks({ filters: JSON.stringify({ type: ['custom'] }) });
+  await Promise.all(ns.map((n) => api.getNetwork(n.Id).remove()));
+  const images = await api.listImages();
+  const tagged = (ref: string) => images.some((i) => (i.RepoTags ?? []).includes(ref));
   const tar = readFileSync(join(repoRoot, '.cache/busybox-rootfs.tar'));
   for (const [ref, extra] of [
     [e.image, []],
     [e.volumeImage, ['-c', 'VOLUME /data']],
   ] as const) {
-    if (!images.some((l) => l.startsWith(`${ref} `))) {
-      await docker(e, ['import', '-c', 'CMD ["/bin/sh"]', ...extra, '-', ref], { input: tar });
+    if (!tagged(ref)) {
+      await docker(e, ['import', ...testImageChanges(e.kind), ...extra, '-', ref], { input: tar });
     }
   }
-  const others = images.filter((l) => !l.startsWith(`${e.image} `) && !l.startsWith(`${e.volumeImage} `));
   // By reference, never by ID: an ID would also take a test image's own tag when another tag shares its image.
-  const refs = others.map((l) =>
-    l.startsWith('<none>:<none> ') ? (l.split(' ')[1] as string) : (l.split(' ')[0] as string),
-  );
-  if (refs.length) await docker(e, ['rmi', '-f', ...new Set(refs)]);
+  const refs = images.flatMap((i) => {
+    const tags = (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    return tags.length === 0 ? [i.Id] : tags.filter((t) => t !== e.image && t !== e.volumeImage);
+  });
+  for (const ref of refs) await api.getImage(ref).remove({ force: true }).catch(ignoreGone);
+}
+
+/** An image already removed with an earlier reference (or a parent removed with its child) is not an error. */
+function ignoreGone(err: { statusCode?: number }): void {
+  if (err.statusCode !== 404) throw err;
 }
 
 /** Unused volumes of every kind: -v anonymous, image VOLUME, --mount anonymous, named, labelled, with options. */
