@@ -16,7 +16,8 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
-  options: { host: { type: 'string' }, out: { type: 'string' } },
+  // --disk-usage: record only one `GET /system/df` (writable-layer and volume bytes, by container and volume name).
+  options: { host: { type: 'string' }, out: { type: 'string' }, 'disk-usage': { type: 'boolean' } },
 });
 if (!values.host || !values.out) {
   process.stderr.write('usage: node scripts/record-fixtures.mjs --host unix:///path/docker.sock --out FILE.json\n');
@@ -52,6 +53,24 @@ try {
   // env: {} — nothing inherited: only --host decides which engine is read.
   const port = connect(resolveConnection({ host: values.host, env: {} }));
   const engine = await port.engineInfo();
+  const recorded = {
+    by: 'scripts/record-fixtures.mjs (src/docker/dockerode-adapter.ts over the Engine API)',
+    at: new Date().toISOString(),
+    engine: `${engine.version} (API ${engine.apiVersion})`,
+  };
+  if (values['disk-usage']) {
+    const [list, usage] = await Promise.all([port.listContainers(), port.diskUsage()]);
+    const names = new Map(list.map((c) => [c.id, c.name]));
+    const sorted = (entries) => Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1)));
+    const df = {
+      recorded,
+      containers: sorted([...usage.containers].map(([id, bytes]) => [names.get(id) ?? id, bytes])),
+      volumes: sorted(usage.volumes),
+    };
+    writeFileSync(resolve(values.out), `${JSON.stringify(df, null, 2)}\n`);
+    process.stdout.write(`recorded /system/df of Docker ${engine.version} into ${resolve(values.out)}\n`);
+    process.exit(0);
+  }
   const [containers, volumes, volumeSizes, networks, images] = await Promise.all([
     port.listContainers(),
     port.listVolumes(),
@@ -67,11 +86,7 @@ try {
   }
   const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const fixture = {
-    recorded: {
-      by: 'scripts/record-fixtures.mjs (src/docker/dockerode-adapter.ts over the Engine API)',
-      at: new Date().toISOString(),
-      engine: `${engine.version} (API ${engine.apiVersion})`,
-    },
+    recorded,
     engine,
     containers: [...containers].sort(byName),
     inspected,

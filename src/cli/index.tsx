@@ -38,7 +38,7 @@ ${HELP_LINES.map((line) => `    ${line}`).join('\n')}
     --all-contexts     plan only: preview on every docker context (docker context ls)
     --timeout SECONDS  how long each request may wait for the engine (default 60; LASTLOOK_TIMEOUT too; 0 waits
                        forever). Streams (export, archive) fail after that long without data; events may be idle
-    --read-only        never offer or run a destructive action
+    --read-only        previews only: never carry out a removal
     --backup-dir DIR   explorer: where b writes its backups, one timestamped folder each (LASTLOOK_BACKUP_DIR too;
                        default ~/lastlook-backups)
     --no-color         no colours (NO_COLOR is honoured too)

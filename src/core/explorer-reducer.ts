@@ -7,8 +7,10 @@ export { previewArgv, previewDisabledReason, splitWords, typedCommand } from './
 export { explorerReducer } from './explorer/reducer.js';
 export {
   listRows,
+  mountRows,
   previewSelection,
   selectedContainer,
+  selectedMount,
   selectedRow,
   selectedVolume,
   visibleChanges,

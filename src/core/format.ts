@@ -1,5 +1,6 @@
 /** Presentation helpers shared by the text output and the TUI (pure). */
 import prettyBytes from 'pretty-bytes';
+import stringWidth from 'string-width';
 import { escapeName } from './escape.js';
 
 /** Bytes for people; `—` for a size that cannot be known (never a guess). */
@@ -8,25 +9,105 @@ export function formatBytes(n: number | null | undefined): string {
   return prettyBytes(n);
 }
 
-/** Cuts `s` to at most `width` characters, ending with `…` when cut. */
+/** Columns `s` takes on a terminal (East Asian wide characters and emoji count 2, combining marks 0). */
+export function displayWidth(s: string): number {
+  return stringWidth(s);
+}
+
+/** Graphemes, so that a cut never splits an emoji sequence or a letter from its combining marks. */
+const graphemes = (s: string) =>
+  [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
+
+/** How many of `parts`, from the first, fit in `width` columns. */
+function fitCount(parts: readonly string[], width: number): number {
+  let w = 0;
+  let n = 0;
+  for (const g of parts) {
+    w += stringWidth(g);
+    if (w > width) break;
+    n++;
+  }
+  return n;
+}
+
+/** The longest head of `parts` that fits in `width` columns, joined. */
+function fitHead(parts: readonly string[], width: number): string {
+  return parts.slice(0, fitCount(parts, width)).join('');
+}
+
+/** Cuts `s` to at most `width` columns (display width), ending with `…` when cut. */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
-  const chars = [...s];
-  if (chars.length <= width) return s;
+  if (stringWidth(s) <= width) return s;
   if (width === 1) return '…';
-  return `${chars.slice(0, width - 1).join('')}…`;
+  return `${fitHead(graphemes(s), width - 1)}…`;
 }
 
-/** Left-aligned, padded or cut to exactly `width` characters. */
+/**
+ * Cuts `s` to at most `width` columns by taking out its middle (`3f2a9c…b4d5e6`, `/var/lib/…/data`): both ends of an
+ * ID or a path say more than either alone.
+ */
+export function truncateMiddle(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (stringWidth(s) <= width) return s;
+  if (width <= 2) return truncate(s, width);
+  const parts = graphemes(s);
+  const n = fitCount([...parts].reverse(), Math.floor((width - 1) / 2));
+  const tailText = parts.slice(parts.length - n).join('');
+  const head = fitHead(parts, width - 1 - stringWidth(tailText));
+  return `${head}…${tailText}`;
+}
+
+/** Left-aligned, padded or cut to exactly `width` columns. */
 export function cell(s: string, width: number): string {
   const t = truncate(s, width);
-  return t + ' '.repeat(Math.max(0, width - [...t].length));
+  return t + ' '.repeat(Math.max(0, width - stringWidth(t)));
 }
 
-/** Right-aligned to `width`. */
+/** Right-aligned to `width` columns. */
 export function rcell(s: string, width: number): string {
   const t = truncate(s, width);
-  return ' '.repeat(Math.max(0, width - [...t].length)) + t;
+  return ' '.repeat(Math.max(0, width - stringWidth(t))) + t;
+}
+
+/** `s` padded with spaces to `width` columns (never cut). */
+export function padDisplay(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - stringWidth(s)));
+}
+
+/**
+ * Words of `text` wrapped into lines of at most `width` columns (a word longer than a line is cut into pieces; the
+ * text's own line breaks kept), for messages that must be read whole (an error) rather than cut.
+ */
+export function wrapText(text: string, width: number): string[] {
+  if (width <= 0) return [];
+  // Each line of the text is a paragraph of its own.
+  return text.split('\n').flatMap((p) => wrapParagraph(p, width));
+}
+
+function wrapParagraph(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    while (stringWidth(rest) > width) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      const head = fitHead(graphemes(rest), width);
+      lines.push(head);
+      rest = rest.slice(head.length);
+    }
+    if (!line) line = rest;
+    else if (stringWidth(line) + 1 + stringWidth(rest) <= width) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** A name from the engine made safe for the terminal (control characters escaped, unambiguous). */

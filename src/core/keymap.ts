@@ -13,7 +13,7 @@ import {
   type View,
 } from './explorer-reducer.js';
 import { PREVIEWS, type PreviewBinding } from './families/index.js';
-import { requiredConfirmation } from './plan/contract.js';
+import { removalCount, requiredConfirmation } from './plan/contract.js';
 
 /** A key as the dispatcher sees it: a printable character, or a named key. */
 export type KeyName =
@@ -34,12 +34,12 @@ export interface Binding {
   readonly keys: readonly (string | KeyName)[];
   readonly label: string;
   /** A shorter label for the footer, where 80 columns must hold the essentials. @default label */
-  readonly hint?: string;
-  /** Shown in the footer (in the modes it applies to). */
-  readonly footer: boolean;
+  readonly hint?: string | ((s: ExplorerState) => string);
+  /** Shown in the footer (in the modes it applies to); a function: only when it holds. */
+  readonly footer: boolean | ((s: ExplorerState) => boolean);
   readonly modes: readonly Mode[];
   readonly views?: readonly View[];
-  /** Leads to removing something: hidden and refused in --read-only. */
+  /** Carries out a removal: refused in --read-only (previews are not: they destroy nothing). */
   readonly destructive?: boolean;
   readonly action: (s: ExplorerState) => ExplorerAction;
   readonly disabled?: (s: ExplorerState) => string | null;
@@ -48,6 +48,8 @@ export interface Binding {
 }
 
 const browse: Mode[] = ['browsing'];
+/** Modes in which j/k and the page keys move a cursor or scroll. */
+const scrolling: Mode[] = ['browsing', 'previewing', 'done', 'viewing', 'help'];
 const INSIDE: Mode[] = ['backup', 'contents', 'logs'];
 
 /** j/k, arrows and the page keys of a mode that scrolls with its own action. */
@@ -77,7 +79,6 @@ const preview = (p: PreviewBinding): Binding => ({
   footer: p.footer,
   modes: browse,
   ...(p.views ? { views: p.views } : {}),
-  destructive: true,
   action: () => ({ type: 'request-preview', kind: p.id }),
   disabled: (s) => previewDisabledReason(s, p.id),
 });
@@ -87,47 +88,47 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['j', 'down'],
     label: 'down',
     footer: false,
-    modes: ['browsing', 'previewing', 'done', 'viewing'],
+    modes: scrolling,
     action: () => ({ type: 'move', delta: 1 }),
   },
   {
     keys: ['k', 'up'],
     label: 'up',
     footer: false,
-    modes: ['browsing', 'previewing', 'done', 'viewing'],
+    modes: scrolling,
     action: () => ({ type: 'move', delta: -1 }),
   },
   {
     keys: ['pageDown'],
     label: 'page down',
     footer: false,
-    modes: ['browsing', 'previewing', 'done', 'viewing'],
+    modes: scrolling,
     action: () => ({ type: 'move', delta: 10 }),
   },
   {
     keys: ['pageUp'],
     label: 'page up',
     footer: false,
-    modes: ['browsing', 'previewing', 'done', 'viewing'],
+    modes: scrolling,
     action: () => ({ type: 'move', delta: -10 }),
   },
   {
     keys: ['g', 'home'],
     label: 'top',
     footer: false,
-    modes: ['browsing', 'viewing'],
+    modes: ['browsing', 'viewing', 'help'],
     action: () => ({ type: 'move-to', where: 'top' }),
   },
   {
     keys: ['G', 'end'],
     label: 'bottom',
     footer: false,
-    modes: ['browsing', 'viewing'],
+    modes: ['browsing', 'viewing', 'help'],
     action: () => ({ type: 'move-to', where: 'bottom' }),
   },
   {
     keys: ['tab'],
-    label: 'next pane',
+    label: 'next pane (containers, mounts, changes)',
     footer: false,
     modes: browse,
     views: ['containers'],
@@ -152,12 +153,21 @@ export const KEYMAP: readonly Binding[] = [
   {
     keys: ['V'],
     label: 'volumes/containers view',
-    hint: 'volumes',
+    hint: (s) => (s.view === 'volumes' ? 'containers' : 'volumes'),
     footer: true,
     modes: browse,
     action: () => ({ type: 'toggle-view' }),
   },
   { keys: ['/'], label: 'filter', footer: true, modes: browse, action: () => ({ type: 'open-filter' }) },
+  {
+    keys: ['escape'],
+    label: 'clear the filter',
+    hint: 'clear filter',
+    footer: true,
+    modes: browse,
+    when: (s) => s.filter !== '',
+    action: () => ({ type: 'back' }),
+  },
   {
     keys: ['C'],
     label: 'docker contexts: switch engine',
@@ -173,7 +183,13 @@ export const KEYMAP: readonly Binding[] = [
     modes: browse,
     action: () => ({ type: 'open-command' }),
   },
-  { keys: ['?'], label: 'help', footer: true, modes: browse, action: () => ({ type: 'open-help' }) },
+  {
+    keys: ['?'],
+    label: 'help',
+    footer: true,
+    modes: browse,
+    action: (s) => ({ type: 'open-help', lines: helpLines(s).length }),
+  },
   { keys: ['q'], label: 'quit', footer: true, modes: browse, action: () => ({ type: 'quit' }) },
   // Inside (core/explorer/inside.ts): the backup of a preview's plan, a volume's contents, a container's logs.
   {
@@ -232,16 +248,12 @@ export const KEYMAP: readonly Binding[] = [
   {
     keys: ['y', 'enter'],
     label: 'proceed…',
-    footer: true,
+    // Offered only when it can be carried out: never on a blocked, failed, empty or read-only preview.
+    footer: (s) => proceedRefusal(s) === null,
     modes: ['previewing'],
     destructive: true,
     action: () => ({ type: 'confirm' }),
-    disabled: (s) =>
-      !s.preview?.plan
-        ? 'the plan is still being computed'
-        : s.preview.plan.blocked
-          ? `the engine would refuse this: ${s.preview.plan.blocked.reason}`
-          : null,
+    disabled: proceedRefusal,
   },
   {
     keys: ['escape', 'q'],
@@ -345,9 +357,7 @@ export function dispatchKey(s: ExplorerState, key: string | KeyName): ExplorerAc
   for (const b of KEYMAP) {
     if (!b.keys.includes(key) || !applies(b, s)) continue;
     if (typing && key.length === 1 && s.mode !== 'confirming') continue;
-    if (s.readOnly && b.destructive) {
-      return { type: 'message', text: 'read-only mode: destructive actions are disabled' };
-    }
+    if (s.readOnly && b.destructive) return { type: 'message', text: READ_ONLY };
     const reason = b.disabled?.(s) ?? null;
     if (reason) return { type: 'message', text: reason };
     return b.action(s);
@@ -359,10 +369,6 @@ export function dispatchKey(s: ExplorerState, key: string | KeyName): ExplorerAc
     // Default is No: any other key cancels.
     return { type: 'back' };
   }
-  if (s.mode === 'browsing' && key.length === 1 && s.readOnly) {
-    const b = KEYMAP.find((x) => x.keys.includes(key) && x.destructive && x.modes.includes('browsing'));
-    if (b) return { type: 'message', text: 'read-only mode: destructive actions are disabled' };
-  }
   if (s.mode === 'browsing') {
     // A key of the other view (x in the containers view, r in the volumes view): say where it works.
     const other = KEYMAP.find((x) => x.keys.includes(key) && x.modes.includes('browsing') && x.views);
@@ -372,9 +378,53 @@ export function dispatchKey(s: ExplorerState, key: string | KeyName): ExplorerAc
   return null;
 }
 
+/** Why `y` on the preview cannot go on to the confirmation, or null when it can. */
+export function proceedRefusal(s: ExplorerState): string | null {
+  const p = s.preview;
+  if (p?.error) return 'this preview failed: there is nothing to carry out';
+  if (!p?.plan) return 'the plan is still being computed';
+  if (s.readOnly) return READ_ONLY;
+  if (p.plan.blocked) return `the engine would refuse this: ${p.plan.blocked.reason}`;
+  if (removalCount(p.plan) === 0) return 'nothing to remove';
+  return null;
+}
+
+const READ_ONLY = 'read-only mode: lastlook previews but does not carry anything out';
+
 function needsTyping(s: ExplorerState): boolean {
   const p = s.preview;
   return p?.plan != null && requiredConfirmation(p.plan) !== null;
+}
+
+/** A binding's footer hint as it reads now. */
+export function hintOf(b: Binding, s: ExplorerState): string {
+  const h = typeof b.hint === 'function' ? b.hint(s) : b.hint;
+  return h ?? b.label;
+}
+
+/** Whether a binding that applies now shows in the footer. */
+export function inFooter(b: Binding, s: ExplorerState): boolean {
+  return typeof b.footer === 'function' ? b.footer(s) : b.footer;
+}
+
+/**
+ * Every key of the browsing and preview screens, one line each, for the `?` help (from the same keymap that drives
+ * the dispatcher and the footer).
+ */
+export function helpLines(s: ExplorerState): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const b of KEYMAP) {
+    if (!b.modes.includes('browsing') && !b.modes.includes('previewing')) continue;
+    if (s.readOnly && b.destructive) continue;
+    const keys = b.keys.map(keyLabel).join('/');
+    const id = `${keys}:${b.label}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const where = b.modes.includes('browsing') ? (b.views?.length === 1 ? `(${b.views[0]} view)` : '') : '(preview)';
+    lines.push(`  ${keys.padEnd(12)} ${b.label} ${where}`.trimEnd());
+  }
+  return lines;
 }
 
 /** The label shown for a key in hints. */

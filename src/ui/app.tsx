@@ -6,6 +6,7 @@ import {
   initialState,
   type ListRow,
   listRows,
+  mountRows,
   selectedContainer,
   visibleChanges,
   volumeRows,
@@ -110,13 +111,17 @@ export function App(props: AppProps) {
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
   useKeys(dispatch, overlay !== null);
+  // The reducer bounds scrolls by what fits on screen.
+  useEffect(() => dispatch({ type: 'resize', columns, rows }), [columns, rows]);
 
   useShellEffects(state, onOpenContexts, () => {
     onExit(0);
     exit();
   });
 
-  const layout = computeLayout(columns, rows, container?.mounts.length ?? 1);
+  const mounts = mountRows(state);
+  const mountTable = container && state.mountTable?.id === container.id ? state.mountTable : null;
+  const layout = computeLayout(columns, rows, mounts.length);
   if (layout.tooSmall) return <TooSmall columns={columns} rows={rows} height={layout.height} />;
 
   let body: React.ReactNode =
@@ -151,7 +156,7 @@ export function App(props: AppProps) {
           marked={state.marked}
           theme={theme}
           filter={state.filter}
-          sizes={new Map()}
+          sizes={state.layerSizes}
         />
         <Box flexDirection="column" width={layout.rightWidth}>
           <MountsPane
@@ -160,14 +165,16 @@ export function App(props: AppProps) {
                 ? `${safe(container.name)}${container.state === 'running' || container.state === 'paused' ? ` (${container.state}: rm refused without -f)` : ''}`
                 : '—'
             }
-            mounts={container ? (detail?.mounts ?? container.mounts) : []}
-            fates={detail?.fates ?? null}
+            rows={container ? mounts : []}
+            fatesKnown={mountTable?.fates != null}
+            cursor={state.mountCursor}
+            sizes={state.volumeSizes}
             width={layout.rightWidth}
             height={layout.mountsHeight}
             showFates={layout.showFates}
             isFocused={state.focus === 'mounts'}
             theme={theme}
-            error={detail?.fatesError ? `fates unknown: ${detail.fatesError}` : null}
+            error={mountTable?.fatesError ? `fates unknown: ${mountTable.fatesError}` : null}
             {...(container ? {} : { placeholder: groupHint(listRowsMemo[cursor]) })}
           />
           <ChangesPane

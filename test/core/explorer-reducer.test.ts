@@ -6,18 +6,22 @@ import {
   explorerReducer,
   initialState,
   listRows,
+  mountRows,
   type PreviewKind,
   previewArgv,
   previewDisabledReason,
   selectedContainer,
+  selectedMount,
   splitWords,
   visibleChanges,
   volumeRows,
 } from '../../src/core/explorer-reducer.js';
 import { rootReducer } from '../../src/core/keymap.js';
+import type { MountPoint } from '../../src/core/model.js';
+import type { Fate, FateCommand } from '../../src/core/mount-fates.js';
 import { requiredConfirmation } from '../../src/core/plan/contract.js';
 import { previewLines } from '../../src/core/plan-lines.js';
-import { loadFixture } from '../helpers/memory-port.js';
+import { containerNamed, loadFixture } from '../helpers/memory-port.js';
 import { planFrom } from '../helpers/plans.js';
 
 // Engine data recorded from Docker 26.1.5 (test/fixtures/engine-json/README.md).
@@ -178,7 +182,8 @@ describe('previewDisabledReason', () => {
     ['volume rm in the volumes view', 'volume-rm', (s) => ({ ...s, view: 'volumes' }), null],
     ['prune anywhere', 'volume-prune', (s) => s, null],
     ['before the first load', 'volume-prune', () => initialState(f.engine, false), /still loading/],
-    ['read-only', 'volume-prune', (s) => ({ ...s, readOnly: true }), /read-only/],
+    // A preview destroys nothing: read-only mode allows it (only carrying it out is refused).
+    ['read-only', 'volume-prune', (s) => ({ ...s, readOnly: true }), null],
   ])('%s', (_name, kind, prepare, reason) => {
     const r = previewDisabledReason(prepare(loaded()), kind);
     if (reason === null) expect(r).toBeNull();
@@ -318,11 +323,10 @@ describe('preview → confirm → run', () => {
 });
 
 describe('read-only', () => {
-  test('preview requests are refused with the reason', () => {
+  test('preview requests open the preview (it destroys nothing)', () => {
     const s = run(on('scratchpad', loaded({ readOnly: true })), { type: 'request-preview', kind: 'rm' });
-    expect(s.mode).toBe('browsing');
-    expect(s.preview).toBeNull();
-    expect(s.message).toMatch(/read-only/);
+    expect(s.mode).toBe('previewing');
+    expect(s.preview?.argv).toEqual(['docker', 'rm', 'scratchpad']);
   });
 
   test('a previewed command (from `:`) can be looked at but not confirmed', () => {
@@ -416,5 +420,119 @@ describe('preview scrolling is bounded by the plan', () => {
     const far = run(withPlan, { type: 'scroll-preview', delta: 1000 });
     expect(far.preview?.scroll).toBe(last);
     expect(run(far, { type: 'scroll-preview', delta: -1 }).preview?.scroll).toBe(last - 1);
+  });
+});
+
+describe('the selection is kept by container ID across refreshes', () => {
+  test('a container added above the selection (an engine event) does not move the highlight', () => {
+    const s = on('scratchpad');
+    const extra = { ...containerNamed(f, 'worker'), id: 'a'.repeat(64), name: 'aaa-new' };
+    const after = run(s, { type: 'data-loaded', containers: [extra, ...f.containers] });
+    expect(selectedContainer(after)?.name).toBe('scratchpad');
+    expect(after.cursor).toBe(s.cursor + 1);
+  });
+
+  test('the engine listing containers in another order does not move it either', () => {
+    const s = on('shop-web-1');
+    const after = run(s, { type: 'data-loaded', containers: [...f.containers].reverse() });
+    expect(selectedContainer(after)?.name).toBe('shop-web-1');
+  });
+
+  test('a removed selection falls back to the row at its place', () => {
+    const s = on('scratchpad');
+    const after = run(s, { type: 'data-loaded', containers: f.containers.filter((c) => c.name !== 'scratchpad') });
+    expect(selectedContainer(after)?.name).toBe('worker');
+  });
+});
+
+describe('the mount table: its own cursor, rows by stake', () => {
+  const db = containerNamed(f, 'shop-db-1');
+  const fate = (down: Fate): Record<FateCommand, Fate> => ({
+    rm: 'kept',
+    'rm -v': 'kept',
+    'compose down -v': down,
+    'volume prune': 'kept',
+  });
+  const withFates = (s: ExplorerState) =>
+    run(s, {
+      type: 'mount-fates-loaded',
+      id: db.id,
+      error: null,
+      fates: new Map(
+        db.mounts.map((m) => [m.destination, fate(m.name === 'shop_dbdata' ? 'destroyed' : 'orphaned')] as const),
+      ),
+    });
+
+  test('LOST first, then orphaned, by destination: the same order whatever the engine listed', () => {
+    const s = withFates(on('shop-db-1'));
+    expect(mountRows(s).map((r) => r.mount.destination)).toEqual(['/var/lib/db', '/data', '/scratch']);
+    const reversed = { ...containerNamed(f, 'shop-db-1'), mounts: [...db.mounts].reverse() };
+    const other = withFates(on('shop-db-1', run(loaded(), { type: 'data-loaded', containers: [reversed] })));
+    expect(mountRows(other).map((r) => r.mount.destination)).toEqual(['/var/lib/db', '/data', '/scratch']);
+  });
+
+  test('tab focuses the mount pane; j/k move its cursor, bounded; a new selection starts it at the top', () => {
+    let s = withFates(on('shop-db-1'));
+    s = rootReducer(s, { type: 'key', key: 'tab' });
+    expect(s.focus).toBe('mounts');
+    for (let i = 0; i < 5; i++) s = rootReducer(s, { type: 'key', key: 'j' });
+    expect(selectedMount(s)?.mount.destination).toBe('/scratch');
+    s = rootReducer(s, { type: 'key', key: 'k' });
+    expect(selectedMount(s)?.mount.destination).toBe('/data');
+    // Back to the list, next container: the mount cursor starts over.
+    s = rootReducer(rootReducer(s, { type: 'key', key: 'tab' }), { type: 'key', key: 'tab' });
+    expect(s.focus).toBe('list');
+    s = rootReducer(s, { type: 'key', key: 'j' });
+    expect(s.mountCursor).toBe(0);
+  });
+
+  test('inspected mounts (tmpfs too) replace the listed ones; those of another container are dropped', () => {
+    const worker = Object.values(f.inspected).find((c) => c.name === 'worker');
+    if (!worker) throw new Error('no worker');
+    const s = on('worker');
+    const tmpfs: MountPoint = {
+      type: 'tmpfs',
+      name: null,
+      source: '',
+      destination: '/run/worker',
+      driver: null,
+      mode: '',
+      rw: true,
+    };
+    const mounts = [...worker.mounts, tmpfs];
+    expect(mountRows(run(s, { type: 'mounts-loaded', id: worker.id, mounts })).map((r) => r.mount.type)).toContain(
+      'tmpfs',
+    );
+    expect(run(s, { type: 'mounts-loaded', id: db.id, mounts }).mountTable).toBeNull();
+  });
+});
+
+describe('the result screen', () => {
+  test("an object's outcome replaces its … line instead of stacking under it", () => {
+    const p = run(on('scratchpad'), { type: 'request-preview', kind: 'rm' });
+    let s = run(p, { type: 'plan-loaded', seq: p.preview?.seq ?? -1, plan: rmScratch }, { type: 'confirm' });
+    s = run(
+      s,
+      { type: 'confirm-yes' },
+      { type: 'run-progress', line: { text: 'container scratchpad', status: 'removing' }, done: 0, total: 1 },
+      { type: 'run-progress', line: { text: 'container scratchpad', status: 'removed' }, done: 1, total: 1 },
+    );
+    expect(s.run?.lines).toEqual([{ text: 'container scratchpad', status: 'removed' }]);
+  });
+});
+
+describe('help scrolls, bounded by what fits', () => {
+  test('at 80×24 the last screen reaches the end; k from there scrolls back at once', () => {
+    let s = run(loaded(), { type: 'resize', columns: 80, rows: 24 });
+    s = rootReducer(s, { type: 'key', key: '?' });
+    expect(s.mode).toBe('help');
+    expect(s.helpLines).toBeGreaterThan(20);
+    s = rootReducer(s, { type: 'key', key: 'G' });
+    const bottom = s.helpScroll;
+    expect(bottom).toBeGreaterThan(0);
+    s = rootReducer(s, { type: 'key', key: 'j' });
+    expect(s.helpScroll).toBe(bottom);
+    s = rootReducer(s, { type: 'key', key: 'k' });
+    expect(s.helpScroll).toBe(bottom - 1);
   });
 });

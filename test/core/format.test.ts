@@ -1,5 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { cell, formatBytes, plural, rcell, safe, shortName, truncate } from '../../src/core/format.js';
+import {
+  cell,
+  displayWidth,
+  formatBytes,
+  plural,
+  rcell,
+  safe,
+  shortName,
+  truncate,
+  truncateMiddle,
+  wrapText,
+} from '../../src/core/format.js';
 
 describe('format', () => {
   test.each([
@@ -53,4 +64,50 @@ describe('format', () => {
     expect(out).toContain('evil');
     expect(safe('shop-db-1')).toBe('shop-db-1');
   });
+
+  test.each([
+    // CJK and emoji take two columns each: cut by display width, never in the middle of a character.
+    ['数据库备份', 6, '数据…'],
+    ['数据库备份', 5, '数据…'],
+    ['📦📦📦', 5, '📦📦…'],
+    ['👩‍👩‍👧xy', 3, '👩‍👩‍👧…'],
+  ])('truncate(%s, %i) by display width = %s', (s, w, out) => {
+    expect(truncate(s, w)).toBe(out);
+    expect(displayWidth(truncate(s, w))).toBeLessThanOrEqual(w);
+  });
+
+  test('cell pads and cuts wide names to exactly the width in columns', () => {
+    for (const w of [1, 2, 3, 4, 5, 6, 9, 12]) {
+      expect(displayWidth(cell('日本語のファイル名.txt', w))).toBe(w);
+      expect(displayWidth(rcell('😀 ok', w))).toBe(w);
+    }
+    expect(cell('日本', 6)).toBe('日本  ');
+  });
+
+  test.each([
+    ['3f2a9c1b4d5e6f708192a3b4c5d6e7f8', 13, '3f2a9c…d6e7f8'],
+    ['/var/lib/postgresql/data', 15, '/var/li…ql/data'],
+    ['short', 10, 'short'],
+    ['abcdef', 2, 'a…'],
+    ['数据库/备份/文件', 9, '数据…文件'],
+  ])('truncateMiddle(%s, %i) = %s', (s, w, out) => {
+    expect(truncateMiddle(s, w)).toBe(out);
+    expect(displayWidth(truncateMiddle(s, w))).toBeLessThanOrEqual(w);
+  });
+
+  test('wrapText keeps every word, in lines no wider than asked', () => {
+    const text = 'docker frobnicate is not a command lastlook previews: try rm, compose down, the prunes';
+    const lines = wrapText(text, 20);
+    expect(lines.join(' ')).toBe(text);
+    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(20);
+    expect(wrapText('a'.repeat(25), 10)).toEqual(['a'.repeat(10), 'a'.repeat(10), 'a'.repeat(5)]);
+  });
+});
+
+test("wrapText keeps the text's own line breaks", () => {
+  expect(wrapText('it previews:\ndocker rm CONTAINER\ndocker volume prune', 40)).toEqual([
+    'it previews:',
+    'docker rm CONTAINER',
+    'docker volume prune',
+  ]);
 });

@@ -10,9 +10,13 @@ import {
   activeBindings,
   type Binding,
   dispatchKey,
+  helpLines,
+  hintOf,
+  inFooter,
   KEYMAP,
   type KeyName,
   keyLabel,
+  proceedRefusal,
   rootReducer,
   splitChunk,
 } from '../../src/core/keymap.js';
@@ -56,6 +60,8 @@ function stateFor(b: Binding, mode: Mode, typing = false): ExplorerState {
   } else if (mode !== 'browsing') {
     s = { ...s, mode };
   }
+  // Esc clears a filter: it applies only while one is set.
+  if (mode === 'browsing' && b.when && !b.when(s)) s = { ...s, filter: 'shop' };
   return s;
 }
 
@@ -163,21 +169,76 @@ describe('disabled keys say why', () => {
   });
 });
 
-describe('read-only', () => {
-  const destructive = KEYMAP.filter((b) => b.destructive && b.modes.includes('browsing'));
+describe('read-only: previews allowed, execution refused (like k9s --readonly)', () => {
+  const previewOf = (s: ExplorerState, plan = rmScratch) =>
+    explorerReducer(s, { type: 'plan-loaded', seq: s.preview?.seq ?? -1, plan });
 
-  test('destructive keys are hidden from the footer and help bindings', () => {
-    const active = activeBindings(loaded(true));
-    expect(destructive.length).toBeGreaterThan(5);
-    for (const b of destructive) expect(active).not.toContain(b);
-    expect(active.map((b) => b.label)).toEqual(expect.arrayContaining(['filter', 'help', 'quit']));
+  test('the preview keys are offered and open a preview, which destroys nothing', () => {
+    const labels = activeBindings(loaded(true)).map((b) => b.label);
+    expect(labels).toEqual(expect.arrayContaining(['rm', 'rm -v', 'compose down -v', 'filter', 'help', 'quit']));
+    const s = press({ ...loaded(true), cursor: 4 }, 'r');
+    expect(s.mode).toBe('previewing');
+    expect(s.preview?.argv).toEqual(['docker', 'rm', 'scratchpad']);
   });
 
-  test.each(destructive.flatMap((b) => b.keys))('%s is refused with the read-only message', (key) => {
-    const s = press(loaded(true), key);
-    expect(s.mode).toBe('browsing');
-    expect(s.preview).toBeNull();
-    expect(s.message).toMatch(/read-only/);
+  test.each(['y', 'enter'])(
+    '%s on a read-only preview says read-only and goes nowhere; the footer does not offer it',
+    (key) => {
+      const s = previewOf(press({ ...loaded(true), cursor: 4 }, 'r'));
+      const after = press(s, key);
+      expect(after.mode).toBe('previewing');
+      expect(after.message).toMatch(/read-only/);
+      const footer = activeBindings(s).filter((b) => inFooter(b, s));
+      expect(footer.map((b) => b.label)).not.toContain('proceed…');
+      expect(footer.map((b) => b.label)).toContain('back');
+    },
+  );
+
+  test('execution keys are hidden from the read-only help (b backs up, which read-only allows)', () => {
+    const s = { ...loaded(true), mode: 'help' as const };
+    expect(helpLines(s).some((l) => /y\/enter +proceed…/.test(l))).toBe(false);
+    expect(helpLines(s).some((l) => /\bR\s+rm -v/.test(l))).toBe(true);
+  });
+});
+
+describe('the footer offers y only where it can go on', () => {
+  const opened = () => press({ ...loaded(), cursor: 4 }, 'r');
+  const offered = (s: ExplorerState) =>
+    activeBindings(s)
+      .filter((b) => inFooter(b, s))
+      .map((b) => b.label);
+
+  test('a plan that can be carried out: y proceed…', () => {
+    const s = explorerReducer(opened(), { type: 'plan-loaded', seq: opened().preview?.seq ?? -1, plan: rmScratch });
+    expect(offered(s)).toContain('proceed…');
+    expect(proceedRefusal(s)).toBeNull();
+  });
+
+  test('blocked, failed, empty, still computing: no y, and y says why (never "still being computed" once it failed)', () => {
+    const o = opened();
+    const seq = o.preview?.seq ?? -1;
+    const blocked = planFrom(f, ['docker', 'rm', 'worker'], { blocked: 'container is running' });
+    const empty = planFrom(f, ['docker', 'volume', 'prune'], {});
+    const cases: [ExplorerState, RegExp][] = [
+      [o, /still being computed/],
+      [explorerReducer(o, { type: 'plan-failed', seq, error: 'docker frobnicate is not supported' }), /preview failed/],
+      [explorerReducer(o, { type: 'plan-loaded', seq, plan: blocked }), /refuse/],
+      [explorerReducer(o, { type: 'plan-loaded', seq, plan: empty }), /nothing to remove/],
+    ];
+    for (const [s, why] of cases) {
+      expect(offered(s)).not.toContain('proceed…');
+      const after = press(s, 'y');
+      expect(after.mode).toBe('previewing');
+      expect(after.message).toMatch(why);
+    }
+  });
+
+  test('the volumes view footer offers the way back to containers, not "V volumes"', () => {
+    const s = { ...loaded(), view: 'volumes' as const };
+    const v = activeBindings(s).find((b) => b.keys.includes('V'));
+    expect(v && hintOf(v, s)).toBe('containers');
+    const c = activeBindings(loaded()).find((b) => b.keys.includes('V'));
+    expect(c && hintOf(c, loaded())).toBe('volumes');
   });
 });
 

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
@@ -250,17 +251,29 @@ describe('the explorer in a real terminal', () => {
     await docker(engine, ['compose', '-p', project, 'down', '-v']);
   });
 
-  test('--read-only shows no destructive key and refuses them', async () => {
-    const t = open(100, 30, ['--read-only']);
+  test.each([
+    [80, 24],
+    [120, 40],
+  ])('--read-only at %i×%i shows a preview and refuses y: nothing is removed', async (columns, rows) => {
+    const project = prefix('r');
+    await seedProject(project);
+    const before = await state();
+    const t = open(columns, rows, ['--read-only']);
     await t.waitForText('READ-ONLY');
-    const screen = await t.waitForText('q quit');
-    expect(screen).not.toMatch(/ r rm /);
-    expect(screen).not.toMatch(/compose down -v/);
-    t.send('R');
+    await only(t, project);
+    t.send('D');
+    await t.waitForText(`$ docker compose -p ${project} down -v`);
+    // At 80×24 the plan's total is further down (the preview scrolls): its first heading says it is computed.
+    await t.waitForText(/DESTROYED \(\d+\)/);
+    const screen = await t.waitForText('read-only: lastlook will not carry this out');
+    expect(screen).not.toMatch(/y proceed/);
+    t.send('y');
     await t.waitForText('read-only mode');
-    expect(t.capture()).not.toContain('Preview');
+    expect(t.capture()).not.toContain(`Type ${project}`);
+    expect(await state()).toEqual(before);
     t.send(KEYS.ctrlC);
     await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
+    await docker(engine, ['compose', '-p', project, 'down', '-v']);
   });
 
   test('80x24 fits, and a smaller terminal gets a notice', async () => {
@@ -342,5 +355,68 @@ describe('the explorer in a real terminal', () => {
     expect(raw.match(/\u001b\]|\u0007|[\u0080-\u009f]|[\u202a-\u202e\u2066-\u2069]/g) ?? []).toEqual([]);
     await docker(engine, ['rm', '-v', `${p}-db-1`]);
     await docker(engine, ['volume', 'rm', vol]);
+  });
+});
+
+/** The screen's lines as display columns (CJK and emoji take two). */
+const widths = (screen: string) => screen.split('\n').map((l) => stringWidth(l));
+
+describe('the explorer at 80×24 and 120×40: nothing hidden without saying so', () => {
+  test.each([
+    [80, 24],
+    [120, 40],
+  ])(
+    '%i×%i: a service with three mounts shows its LOST row, with its size; the help reaches q quit',
+    async (columns, rows) => {
+      const project = prefix('l');
+      const pdir = await seedProject(project);
+      // A recreate, as on the demo: db's anonymous volumes are then orphaned by down -v, its named one LOST.
+      await docker(engine, ['compose', 'up', '-d', '--force-recreate', 'db'], { cwd: pdir });
+      const t = open(columns, rows);
+      await only(t, project);
+      const screen = await t.waitForText(/\/var\/lib\/db .*LOST/);
+      const lost = screen.split('\n').find((l) => /\/var\/lib\/db .*LOST/.test(l)) ?? '';
+      // The size of what is lost stands beside the verdict (the volume holds one small file).
+      expect(lost).toMatch(/\d+ B .*LOST/);
+      // LOST first, then the two orphaned anonymous volumes: all three rows on screen.
+      expect(screen.match(/ orph /g)?.length).toBe(2);
+      for (const w of widths(screen)) expect(w).toBeLessThanOrEqual(columns);
+      t.send('?');
+      await t.waitForText('Keys');
+      t.send('G');
+      await t.waitForText(/q\s+quit/);
+      t.send(KEYS.escape);
+      await t.waitForText(`Mounts: ${project}-db-1`);
+      t.send('q');
+      await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
+      await docker(engine, ['compose', '-p', project, 'down', '-v']);
+    },
+  );
+
+  test.each([
+    [80, 24],
+    [120, 40],
+  ])('%i×%i: a CJK and emoji file name stays inside its pane (borders straight)', async (columns, rows) => {
+    const name = `${prefix('w')}-cjk`;
+    const file = '数据库备份-日本語のファイル名-😀📦-报告.txt';
+    await docker(engine, ['run', '--name', name, engine.image, 'sh', '-c', `mkdir -p /srv && echo x > '/srv/${file}'`]);
+    const t = open(columns, rows);
+    // At 80 columns the list cuts the name: wait for the list, then filter on it.
+    await t.waitForText('standalone');
+    t.send('/');
+    t.type(name);
+    t.send(KEYS.enter);
+    await t.waitForText(`Mounts: ${name}`);
+    const screen = await t.waitForText('数据');
+    const rowsWithName = screen.split('\n').filter((l) => l.includes('数据'));
+    expect(rowsWithName.length).toBeGreaterThan(0);
+    for (const l of rowsWithName) {
+      expect(stringWidth(l)).toBe(columns);
+      expect(l.endsWith('│') || l.endsWith('┃')).toBe(true);
+    }
+    for (const w of widths(screen)) expect(w).toBeLessThanOrEqual(columns);
+    t.send('q');
+    await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
+    await docker(engine, ['rm', name]);
   });
 });

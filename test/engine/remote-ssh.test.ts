@@ -9,7 +9,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { cliPath, docker, engineEnv, prefix, RUN_ROOT_ENV, repoRoot, type TestEngine } from './harness.js';
 import { DOCKER_PORT, NO_DOCKER_PORT, type PrivateSshd, startAgent, startSshd } from './remote-sshd.js';
 
@@ -114,6 +114,8 @@ describe('ssh:// through the user’s own ssh', () => {
       expect(withoutHost(r.stdout)).toEqual(reference);
       expect(JSON.parse(r.stdout).engine.host).toBe(target);
       expect(sshd.connections() - before).toBe(1);
+      // The ControlMaster is lastlook's own child (ControlPersist=no): it ends with the run, nothing stays connected.
+      await vi.waitFor(() => expect(sshd.openConnections()).toBe(0), { timeout: 30_000, interval: 100 });
     },
   );
 

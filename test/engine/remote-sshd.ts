@@ -30,6 +30,8 @@ export interface PrivateSshd {
   readonly keys: { readonly agent: string; readonly named: string };
   /** TCP connections the server has accepted so far (each one is one SSH handshake). */
   connections(): number;
+  /** Accepted connections whose end the server has not logged yet (a client's ControlMaster still up). */
+  openConnections(): number;
   /** A fresh client home (bound over /root for the client); `.ssh` is created, empty. */
   home(name: string): string;
   /** Runs `cmd` as a client of this server, with `home` as the user's home. */
@@ -110,6 +112,11 @@ export async function startSshd(engine: TestEngine, root: string): Promise<Priva
     hostKey: readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' '),
     keys: { agent: join(dir, 'agent_key'), named: join(dir, 'named_key') },
     connections: () => log.match(/^Connection from /gm)?.length ?? 0,
+    openConnections: () => {
+      const port = (re: RegExp) => new Set([...log.matchAll(re)].map((m) => m[1]));
+      const closed = port(/^(?:Connection closed by|Connection reset by|Disconnected from)\b.* port (\d+)/gm);
+      return [...port(/^Connection from \S+ port (\d+)/gm)].filter((p) => !closed.has(p)).length;
+    },
     home(name) {
       const home = join(dir, 'homes', name);
       mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });

@@ -68,6 +68,16 @@ export interface MemoryPortOptions {
    * that was already on its way when the caller gave up (what the caller must ignore). @default true
    */
   readonly honourAbort?: boolean;
+  /**
+   * Offer `diskUsage` (one `/system/df`: writable-layer bytes recorded by name in demo-26.1.5-df.json, volume bytes
+   * from the fixture). Off by default: without it, callers fall back to `volumeSizes` as for a port that lacks it.
+   */
+  readonly diskUsage?: boolean;
+}
+
+/** Writable-layer bytes by container name, recorded from the demo engine (`record-fixtures.mjs --disk-usage`). */
+export function loadLayerSizes(file = 'demo-26.1.5-df.json'): Readonly<Record<string, number>> {
+  return (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { containers: Record<string, number> }).containers;
 }
 
 function aborted(): DockerError {
@@ -107,7 +117,20 @@ export class MemoryPort implements DockerPort {
     this.sizes = new Map(Object.entries(fixture.volumeSizes));
     this.deferred = new Set(opts.deferred ?? []);
     this.honourAbort = opts.honourAbort ?? true;
+    if (opts.diskUsage) {
+      const layers = loadLayerSizes();
+      this.diskUsage = (o: CallOptions = {}) =>
+        this.call('diskUsage', [], o.signal, () => ({
+          containers: new Map(
+            this.containers.flatMap((c) => (layers[c.name] === undefined ? [] : [[c.id, layers[c.name] as number]])),
+          ),
+          volumes: new Map([...this.sizes].filter(([n]) => this.volumes.some((v) => v.name === n))),
+        }));
+    }
   }
+
+  /** One `/system/df` (only with the `diskUsage` option). */
+  readonly diskUsage?: DockerPort['diskUsage'];
 
   // ---- test controls ----
 

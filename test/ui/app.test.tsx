@@ -337,20 +337,24 @@ describe('compose down -v: preview, confirm, execute', () => {
 });
 
 describe('read-only', () => {
-  test('the footer has no destructive keys, and r explains instead of opening a preview', async () => {
+  test('previews open (they destroy nothing); y is refused and never offered', async () => {
     const s = setup({ readOnly: true });
     let f = await ready(s.lastFrame);
     const footer = f.trimEnd().split('\n').at(-1) ?? '';
     expect(footer).toContain('/ filter');
-    for (const k of ['r rm', 'R rm -v', 'D compose down -v', 'P volume prune']) expect(footer).not.toContain(k);
     expect(f).toContain('READ-ONLY');
-    press(s.stdin, 'r');
-    f = await waitForText(s.lastFrame, 'read-only mode: destructive actions are disabled');
-    expect(f).not.toContain('Preview');
-    expect(s.services.planned.filter((p) => p.startsWith('docker rm ') && !/[0-9a-f]{64}/.test(p))).toEqual([]);
+    press(s.stdin, 'D');
+    f = await waitForText(s.lastFrame, '$ docker compose -p shop down -v', 'DESTROYED (5)');
+    expect(f).toContain('read-only: lastlook will not carry this out');
+    expect(f.trimEnd().split('\n').at(-1)).not.toContain('proceed');
+    press(s.stdin, 'y');
+    f = await waitForText(s.lastFrame, 'read-only mode');
+    expect(f).not.toContain('Type shop');
+    press(s.stdin, ESC);
+    await waitForFrame(s.lastFrame, (x) => !x.includes('Preview'));
     press(s.stdin, '?');
-    f = await waitForText(s.lastFrame, 'read-only: destructive keys are off');
-    expect(f).not.toContain('compose down -v');
+    f = await waitForText(s.lastFrame, 'read-only: previews only');
+    expect(f).not.toMatch(/y\/enter +proceed/);
   });
 });
 
@@ -385,7 +389,7 @@ describe('size', () => {
     const f = await waitForText(s.lastFrame, 'Type shop');
     expect(f).toContain('Preview — what this command would destroy');
     expect(f).toContain('$ docker compose -p shop down -v');
-    expect(f).toContain('more (j/k to scroll)');
+    expect(f).toMatch(/↓ \d+ more \(j to scroll\)/);
   });
 
   test.each([

@@ -15,10 +15,14 @@ import {
   matchTotals,
 } from '../../core/diff-tree.js';
 import { escapeName } from '../../core/escape.js';
-import type { ChangeKind, ContainerInfo, MountPoint } from '../../core/model.js';
+import type { ChangeKind, MountPoint } from '../../core/model.js';
+import { mountsOf } from '../../core/mounts.js';
 import { changedSizes } from '../../docker/filesystem.js';
 import { type Command, type CommandContext, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+
+/** The container's mounts, plus `--tmpfs` ones (moved to core/mounts.ts, shared with the explorer). */
+export { mountsOf };
 
 const USAGE = `usage: lastlook diff CONTAINER [--json] [--added] [--changed] [--deleted] [--min-size SIZE]
                      [--search TEXT] [--sort name|size] [--no-sizes]
@@ -123,17 +127,6 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
   if (container === null) throw new UsageError(`diff needs a container\n${USAGE}`);
   if (maxBytes !== null && path === null) throw new UsageError(`--max-bytes goes with a PATH\n${USAGE}`);
   return { container, path, maxBytes, json, sort, sizes, filters: { kinds, minSize, search } };
-}
-
-/** The container's mounts, plus `--tmpfs` ones, which the engine lists only in `HostConfig.Tmpfs`. */
-export function mountsOf(c: ContainerInfo): MountPoint[] {
-  const mounts = [...c.mounts];
-  for (const dest of c.spec?.tmpfs ?? []) {
-    if (!mounts.some((m) => m.destination === dest)) {
-      mounts.push({ type: 'tmpfs', name: null, source: '', destination: dest, driver: null, mode: '', rw: true });
-    }
-  }
-  return mounts;
 }
 
 /** The node's own name with its real bytes, each segment escaped for the terminal. */

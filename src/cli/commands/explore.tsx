@@ -4,7 +4,7 @@ import type { executePlan as ExecutePlan } from '../../docker/execute.js';
 import type { DockerPort } from '../../docker/port.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { backupRoot, insideServices } from '../explore-inside.js';
 import { type PlanningContext, planningContext, planningContextOf } from '../planning-context.js';
 
@@ -81,6 +81,50 @@ export const run: Command = async (ctx) => {
   }
   const [{ render }, { ContextRoot }, { executePlan }] = await ui;
   const { Waiting } = await import('../../ui/waiting.js');
+  const leave = alternateScreen(ctx.terminal.stdout as NodeJS.WriteStream);
+  try {
+    return await explore(ctx, { render, ContextRoot, executePlan, Waiting }, { port, quit, first, backupDir });
+  } finally {
+    leave();
+  }
+};
+
+/**
+ * The terminal's alternate screen, as lazydocker and k9s use it: entered before the first frame, left on every way
+ * out (q, Ctrl+C, an error, the process exiting), so the shell's screen comes back as it was.
+ */
+function alternateScreen(out: NodeJS.WriteStream): () => void {
+  let left = false;
+  const leave = () => {
+    if (left) return;
+    left = true;
+    process.off('exit', leave);
+    out.write('\u001b[?1049l');
+  };
+  out.write('\u001b[?1049h');
+  process.once('exit', leave);
+  return leave;
+}
+
+type UiModules = {
+  readonly render: typeof import('ink').render;
+  readonly ContextRoot: typeof import('../../ui/context-root.js').ContextRoot;
+  readonly executePlan: typeof ExecutePlan;
+  readonly Waiting: typeof import('../../ui/waiting.js').Waiting;
+};
+
+/** The waiting screen until the engine answers, then the explorer, until the user quits. */
+async function explore(
+  ctx: Parameters<Command>[0],
+  { render, ContextRoot, executePlan, Waiting }: UiModules,
+  start: {
+    readonly port: DockerPort;
+    readonly quit: AbortController;
+    readonly first: Promise<[EngineInfo, ContainerInfo[]]>;
+    readonly backupDir: string;
+  },
+): Promise<ExitCodeValue> {
+  const { port, quit, first, backupDir } = start;
   // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
   const instance = render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, {
     // Ink drives the terminal itself: the raw streams. Its text is escaped by src/ui/components/text.tsx.
@@ -130,4 +174,4 @@ export const run: Command = async (ctx) => {
   );
   await instance.waitUntilExit();
   return ExitCode.ok;
-};
+}

@@ -7,6 +7,7 @@ import prettyBytes from 'pretty-bytes';
 import { escapeName } from '../../core/escape.js';
 import type { ContainerInfo, MountPoint } from '../../core/model.js';
 import { FATE_COMMANDS, type Fate, type FateCommand, fateCommandLines, mountFates } from '../../core/mount-fates.js';
+import { mountModeText } from '../../core/mounts.js';
 import type { Plan } from '../../core/plan/types.js';
 import type { VolumeContents } from '../../core/volume-tree.js';
 import { volumeSummary } from '../../docker/filesystem.js';
@@ -148,7 +149,7 @@ export const run: Command = async (ctx: CommandContext) => {
     r.type,
     r.type === 'volume' ? escapeName(r.name ?? '') : r.type === 'bind' ? escapeName(r.source) : '-',
     escapeName(r.destination),
-    `${r.rw ? 'rw' : 'ro'}${r.mode ? `,${r.mode}` : ''}`,
+    mountModeText(r),
     r.bytes === null ? (r.type === 'volume' ? 'unknown' : '-') : prettyBytes(r.bytes),
     ...FATE_COMMANDS.map((c) => (r.fates ? FATE_WORD[r.fates[c]] : '?')),
   ]);

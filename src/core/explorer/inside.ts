@@ -8,7 +8,7 @@ import { flatten } from '../diff-tree.js';
 import type { Plan } from '../plan/types.js';
 import { contentsTree } from '../volume-tree.js';
 import type { BackupState, InsideAction, LogsState } from './inside-state.js';
-import { clamp, selectedContainer, volumeRows } from './selectors.js';
+import { clamp, selectedContainer, selectedMount, volumeRows } from './selectors.js';
 import type { ExplorerState } from './state.js';
 
 type InsideHandlers = {
@@ -66,8 +66,9 @@ export function selectedVolumeName(s: ExplorerState): string | null {
     return rows[clamp(s.volumeCursor, rows.length)]?.volume.name ?? null;
   }
   if (s.focus !== 'mounts') return null;
-  const mounts = selectedContainer(s)?.mounts.filter((m) => m.type === 'volume' && m.name) ?? [];
-  return mounts[0]?.name ?? null;
+  // The row under the mount pane's own cursor (rows in the order of what is at stake).
+  const m = selectedMount(s)?.mount;
+  return m?.type === 'volume' && m.name ? m.name : null;
 }
 
 /** Opens the contents of the selected volume (the effect reads them). */

@@ -8,9 +8,11 @@ import type { ExplorerState, PreviewKind } from './state.js';
 
 const previewBinding = (kind: PreviewKind) => PREVIEWS.find((p) => p.id === kind);
 
-/** Why a preview key cannot be used right now, or null when it can (drives the keymap's disabled reasons). */
+/**
+ * Why a preview key cannot be used right now, or null when it can (drives the keymap's disabled reasons). A preview
+ * destroys nothing, so read-only mode allows it; only carrying it out is refused there.
+ */
 export function previewDisabledReason(s: ExplorerState, kind: PreviewKind): string | null {
-  if (s.readOnly) return 'read-only mode: destructive actions are disabled (use `lastlook plan` to preview)';
   if (s.containers === null) return 'still loading';
   return previewBinding(kind)?.disabled?.(previewSelection(s)) ?? null;
 }

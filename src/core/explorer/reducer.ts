@@ -5,13 +5,23 @@
  * results back; results for a selection or preview that is no longer current are ignored.
  */
 import { fileViewFailed, fileViewLoaded, openFileView, scrollFileView } from '../file-view.js';
+import { helpLayout } from '../layout.js';
 import { removalCount, requiredConfirmation } from '../plan/contract.js';
 import type { Plan } from '../plan/types.js';
 import { previewLines } from '../plan-lines.js';
 import { INSIDE_HANDLERS, openContents } from './inside.js';
 import { previewArgv, previewDisabledReason, typedCommand } from './preview-commands.js';
-import { clamp, listRows, selectedContainer, selectedRow, visibleChanges, volumeRows } from './selectors.js';
-import type { ExplorerAction, ExplorerState, Pane, RunState } from './state.js';
+import {
+  clamp,
+  listRows,
+  mountRows,
+  selectedContainer,
+  selectedRow,
+  selectedVolume,
+  visibleChanges,
+  volumeRows,
+} from './selectors.js';
+import type { ExecutionLine, ExplorerAction, ExplorerState, Pane, RunState } from './state.js';
 
 type Handlers = {
   [T in ExplorerAction['type']]: (s: ExplorerState, a: Extract<ExplorerAction, { type: T }>) => ExplorerState;
@@ -48,7 +58,23 @@ function openPreview(s: ExplorerState, argv: readonly string[]): ExplorerState {
 function withFilter(s: ExplorerState, text: string): ExplorerState {
   const next = { ...s, input: text, filter: text };
   const first = listRows(next).findIndex((r) => r.kind === 'container');
-  return { ...next, cursor: Math.max(0, first), volumeCursor: 0, changesCursor: 0 };
+  return { ...next, cursor: Math.max(0, first), volumeCursor: 0, ...selectionMoved };
+}
+
+/**
+ * After a refresh the same rows stay selected: the container (or group) by its ID and the volume by its name, not
+ * by their index — an engine event adding or removing a container above must not move the highlight.
+ */
+function keepSelection(prev: ExplorerState, next: ExplorerState): ExplorerState {
+  const row = prev.containers === null ? null : selectedRow(prev);
+  const i = row ? listRows(next).findIndex((r) => r.key === row.key) : -1;
+  const volume = prev.volumes === null ? null : selectedVolume(prev);
+  const v = volume ? volumeRows(next).findIndex((r) => r.key === volume.key) : -1;
+  return {
+    ...next,
+    ...(i >= 0 && i !== prev.cursor ? { cursor: i } : {}),
+    ...(v >= 0 && v !== prev.volumeCursor ? { volumeCursor: v } : {}),
+  };
 }
 
 const data: Pick<
@@ -56,6 +82,9 @@ const data: Pick<
   | 'data-loaded'
   | 'volumes-loaded'
   | 'volume-sizes-loaded'
+  | 'layer-sizes-loaded'
+  | 'mounts-loaded'
+  | 'mount-fates-loaded'
   | 'load-failed'
   | 'tree-loaded'
   | 'file-diff-loaded'
@@ -67,10 +96,23 @@ const data: Pick<
     if (s.containers === null && listRows(next)[0]?.kind === 'group' && listRows(next)[1]) {
       return { ...next, cursor: 1 };
     }
-    return next;
+    return keepSelection(s, next);
   },
-  'volumes-loaded': (s, a) => ({ ...s, volumes: a.volumes }),
+  'volumes-loaded': (s, a) => keepSelection(s, { ...s, volumes: a.volumes }),
   'volume-sizes-loaded': (s, a) => ({ ...s, volumeSizes: a.sizes }),
+  'layer-sizes-loaded': (s, a) => ({ ...s, layerSizes: a.sizes }),
+  // Mounts and fates of a container that is no longer selected are dropped (latest wins).
+  'mounts-loaded': (s, a) =>
+    selectedContainer(s)?.id !== a.id
+      ? s
+      : { ...s, mountTable: { id: a.id, mounts: a.mounts, fates: null, fatesError: null } },
+  'mount-fates-loaded': (s, a) => {
+    const c = selectedContainer(s);
+    if (c?.id !== a.id) return s;
+    const base =
+      s.mountTable?.id === a.id ? s.mountTable : { id: a.id, mounts: c.mounts, fates: null, fatesError: null };
+    return { ...s, mountTable: { ...base, fates: a.fates, fatesError: a.error } };
+  },
   'load-failed': (s, a) => ({ ...s, loadError: a.error }),
   // A tree for a container that is no longer selected is dropped (latest wins).
   'tree-loaded': (s, a) => (selectedContainer(s)?.id !== a.id ? s : { ...s, changeTree: { id: a.id, tree: a.tree } }),
@@ -106,28 +148,46 @@ function toggleOpen(s: ExplorerState): ExplorerState {
   return s;
 }
 
+/** A help scroll bounded so that the last screen shows the end of the help (whatever the terminal's size). */
+function clampHelp(s: ExplorerState, scroll: number): number {
+  const max = s.viewport
+    ? helpLayout(s.helpLines, s.viewport.columns, s.viewport.rows).maxScroll
+    : Math.max(0, s.helpLines - 1);
+  return Math.max(0, Math.min(max, scroll));
+}
+
+/** What a new selection in the list resets: the cursors of its mount table and change tree. */
+const selectionMoved = { changesCursor: 0, mountCursor: 0 } as const;
+
 const navigation: Pick<Handlers, 'move' | 'move-to' | 'next-pane' | 'toggle-view' | 'toggle-open' | 'toggle-mark'> = {
   move: (s, a) => {
     if (s.mode === 'viewing' && s.fileView) return { ...s, fileView: scrollFileView(s.fileView, a.delta) };
     if (s.mode === 'previewing' || s.mode === 'done' || s.mode === 'confirming') {
       return explorerReducer(s, { type: 'scroll-preview', delta: a.delta });
     }
+    if (s.mode === 'help') return { ...s, helpScroll: clampHelp(s, s.helpScroll + a.delta) };
     if (s.view === 'volumes') {
       return { ...s, volumeCursor: clamp(s.volumeCursor + a.delta, volumeRows(s).length), message: null };
+    }
+    if (s.focus === 'mounts') {
+      const n = mountRows(s).length;
+      return { ...s, mountCursor: clamp(clamp(s.mountCursor, n) + a.delta, n), message: null };
     }
     if (s.focus === 'changes') {
       const n = visibleChanges(s).length;
       return { ...s, changesCursor: clamp(clamp(s.changesCursor, n) + a.delta, n), message: null };
     }
     const n = listRows(s).length;
-    return { ...s, cursor: clamp(clamp(s.cursor, n) + a.delta, n), changesCursor: 0, message: null };
+    return { ...s, cursor: clamp(clamp(s.cursor, n) + a.delta, n), ...selectionMoved, message: null };
   },
   'move-to': (s, a) => {
     if (s.mode === 'viewing' && s.fileView) return { ...s, fileView: scrollFileView(s.fileView, a.where) };
     const end = (n: number) => (a.where === 'top' ? 0 : Math.max(0, n - 1));
+    if (s.mode === 'help') return { ...s, helpScroll: clampHelp(s, a.where === 'top' ? 0 : s.helpLines) };
     if (s.view === 'volumes') return { ...s, volumeCursor: end(volumeRows(s).length) };
+    if (s.focus === 'mounts') return { ...s, mountCursor: end(mountRows(s).length) };
     if (s.focus === 'changes') return { ...s, changesCursor: end(visibleChanges(s).length) };
-    return { ...s, cursor: end(listRows(s).length), changesCursor: 0 };
+    return { ...s, cursor: end(listRows(s).length), ...selectionMoved };
   },
   'next-pane': (s) => {
     if (s.view === 'volumes') return s;
@@ -195,7 +255,7 @@ const prompts: Pick<
 > = {
   'open-filter': (s) => ({ ...s, mode: 'filtering', input: s.filter }),
   'open-command': (s) => ({ ...s, mode: 'command', input: '' }),
-  'open-help': (s) => ({ ...s, mode: 'help' }),
+  'open-help': (s, a) => ({ ...s, mode: 'help', helpScroll: 0, helpLines: a.lines ?? 0 }),
   'input-char': (s, a) => {
     if (s.mode === 'filtering') return withFilter(s, s.input + a.text);
     if (s.mode === 'command' || s.mode === 'confirming') return { ...s, input: s.input + a.text };
@@ -255,15 +315,31 @@ const previewFlow: Pick<
   },
 };
 
+/**
+ * The run's lines with one more: an object's outcome (✓ or ✗) replaces its `… removing` line rather than stacking
+ * under it. Only the last 200 are kept: a prune of thousands of objects must not grow state without bound.
+ */
+function progressLines(lines: readonly ExecutionLine[], line: ExecutionLine): ExecutionLine[] {
+  const i =
+    line.status === 'removing' ? -1 : lines.findLastIndex((l) => l.status === 'removing' && l.text === line.text);
+  const next = i >= 0 ? lines.map((l, j) => (j === i ? line : l)) : [...lines, line];
+  return next.slice(-200);
+}
+
 const running: Pick<
   Handlers,
-  'run-progress' | 'run-finished' | 'run-drift' | 'run-failed' | 'message' | 'reload' | 'open-contexts' | 'quit'
+  | 'run-progress'
+  | 'run-finished'
+  | 'run-drift'
+  | 'run-failed'
+  | 'message'
+  | 'reload'
+  | 'resize'
+  | 'open-contexts'
+  | 'quit'
 > = {
   'run-progress': (s, a) =>
-    !s.run
-      ? s
-      : // Only the last 200 lines are kept: a prune of thousands of objects must not grow state without bound.
-        { ...s, run: { ...s.run, lines: [...s.run.lines, a.line].slice(-200), done: a.done, total: a.total } },
+    !s.run ? s : { ...s, run: { ...s.run, lines: progressLines(s.run.lines, a.line), done: a.done, total: a.total } },
   'run-finished': (s, a) => ({
     ...s,
     mode: 'done',
@@ -284,6 +360,7 @@ const running: Pick<
   }),
   message: (s, a) => ({ ...s, message: a.text }),
   reload: (s) => ({ ...s, reloadSeq: s.reloadSeq + 1 }),
+  resize: (s, a) => ({ ...s, viewport: { columns: a.columns, rows: a.rows } }),
   'open-contexts': (s) => ({ ...s, contextsSeq: s.contextsSeq + 1 }),
   quit: (s) =>
     s.mode === 'running'

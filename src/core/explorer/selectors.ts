@@ -5,8 +5,15 @@
 import { flatten, type VisibleRow } from '../diff-tree.js';
 import type { PreviewSelection } from '../families/index.js';
 import type { ContainerInfo } from '../model.js';
-import type { Plan } from '../plan/types.js';
-import { ANONYMOUS_LABEL, type ExplorerState, type ListRow, PROJECT_LABEL, type VolumeRow } from './state.js';
+import { orderByStake } from '../mounts.js';
+import {
+  ANONYMOUS_LABEL,
+  type ExplorerState,
+  type ListRow,
+  type MountRow,
+  PROJECT_LABEL,
+  type VolumeRow,
+} from './state.js';
 
 function matchesFilter(c: ContainerInfo, filter: string): boolean {
   if (!filter) return true;
@@ -106,7 +113,6 @@ export function visibleChanges(s: ExplorerState): VisibleRow[] {
   return rows;
 }
 
-/** A new filter: the cursor goes to the first matching container (not its group's header). */
 export function clamp(n: number, length: number): number {
   return length <= 0 ? 0 : Math.max(0, Math.min(length - 1, n));
 }
@@ -124,6 +130,24 @@ export function selectedContainer(s: ExplorerState): ContainerInfo | null {
 export function selectedVolume(s: ExplorerState): VolumeRow | null {
   const rows = volumeRows(s);
   return rows[clamp(s.volumeCursor, rows.length)] ?? null;
+}
+
+/**
+ * The selected container's mount table, in the order of what is at stake (destroyed, orphaned, kept; by
+ * destination within): the inspected mounts (tmpfs too) once read, the listed ones until then.
+ */
+export function mountRows(s: ExplorerState): MountRow[] {
+  const c = selectedContainer(s);
+  if (!c) return [];
+  const t = s.mountTable?.id === c.id ? s.mountTable : null;
+  const mounts = t?.mounts ?? c.mounts;
+  return orderByStake(mounts.map((m) => ({ mount: m, fates: t?.fates?.get(m.destination) ?? null })));
+}
+
+/** The mount row under the mount pane's cursor. */
+export function selectedMount(s: ExplorerState): MountRow | null {
+  const rows = mountRows(s);
+  return rows[clamp(s.mountCursor, rows.length)] ?? null;
 }
 
 /** What the selection offers a preview key (the families' bindings read only this). */

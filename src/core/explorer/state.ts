@@ -11,8 +11,10 @@ import {
   COMPOSE_LABELS,
   type ContainerInfo,
   type EngineInfo,
+  type MountPoint,
   type VolumeInfo,
 } from '../model.js';
+import type { Fate, FateCommand } from '../mount-fates.js';
 import type { Plan } from '../plan/types.js';
 import type { BackupState, ContentsState, InsideAction, LogsState } from './inside-state.js';
 
@@ -68,6 +70,22 @@ export interface VolumeRow {
   readonly anonymous: boolean;
 }
 
+/** The selected container's mount table: every mount (tmpfs too, from inspect) and each one's fate per command. */
+export interface MountTable {
+  readonly id: string;
+  readonly mounts: readonly MountPoint[];
+  /** Fates by mount destination; null while being planned. */
+  readonly fates: ReadonlyMap<string, Readonly<Record<FateCommand, Fate>>> | null;
+  /** Why the fates could not be planned (the table then shows no verdicts). */
+  readonly fatesError: string | null;
+}
+
+/** One row of the mount table, in the order of what is at stake (core/mounts.ts `orderByStake`). */
+export interface MountRow {
+  readonly mount: MountPoint;
+  readonly fates: Readonly<Record<FateCommand, Fate>> | null;
+}
+
 export interface ExecutionLine {
   readonly text: string;
   readonly status: 'removing' | 'removed' | 'failed';
@@ -110,6 +128,8 @@ export interface ExplorerState {
   readonly containers: readonly ContainerInfo[] | null;
   readonly volumes: readonly VolumeInfo[] | null;
   readonly volumeSizes: ReadonlyMap<string, number> | null;
+  /** Writable-layer bytes by container ID (`SizeRw` of the same `/system/df` read); null until read. */
+  readonly layerSizes: ReadonlyMap<string, number> | null;
   readonly loadError: string | null;
   readonly view: View;
   readonly mode: Mode;
@@ -117,6 +137,15 @@ export interface ExplorerState {
   readonly cursor: number;
   readonly volumeCursor: number;
   readonly changesCursor: number;
+  /** Row of the mount table under the cursor (rows in the order of `mountRows`). */
+  readonly mountCursor: number;
+  /** First line of the `?` help on screen, and how many lines it has (to bound the scroll). */
+  readonly helpScroll: number;
+  readonly helpLines: number;
+  /** The terminal's size (scrolls are bounded by what fits on screen); null until the UI says. */
+  readonly viewport: { readonly columns: number; readonly rows: number } | null;
+  /** The selected container's mounts as inspected (with tmpfs) and their fates; null until read. */
+  readonly mountTable: MountTable | null;
   /** The selected container's change tree (the reducer needs its rows to interpret keys in the changes pane). */
   readonly changeTree: { readonly id: string; readonly tree: DiffTree } | null;
   readonly filter: string;
@@ -159,6 +188,14 @@ export type ExplorerAction =
     }
   | { readonly type: 'volumes-loaded'; readonly volumes: readonly VolumeInfo[] }
   | { readonly type: 'volume-sizes-loaded'; readonly sizes: ReadonlyMap<string, number> }
+  | { readonly type: 'layer-sizes-loaded'; readonly sizes: ReadonlyMap<string, number> }
+  | { readonly type: 'mounts-loaded'; readonly id: string; readonly mounts: readonly MountPoint[] }
+  | {
+      readonly type: 'mount-fates-loaded';
+      readonly id: string;
+      readonly fates: ReadonlyMap<string, Readonly<Record<FateCommand, Fate>>>;
+      readonly error: string | null;
+    }
   | { readonly type: 'load-failed'; readonly error: string }
   | { readonly type: 'move'; readonly delta: number }
   | { readonly type: 'move-to'; readonly where: 'top' | 'bottom' }
@@ -171,7 +208,8 @@ export type ExplorerAction =
   | { readonly type: 'toggle-mark' }
   | { readonly type: 'open-filter' }
   | { readonly type: 'open-command' }
-  | { readonly type: 'open-help' }
+  | { readonly type: 'open-help'; readonly lines?: number }
+  | { readonly type: 'resize'; readonly columns: number; readonly rows: number }
   | { readonly type: 'input-char'; readonly text: string }
   | { readonly type: 'input-backspace' }
   | { readonly type: 'submit' }
@@ -200,6 +238,7 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     containers: null,
     volumes: null,
     volumeSizes: null,
+    layerSizes: null,
     loadError: null,
     view: 'containers',
     mode: 'browsing',
@@ -207,6 +246,11 @@ export function initialState(engine: EngineInfo, readOnly: boolean): ExplorerSta
     cursor: 0,
     volumeCursor: 0,
     changesCursor: 0,
+    mountCursor: 0,
+    helpScroll: 0,
+    helpLines: 0,
+    viewport: null,
+    mountTable: null,
     changeTree: null,
     filter: '',
     input: '',

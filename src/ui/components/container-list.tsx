@@ -15,8 +15,8 @@ export interface ContainerListProps {
   readonly marked: ReadonlySet<string>;
   readonly theme: Theme;
   readonly filter: string;
-  /** Writable-layer sizes known so far, by container id. */
-  readonly sizes: ReadonlyMap<string, number>;
+  /** Writable-layer bytes by container ID (from the refresh's `/system/df`); null until read. */
+  readonly sizes: ReadonlyMap<string, number> | null;
 }
 
 const Row = memo(function Row({
@@ -47,7 +47,9 @@ const Row = memo(function Row({
   const indent = row.project ? '   ' : '  ';
   const name = row.project && c.name.startsWith(`${row.project}-`) ? c.name.slice(row.project.length + 1) : c.name;
   const state = c.state.padEnd(8);
-  const sz = size === undefined ? '' : ` ${formatBytes(size).padStart(8)}`;
+  // The writable layer's size where the list leaves names room beside it (from 100 columns; at 80 the change
+  // tree's title gives the bytes of the selected one).
+  const sz = size === undefined || width < 30 ? '' : ` ${formatBytes(size).padStart(7)}`;
   const nameWidth = Math.max(6, width - indent.length - 2 - 9 - sz.length);
   const text = `${pointer}${marked ? '*' : ' '}${indent}${cell(safe(name), nameWidth)} ${state}${sz}`;
   const color = c.state === 'running' ? theme.running : undefined;
@@ -86,7 +88,7 @@ export function ContainerList({
           width={width - 2}
           marked={row.kind === 'container' && marked.has(row.container.id)}
           theme={theme}
-          size={row.kind === 'container' ? sizes.get(row.container.id) : undefined}
+          size={row.kind === 'container' ? sizes?.get(row.container.id) : undefined}
         />
       ))}
     </Pane>

@@ -1,7 +1,8 @@
 import { Box } from 'ink';
 import type { ExplorerState } from '../../core/explorer-reducer.js';
 import { cell } from '../../core/format.js';
-import { KEYMAP, keyLabel } from '../../core/keymap.js';
+import { helpLines } from '../../core/keymap.js';
+import { scrollWindow } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
 import { Text } from './text.js';
 
@@ -12,36 +13,32 @@ export interface HelpOverlayProps {
   readonly theme: Theme;
 }
 
-/** Every key, from the same keymap that drives the dispatcher and the footer. */
+/**
+ * Every key, from the same keymap that drives the dispatcher and the footer. Two columns when wide enough;
+ * otherwise it scrolls (j/k, page keys, g/G), with `↑ N more` / `↓ N more` saying what is off screen.
+ */
 export function HelpOverlay({ state, width, height, theme }: HelpOverlayProps) {
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const b of KEYMAP) {
-    if (b.modes.includes('browsing') === false && b.modes.includes('previewing') === false) continue;
-    if (state.readOnly && b.destructive) continue;
-    const keys = b.keys.map(keyLabel).join('/');
-    const id = `${keys}:${b.label}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const where = b.modes.includes('browsing') ? (b.views?.length === 1 ? `(${b.views[0]} view)` : '') : '(preview)';
-    lines.push(`  ${keys.padEnd(12)} ${b.label} ${where}`);
-  }
+  const lines = helpLines(state);
   const w = width - 2;
-  const inner = Math.max(1, height - 3);
+  // Border (2) and title (1).
+  const room = Math.max(1, height - 3);
   const half = Math.ceil(lines.length / 2);
-  const twoCols = w >= 90 && lines.length > inner;
   const colW = Math.floor(w / 2);
+  const twoCols = w >= 90 && lines.length > room;
   const rows = twoCols
     ? lines.slice(0, half).map((l, i) => cell(l, colW) + cell(lines[half + i] ?? '', w - colW))
     : lines;
+  const { start, shown, above, below } = scrollWindow(rows.length, state.helpScroll, room);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={theme.accent}>
       <Text bold>
-        {cell(` Keys${state.readOnly ? ' (read-only: destructive keys are off)' : ''} — esc to close`, w)}
+        {cell(` Keys${state.readOnly ? ' (read-only: previews only, nothing is carried out)' : ''} — esc to close`, w)}
       </Text>
-      {rows.slice(0, inner).map((l) => (
+      {above > 0 ? <Text dimColor>{cell(`  ↑ ${above} more (k)`, w)}</Text> : null}
+      {rows.slice(start, start + shown).map((l) => (
         <Text key={l}>{cell(l, w)}</Text>
       ))}
+      {below > 0 ? <Text dimColor>{cell(`  ↓ ${below} more (j)`, w)}</Text> : null}
     </Box>
   );
 }

@@ -1,25 +1,41 @@
-import { Table } from '@alcalzone/ink-table';
-import { cell, safe, shortName, truncate } from '../../core/format.js';
+import { Box } from 'ink';
+import type { MountRow } from '../../core/explorer-reducer.js';
+import { cell, displayWidth, formatBytes, rcell, safe, truncate, truncateMiddle } from '../../core/format.js';
+import { cursorWindow } from '../../core/layout.js';
 import type { MountPoint } from '../../core/model.js';
+import type { FateCommand, Fate as FateValue } from '../../core/mount-fates.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './pane.js';
 import { Text } from './text.js';
 
-/** A mount's fate under one command: LOST (destroyed), orph (orphaned), keep. */
+/** A mount's fate under one command, in the table's short words: LOST (destroyed), orph (orphaned), keep. */
 export type Fate = 'LOST' | 'orph' | 'keep' | '…' | '–' | '?';
 
-export interface MountFates {
-  readonly rm: Fate;
-  readonly rmV: Fate;
-  readonly downV: Fate;
-  readonly prune: Fate;
-}
+const SHORT: Record<FateValue, Fate> = {
+  destroyed: 'LOST',
+  orphaned: 'orph',
+  kept: 'keep',
+  'not-applicable': '–',
+  unknown: '?',
+};
+
+/** The fate columns: heading, the command, width. */
+const FATE_COLUMNS: readonly { readonly head: string; readonly command: FateCommand; readonly width: number }[] = [
+  { head: 'rm', command: 'rm', width: 4 },
+  { head: 'rm-v', command: 'rm -v', width: 4 },
+  { head: 'down-v', command: 'compose down -v', width: 6 },
+  { head: 'prune', command: 'volume prune', width: 5 },
+];
 
 export interface MountsPaneProps {
   readonly title: string;
-  readonly mounts: readonly MountPoint[] | null;
-  /** Fates by mount destination; missing while being computed. */
-  readonly fates: ReadonlyMap<string, MountFates> | null;
+  /** The rows in the order of what is at stake (selectors `mountRows`); null while loading. */
+  readonly rows: readonly MountRow[] | null;
+  /** Whether the fates are known yet (they are planned after the table is shown). */
+  readonly fatesKnown: boolean;
+  readonly cursor: number;
+  /** Volume bytes by name (one `/system/df` per refresh); null until read. */
+  readonly sizes: ReadonlyMap<string, number> | null;
   readonly width: number;
   readonly height: number;
   readonly showFates: boolean;
@@ -30,103 +46,158 @@ export interface MountsPaneProps {
   readonly placeholder?: string;
 }
 
+const isHex64 = (s: string) => /^[0-9a-f]{64}$/.test(s);
+
 function sourceOf(m: MountPoint): string {
-  if (m.type === 'volume') return shortName(m.name ?? '');
+  if (m.type === 'volume') return safe(m.name ?? '');
   if (m.type === 'tmpfs') return '(memory)';
-  return m.source;
+  return safe(m.source);
 }
 
-/** Short type names keep the table narrow enough for 80 columns. */
+/** The destination, marked when the mount is read-only. */
+function destinationOf(m: MountPoint): string {
+  return safe(m.destination) + (m.rw ? '' : ' (ro)');
+}
+
+/** Short type names keep the table narrow. */
 function typeOf(m: MountPoint): string {
-  if (m.type === 'volume') return m.name && /^[0-9a-f]{64}$/.test(m.name) ? 'anon' : 'vol';
+  if (m.type === 'volume') return m.name && isHex64(m.name) ? 'anon' : 'vol';
   return m.type;
 }
 
-/** The selected container's mount table (ink-table), with each mount's fate under rm, rm -v, down -v, prune. */
-export function MountsPane({
-  title,
-  mounts,
-  fates,
-  width,
-  height,
-  showFates,
-  isFocused,
-  theme,
-  error,
-  placeholder,
-}: MountsPaneProps) {
-  const inner = width - 2;
-  // Rows of the table: 3 rules + heading + 2 per mount; the title takes one more, the border two.
-  const maxMounts = Math.max(0, Math.floor((height - 2 - 1 - 3 - (error ? 1 : 0)) / 2));
-  const list = mounts ?? [];
-  const shown = list.slice(0, maxMounts);
-  // ink-table sizes each column to its widest value and cannot cut: every value is padded or cut to a fixed
-  // width here, so the table is never wider than the pane (a wider one would wrap and garble the frame).
-  // ink-table pads each cell with one space a side (its `padding` falls back to 1 when given 0) and draws a rule
-  // between columns and at both ends. Three widths: everything; without type and mode; without the fates.
-  const fateCols = ['rm', 'rm-v', 'down-v', 'prune'];
-  const fateW = (k: string) => Math.max(4, k.length);
-  const overhead = (cols: number) => 3 * cols + 1;
-  const fatesWidth = fateCols.reduce((n, k) => n + fateW(k), 0);
-  const full = 5 + 4 + fatesWidth + overhead(4 + fateCols.length);
-  const compact = fatesWidth + overhead(2 + fateCols.length);
-  const variant = !showFates || inner - compact < 12 ? 'plain' : inner - full >= 20 ? 'full' : 'compact';
-  const fixed = variant === 'full' ? full : variant === 'compact' ? compact : 5 + 4 + overhead(4);
-  const room = Math.max(8, inner - fixed);
-  const srcW = Math.max(4, Math.floor(room / 2));
-  const dstW = Math.max(4, room - srcW);
-  const data = shown.map((m) => {
-    const f = fates?.get(m.destination);
-    const row: Record<string, string> = {};
-    if (variant !== 'compact') row.type = cell(typeOf(m), 5);
-    row.source = cell(safe(sourceOf(m)), srcW);
-    row.dest = cell(safe(m.destination), dstW);
-    if (variant !== 'compact') row.mode = cell(m.rw ? 'rw' : 'ro', 4);
-    if (variant !== 'plain') {
-      const values = [f?.rm, f?.rmV, f?.downV, f?.prune];
-      fateCols.forEach((k, i) => {
-        row[k] = cell(values[i] ?? '…', fateW(k));
-      });
-    }
-    return row;
-  });
+function sizeOf(m: MountPoint, sizes: ReadonlyMap<string, number> | null): string {
+  if (m.type !== 'volume' || !m.name) return '';
+  return sizes ? formatBytes(sizes.get(m.name) ?? null) : '…';
+}
+
+interface Columns {
+  readonly type: boolean;
+  /** The fate columns shown (none when narrow). */
+  readonly fates: readonly (typeof FATE_COLUMNS)[number][];
+  readonly src: number;
+  readonly dst: number;
+}
+
+const SIZE_W = 7;
+const widthOf = (cols: readonly { readonly width: number }[]) => cols.reduce((n, c) => n + c.width + 1, 0);
+/** `docker rm` without -v never removes a volume: its column is the first to go when the pane is narrow. */
+const NARROW_FATES = FATE_COLUMNS.filter((f) => f.command !== 'rm');
+
+/**
+ * Widths from what is shown: the source and destination get the room left by the fixed columns, each whole when
+ * both fit, else the shorter whole and the longer cut in its middle. An anonymous volume's 64-hex name asks for
+ * no more than 13 columns (its ends say which it is).
+ */
+function columnsFor(rows: readonly MountRow[], inner: number, showFates: boolean): Columns {
+  // Pointer (1), then a space before each column.
+  const fixed = (type: boolean, fates: readonly { width: number }[]) =>
+    1 + (type ? 6 : 0) + 2 + (SIZE_W + 1) + widthOf(fates);
+  const want = (f: (m: MountPoint) => string, min: number) =>
+    Math.max(min, ...rows.map((r) => Math.min(isHex64(r.mount.name ?? '') ? 13 : 999, displayWidth(f(r.mount)))));
+  const wantSrc = want(sourceOf, 6);
+  const wantDst = want(destinationOf, 4);
+  const fates = !showFates
+    ? []
+    : inner - fixed(false, FATE_COLUMNS) >= Math.min(wantSrc + wantDst, 24)
+      ? FATE_COLUMNS
+      : NARROW_FATES;
+  const type = inner - fixed(true, fates) >= Math.min(wantSrc + wantDst, 30);
+  const room = Math.max(8, inner - fixed(type, fates));
+  if (wantSrc + wantDst <= room) return { type, fates, src: wantSrc, dst: room - wantSrc };
+  const half = Math.floor(room / 2);
+  if (wantSrc <= half) return { type, fates, src: wantSrc, dst: room - wantSrc };
+  if (wantDst <= half) return { type, fates, src: room - wantDst, dst: wantDst };
+  return { type, fates, src: room - half, dst: half };
+}
+
+function heading(c: Columns): string {
+  const type = c.type ? `${cell('TYPE', 5)} ` : '';
+  const fates = c.fates.map((f) => ` ${cell(f.head, f.width)}`).join('');
+  return ` ${type}${cell('SOURCE', c.src)} ${cell('DESTINATION', c.dst)} ${rcell('SIZE', SIZE_W)}${fates}`;
+}
+
+function MountLine(props: {
+  row: MountRow;
+  c: Columns;
+  selected: boolean;
+  fatesKnown: boolean;
+  sizes: ReadonlyMap<string, number> | null;
+  theme: Theme;
+}) {
+  const { row, c, selected, fatesKnown, sizes, theme } = props;
+  const m = row.mount;
+  const type = c.type ? `${cell(typeOf(m), 5)} ` : '';
+  const src = truncateMiddle(sourceOf(m), c.src);
+  const dst = truncateMiddle(destinationOf(m), c.dst);
+  const left = `${selected ? '▸' : ' '}${type}${cell(src, c.src)} ${cell(dst, c.dst)} ${rcell(sizeOf(m, sizes), SIZE_W)}`;
   return (
-    <Pane
-      title={` Mounts: ${title}${list.length > shown.length ? ` (${shown.length} of ${list.length})` : ''}`}
-      width={width}
-      height={height}
-      isFocused={isFocused}
-      theme={theme}
-    >
-      {error ? <Text color={theme.destroy}>{truncate(error, inner)}</Text> : null}
-      {mounts === null && !error ? <Text dimColor>loading…</Text> : null}
-      {placeholder ? <Text dimColor>{truncate(placeholder, inner)}</Text> : null}
-      {mounts !== null && list.length === 0 && !placeholder ? (
-        <Text dimColor>no mounts: everything is in the writable layer</Text>
-      ) : null}
-      {data.length > 0 ? (
-        <Table
-          data={data}
-          padding={1}
-          // ink-table's default heading is hard-coded blue, which ignored --no-color / NO_COLOR.
-          header={({ children }) => (
-            <Text bold color={theme.accent}>
-              {children}
-            </Text>
-          )}
-          cell={({ children }) => {
-            const text = String(children ?? '');
-            const t = text.trim();
+    <Box>
+      <Text inverse={selected}>{left}</Text>
+      {c.fates.length > 0
+        ? c.fates.map((f) => {
+            const word: Fate = row.fates ? SHORT[row.fates[f.command]] : fatesKnown ? '?' : '…';
             const color =
-              t === 'LOST' ? theme.destroy : t === 'orph' ? theme.orphan : t === 'keep' ? theme.keep : undefined;
+              word === 'LOST'
+                ? theme.destroy
+                : word === 'orph'
+                  ? theme.orphan
+                  : word === 'keep'
+                    ? theme.keep
+                    : undefined;
             return (
-              <Text color={color} bold={t === 'LOST'}>
-                {text}
+              <Text key={f.head} color={color} bold={word === 'LOST'}>
+                {` ${cell(word, f.width)}`}
               </Text>
             );
-          }}
-        />
+          })
+        : null}
+    </Box>
+  );
+}
+
+/**
+ * The selected container's mount table, one line per mount, with each mount's fate under rm, rm -v, compose down -v
+ * and volume prune and its size beside them. Rows come in the order of what is at stake, so a LOST row is at the
+ * top; the pane has its own cursor (tab focuses it) and scrolls, and says how many rows are off screen.
+ */
+export function MountsPane(props: MountsPaneProps) {
+  const { title, rows, fatesKnown, cursor, sizes, width, height, showFates, isFocused, theme, error } = props;
+  const inner = width - 2;
+  const list = rows ?? [];
+  const c = columnsFor(list, inner, showFates);
+  // Border (2), title (1), heading (1), an error line.
+  const room = Math.max(1, height - 4 - (error ? 1 : 0));
+  const cur = Math.min(cursor, Math.max(0, list.length - 1));
+  const win = cursorWindow(list.length, isFocused ? cur : 0, room);
+  const more = (n: number, arrow: string) => (
+    <Text dimColor>{cell(`  ${arrow} ${n} more (tab, then j/k)`, inner)}</Text>
+  );
+  return (
+    <Pane title={` Mounts: ${title}`} width={width} height={height} isFocused={isFocused} theme={theme}>
+      {error ? <Text color={theme.destroy}>{truncate(error, inner)}</Text> : null}
+      {rows === null && !error ? <Text dimColor>loading…</Text> : null}
+      {props.placeholder ? <Text dimColor>{truncate(props.placeholder, inner)}</Text> : null}
+      {rows !== null && list.length === 0 && !props.placeholder ? (
+        <Text dimColor>no mounts: everything is in the writable layer</Text>
       ) : null}
+      {list.length > 0 ? (
+        <Text bold color={theme.accent}>
+          {cell(heading(c), inner)}
+        </Text>
+      ) : null}
+      {win.above > 0 ? more(win.above, '↑') : null}
+      {list.slice(win.start, win.start + win.shown).map((row, i) => (
+        <MountLine
+          key={row.mount.destination}
+          row={row}
+          c={c}
+          selected={isFocused && win.start + i === cur}
+          fatesKnown={fatesKnown}
+          sizes={sizes}
+          theme={theme}
+        />
+      ))}
+      {win.below > 0 ? more(win.below, '↓') : null}
     </Pane>
   );
 }

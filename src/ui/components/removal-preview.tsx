@@ -1,5 +1,6 @@
 import { Box } from 'ink';
-import { cell } from '../../core/format.js';
+import { cell, wrapText } from '../../core/format.js';
+import { scrollWindow } from '../../core/layout.js';
 import type { Plan } from '../../core/plan/types.js';
 import { previewLines, type Tone } from '../../core/plan-lines.js';
 import type { Theme } from '../theme.js';
@@ -20,11 +21,15 @@ export interface RemovalPreviewProps {
 export function RemovalPreview({ argv, plan, error, scroll, width, height, theme, readOnly }: RemovalPreviewProps) {
   const w = width - 2;
   const lines = plan ? previewLines(plan) : [];
-  // Border (2), title, command and the read-only/blank line (3); when the plan is longer than that, one more line
-  // for the "more" marker (without it the box overflows and Yoga squeezes out the title).
-  const room = height - 5 - (error ? 1 : 0);
-  const inner = Math.max(1, lines.length > room ? room - 1 : room);
-  const start = Math.min(scroll, Math.max(0, lines.length - inner));
+  // An error is read whole: wrapped, never cut (`docker frobnicate` is not a command lastlook previews: …).
+  const wrapped = error ? wrapText(`cannot preview: ${error}`, w - 2) : [];
+  // Longer than the box: as many lines as fit, the last saying it goes on.
+  const fit = Math.max(1, height - 6);
+  const errorLines = wrapped.length <= fit ? wrapped : [...wrapped.slice(0, fit - 1), '…'];
+  // Border (2), title, command and the read-only/blank line (3); the rest scrolls, with a line saying how many
+  // lines are above or below (without room for it the box overflows and Yoga squeezes out the title).
+  const room = Math.max(1, height - 5 - errorLines.length);
+  const win = scrollWindow(lines.length, scroll, room);
   const color = (t: Tone) =>
     t === 'destroy' || t === 'blocked'
       ? theme.destroy
@@ -44,9 +49,15 @@ export function RemovalPreview({ argv, plan, error, scroll, width, height, theme
       ) : (
         <Text> </Text>
       )}
-      {error ? <Text color={theme.destroy}>{cell(`  cannot preview: ${error}`, w)}</Text> : null}
+      {errorLines.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the wrapped lines of one message, in order
+        <Text key={i} color={theme.destroy}>
+          {cell(`  ${l}`, w)}
+        </Text>
+      ))}
       {!plan && !error ? <Text dimColor> reading the engine and computing the plan…</Text> : null}
-      {lines.slice(start, start + inner).map((l) => (
+      {win.above > 0 ? <Text dimColor>{cell(`  ↑ ${win.above} more (k to scroll)`, w)}</Text> : null}
+      {lines.slice(win.start, win.start + win.shown).map((l) => (
         <Text
           key={l.n}
           color={color(l.tone)}
@@ -56,9 +67,7 @@ export function RemovalPreview({ argv, plan, error, scroll, width, height, theme
           {cell(` ${l.text}`, w)}
         </Text>
       ))}
-      {lines.length > inner ? (
-        <Text dimColor>{cell(`  ↓ ${start + inner < lines.length ? 'more (j/k to scroll)' : 'end'}`, w)}</Text>
-      ) : null}
+      {win.below > 0 ? <Text dimColor>{cell(`  ↓ ${win.below} more (j to scroll)`, w)}</Text> : null}
     </Box>
   );
 }

@@ -7,7 +7,24 @@ const THROTTLE_MS = 250;
 const RECONNECT_MS = 2000;
 
 /**
- * Lists containers and volumes, then volume sizes; refreshes from the engine's event stream (throttled,
+ * Volume bytes and writable-layer bytes from ONE `GET /system/df` per refresh (the work of `docker system df -v`),
+ * shared by the views: the mount table, the volumes view and the container list read them from the state, never
+ * per selection. An engine port without `diskUsage` gives the volume sizes only.
+ */
+async function readSizes(port: DockerPort, dispatch: Dispatch<ExplorerAction>, signal: AbortSignal): Promise<void> {
+  if (port.diskUsage) {
+    const usage = await port.diskUsage({ signal });
+    if (signal.aborted) return;
+    dispatch({ type: 'volume-sizes-loaded', sizes: usage.volumes });
+    dispatch({ type: 'layer-sizes-loaded', sizes: usage.containers });
+    return;
+  }
+  const sizes = await port.volumeSizes({ signal });
+  if (!signal.aborted) dispatch({ type: 'volume-sizes-loaded', sizes });
+}
+
+/**
+ * Lists containers and volumes, then the sizes of both (one `/system/df`); refreshes from the engine's event stream (throttled,
  * reconnecting on error) and when `reloadSeq` changes. Nothing is polled on a timer.
  */
 export function useEngineData(
@@ -39,8 +56,7 @@ export function useEngineData(
         const volumes = await volumesP;
         if (ac.signal.aborted) return;
         dispatch({ type: 'data-loaded', containers, volumes });
-        const sizes = await port.volumeSizes({ signal: ac.signal });
-        if (!ac.signal.aborted) dispatch({ type: 'volume-sizes-loaded', sizes });
+        await readSizes(port, dispatch, ac.signal);
       } catch (e) {
         if (!ac.signal.aborted) dispatch({ type: 'load-failed', error: (e as Error).message });
       } finally {
@@ -82,8 +98,7 @@ export function useEngineData(
           const volumes = await port.listVolumes({ signal: ac.signal });
           if (ac.signal.aborted) return;
           dispatch({ type: 'volumes-loaded', volumes });
-          const sizes = await port.volumeSizes({ signal: ac.signal });
-          if (!ac.signal.aborted) dispatch({ type: 'volume-sizes-loaded', sizes });
+          await readSizes(port, dispatch, ac.signal);
         } catch (e) {
           if (!ac.signal.aborted) dispatch({ type: 'load-failed', error: (e as Error).message });
         }

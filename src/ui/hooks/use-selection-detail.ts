@@ -2,35 +2,23 @@ import type { Dispatch } from 'react';
 import { useEffect, useState } from 'react';
 import { buildDiffTree } from '../../core/diff-tree.js';
 import type { ExplorerAction } from '../../core/explorer-reducer.js';
-import type { ContainerInfo } from '../../core/model.js';
-import { type FateCommand, type Fate as FateValue, fateCommandLines, mountFates } from '../../core/mount-fates.js';
+import type { ContainerInfo, MountPoint } from '../../core/model.js';
+import { type FateCommand, fateCommandLines, mountFates } from '../../core/mount-fates.js';
+import { mountsOf } from '../../core/mounts.js';
 import type { Plan } from '../../core/plan/types.js';
-import type { Fate, MountFates } from '../components/mounts-pane.js';
 import type { ExplorerServices } from '../services.js';
 
 export interface SelectionDetail {
   readonly id: string;
-  readonly mounts: ContainerInfo['mounts'] | null;
-  readonly fates: ReadonlyMap<string, MountFates> | null;
-  /** Why the fates could not be planned (the mount table then shows no verdicts). */
-  readonly fatesError: string | null;
+  /** Why the change tree could not be read. */
   readonly error: string | null;
 }
 
-/** The mount table's short words for each fate. */
-const SHORT: Record<FateValue, Fate> = {
-  destroyed: 'LOST',
-  orphaned: 'orph',
-  kept: 'keep',
-  'not-applicable': '–',
-  unknown: '?',
-};
-
 /**
  * Loads what follows the selection (latest-wins: the previous load is aborted when the selection moves, and its
- * late results are dropped): the change tree (into the reducer, which needs its rows to interpret keys), then
- * each mount's fate under rm, rm -v, compose down -v and volume
- * prune, planned against one snapshot.
+ * late results are dropped), into the reducer, which needs the rows to interpret keys: the mounts as inspected
+ * (with `--tmpfs` ones, which the list omits), the change tree, then each mount's fate under rm, rm -v,
+ * compose down -v and volume prune, planned against one snapshot.
  */
 export function useSelectionDetail(
   services: ExplorerServices,
@@ -49,48 +37,25 @@ export function useSelectionDetail(
       return;
     }
     const ac = new AbortController();
-    const base = { id: container.id, mounts: container.mounts, fates: null, fatesError: null, error: null };
-    setDetail(base);
+    setDetail({ id: container.id, error: null });
     const run = async () => {
       try {
+        const inspected = services.port.inspectContainer(container.id, { signal: ac.signal }).then(
+          (info) => {
+            const mounts = mountsOf(info);
+            if (!ac.signal.aborted) dispatch({ type: 'mounts-loaded', id: container.id, mounts });
+            return mounts;
+          },
+          // Without inspect, the listed mounts (no tmpfs) still get their fates.
+          () => container.mounts,
+        );
         const changes = await services.port.containerChanges(container.id, { signal: ac.signal });
         if (ac.signal.aborted) return;
         dispatch({ type: 'tree-loaded', id: container.id, tree: buildDiffTree(changes, { mounts: container.mounts }) });
-        // All commands against one read of the engine; if that fails, each on its own, so that one that cannot be
-        // planned leaves its column unknown (?) rather than all of them.
-        const lines = fateCommandLines(container);
-        const argvs = lines.map((l) => l.argv);
-        const fatesPromise = services
-          .planAll(argvs, ac.signal, { measure: false })
-          .then(
-            (plans) => plans.map((value): PromiseSettledResult<Plan | null> => ({ status: 'fulfilled', value })),
-            () =>
-              Promise.allSettled(
-                argvs.map(async (argv) => (await services.planAll([argv], ac.signal, { measure: false }))[0] ?? null),
-              ),
-          )
-          .then((settled) => {
-            const plans: Partial<Record<FateCommand, Plan | null>> = {};
-            lines.forEach(({ command }, i) => {
-              const r = settled[i];
-              plans[command] = r?.status === 'fulfilled' ? r.value : null;
-            });
-            const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-            const map = new Map<string, MountFates>();
-            for (const [dest, f] of mountFates(container.mounts, plans)) {
-              map.set(dest, {
-                rm: SHORT[f.rm],
-                rmV: SHORT[f['rm -v']],
-                downV: SHORT[f['compose down -v']],
-                prune: SHORT[f['volume prune']],
-              });
-            }
-            if (ac.signal.aborted) return;
-            setDetail((d) =>
-              d?.id === container.id
-                ? { ...d, fates: map, fatesError: failed ? String((failed.reason as Error).message) : null }
-                : d,
-            );
+        const fatesPromise = inspected
+          .then((mounts) => mountFatesOf(services, container, mounts, ac.signal))
+          .then((r) => {
+            if (!ac.signal.aborted) dispatch({ type: 'mount-fates-loaded', id: container.id, ...r });
           });
         if (services.changeSizes && changes.length > 0) {
           const sizes = await services.changeSizes(container, changes, ac.signal);
@@ -112,4 +77,32 @@ export function useSelectionDetail(
     return () => ac.abort();
   }, [id, services, reloadSeq, dispatch]);
   return detail?.id === id ? detail : null;
+}
+
+/**
+ * Each mount's fate under the fate commands. All commands against one read of the engine; if that fails, each on
+ * its own, so that one that cannot be planned leaves its column unknown (?) rather than all of them.
+ */
+async function mountFatesOf(
+  services: ExplorerServices,
+  container: ContainerInfo,
+  mounts: readonly MountPoint[],
+  signal: AbortSignal,
+): Promise<{ fates: ReturnType<typeof mountFates>; error: string | null }> {
+  const lines = fateCommandLines(container);
+  const argvs = lines.map((l) => l.argv);
+  const settled = await services.planAll(argvs, signal, { measure: false }).then(
+    (plans) => plans.map((value): PromiseSettledResult<Plan | null> => ({ status: 'fulfilled', value })),
+    () =>
+      Promise.allSettled(
+        argvs.map(async (argv) => (await services.planAll([argv], signal, { measure: false }))[0] ?? null),
+      ),
+  );
+  const plans: Partial<Record<FateCommand, Plan | null>> = {};
+  lines.forEach(({ command }, i) => {
+    const r = settled[i];
+    plans[command] = r?.status === 'fulfilled' ? r.value : null;
+  });
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  return { fates: mountFates(mounts, plans), error: failed ? String((failed.reason as Error).message) : null };
 }
