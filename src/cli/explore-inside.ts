@@ -5,7 +5,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { escapeName } from '../core/escape.js';
-import { plural } from '../core/format.js';
 import type { DockerPort } from '../docker/port.js';
 import type { ExplorerServices } from '../ui/services.js';
 
@@ -57,7 +56,7 @@ export function insideServices(
                 ? `read-only mode: ${escapeName(n.name)} keeps running; what it writes after the backup is not in it`
                 : `${escapeName(n.name)} was started with --rm: stopping it would remove it, so it keeps running; what it writes after the backup is lost`,
             );
-          else opts.onNotice(`backing up ${plural(n.objects, 'object')}`);
+          // 'starting' says nothing the screen does not already show.
         },
       });
       return { dir, archives: result.items.map((i) => i.archive), archiveBytes: result.archiveBytes };

@@ -136,7 +136,7 @@ export const KEYMAP: readonly Binding[] = [
   },
   {
     keys: ['enter'],
-    label: 'open/fold (a changed file: what changed inside it)',
+    label: 'open/fold (a changed file: what changed inside it; a volume: its files)',
     footer: false,
     modes: browse,
     action: () => ({ type: 'toggle-open' }),

@@ -112,7 +112,8 @@ describe('b: back up what the preview destroys, then proceed', () => {
     const dir = '/home/u/lastlook-backups/2026-11-27T10-00-00Z';
     d.finish({ dir, archives: [`${dir}/volume-shop_dbdata.tar.gz`], archiveBytes: 1234 });
     f = await waitForText(s.lastFrame, '✓ verified: 1 archive', 'proceed to the removal');
-    expect(f).toContain(`${dir}/volume-shop_dbdata.tar.gz`);
+    expect(f).toContain(`in ${dir}`);
+    expect(f).toContain('   volume-shop_dbdata.tar.gz');
     expect(s.port.containers).toHaveLength(fixture.containers.length);
     press(s.stdin, 'y');
     await waitForText(s.lastFrame, 'Type shop to confirm');

@@ -57,13 +57,14 @@ function phaseLines(
           ` ✓ verified: ${plural(b.archives.length, 'archive')}, ${formatBytes(b.archiveBytes)} in ${b.dir ?? ''}`,
           'keep',
         ],
-        ...b.archives.map((a): [string, null] => [`   ${a}`, null]),
-        [
-          readOnly
-            ? ' read-only mode: the backup is kept; nothing is removed. esc: back'
-            : ' y / enter: proceed to the removal (the confirmation follows)   esc: back, keeping the backup',
-          null,
-        ],
+        ...b.archives.map((a): [string, null] => [`   ${a.slice(a.lastIndexOf('/') + 1)}`, null]),
+        ...(readOnly
+          ? [' read-only mode: the backup is kept; nothing is removed. esc: back']
+          : [
+              ' y / enter: proceed to the removal (its confirmation follows)',
+              ' esc: back to the preview, keeping the backup',
+            ]
+        ).map((t): [string, null] => [t, null]),
       ];
     case 'failed': {
       const stopped = b.stopped.length > 0 ? ` Stopped for it: ${b.stopped.join(' ')} (docker start to resume).` : '';
@@ -100,15 +101,17 @@ export function BackupProgress({
   const known = total.every((x) => x !== null)
     ? formatBytes(total.reduce<number>((a, x) => a + (x ?? 0), 0))
     : 'size unknown';
-  const head = ` Back up before: ${plan.command.join(' ')} — ${plural(d.volumes.length, 'volume')}, ${plural(d.containers.length, 'writable layer')} (${known})`;
+  const head = ` Back up before: ${plan.command.join(' ')}`;
+  const what = ` ${plural(d.volumes.length, 'volume')}, ${plural(d.containers.length, 'writable layer')} (${known})`;
   const lines = phaseLines(backup, plan, root, readOnly);
   const running = backup.phase === 'running' || backup.phase === 'cancelling';
   const body = [...lines, ...backup.notices.map((n): [string, null] => [` · ${n}`, null])];
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="single">
       <Text bold>{cell(escapeText(head), w)}</Text>
+      <Text>{cell(what, w)}</Text>
       {running ? <Text color={theme.accent}>{cell(` ${bar(backup, Math.max(10, w - 2))}`, w)}</Text> : null}
-      {body.slice(0, Math.max(1, height - 4)).map(([text, tone], i) => (
+      {body.slice(0, Math.max(1, height - 5)).map(([text, tone], i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: fixed lines of one screen
         <Text key={i} color={tone === 'keep' ? theme.keep : tone === 'destroy' ? theme.destroy : undefined}>
           {cell(text, w)}
