@@ -421,6 +421,20 @@ describe('preview scrolling is bounded by the plan', () => {
     expect(far.preview?.scroll).toBe(last);
     expect(run(far, { type: 'scroll-preview', delta: -1 }).preview?.scroll).toBe(last - 1);
   });
+
+  test('with the terminal size known, the last scroll shows the end, and k from there moves at once', () => {
+    const s = run(
+      on('shop-db-1'),
+      { type: 'resize', columns: 80, rows: 24 },
+      { type: 'request-preview', kind: 'down-v' },
+    );
+    const withPlan = run(s, { type: 'plan-loaded', seq: s.preview?.seq as number, plan: downV });
+    const n = previewLines(downV).length;
+    // 80×24: a body of 20 lines, less the preview's border, title, command and read-only line: 15; one is ↑ N more.
+    const far = run(withPlan, { type: 'scroll-preview', delta: 1000 });
+    expect(far.preview?.scroll).toBe(Math.max(0, n - 14));
+    expect(run(far, { type: 'scroll-preview', delta: -1 }).preview?.scroll).toBe(Math.max(0, n - 15));
+  });
 });
 
 describe('the selection is kept by container ID across refreshes', () => {

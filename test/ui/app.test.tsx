@@ -229,7 +229,7 @@ describe('volumes view', () => {
     const dangling = fixture.volumes.find(
       (v) => /^[0-9a-f]{64}$/.test(v.name) && !fixture.containers.some((c) => c.mounts.some((m) => m.name === v.name)),
     );
-    expect(lineWith(f, dangling?.name.slice(0, 12) ?? '-')).toMatch(/anonymous.*\(none: dangling\)\s+LOST\s+LOST/);
+    expect(lineWith(f, dangling?.name.slice(0, 8) ?? '-')).toMatch(/anonymous.*\(none: dangling\)\s+LOST\s+LOST/);
     expect(lineWith(f, 'shop_dbdata')).toMatch(/2\.1 MB shop\s+shop-db-1\s+keep\s+keep/);
     // One line per volume: the rows fit the pane's width.
     const rows = f.split('\n').filter((l) => /(named|anonymous)\s/.test(l));

@@ -5,7 +5,7 @@
  * results back; results for a selection or preview that is no longer current are ignored.
  */
 import { fileViewFailed, fileViewLoaded, openFileView, scrollFileView } from '../file-view.js';
-import { helpLayout } from '../layout.js';
+import { computeLayout, helpLayout } from '../layout.js';
 import { removalCount, requiredConfirmation } from '../plan/contract.js';
 import type { Plan } from '../plan/types.js';
 import { previewLines } from '../plan-lines.js';
@@ -293,7 +293,11 @@ const previewFlow: Pick<
     !s.preview || s.preview.seq !== a.seq ? s : { ...s, preview: { ...s.preview, error: a.error } },
   'scroll-preview': (s, a) => {
     if (!s.preview) return s;
-    const last = s.preview.plan ? Math.max(0, previewLines(s.preview.plan).length - 1) : 0;
+    const n = s.preview.plan ? previewLines(s.preview.plan).length : 0;
+    // With the terminal's size known, the last scroll shows the plan's end (the preview box: the body less its
+    // border, title, command and read-only line); without it, any line can be first.
+    const room = s.viewport ? computeLayout(s.viewport.columns, s.viewport.rows).bodyHeight - 5 : 1;
+    const last = n <= room ? 0 : Math.max(0, n - Math.max(1, room - 1));
     return { ...s, preview: { ...s.preview, scroll: Math.max(0, Math.min(last, s.preview.scroll + a.delta)) } };
   },
   confirm: (s) => {

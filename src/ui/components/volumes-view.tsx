@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { VolumeRow } from '../../core/explorer-reducer.js';
-import { cell, formatBytes, rcell, safe, shortName } from '../../core/format.js';
+import { cell, formatBytes, rcell, safe, truncateMiddle } from '../../core/format.js';
 import { windowFor } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
 import { Text } from './text.js';
@@ -46,7 +46,7 @@ export function VolumesView({ rows, cursor, sizes, fates, width, height, theme, 
         const size = sizes ? formatBytes(sizes.get(r.volume.name) ?? null) : '…';
         const f = fates?.get(r.volume.name);
         const used = r.usedBy.length ? r.usedBy.join(', ') : '(none: dangling)';
-        const line = `${selected ? '▸' : ' '} ${cell(safe(shortName(r.volume.name)), nameW)} ${cell(r.anonymous ? 'anonymous' : 'named', 9)} ${rcell(size, 10)} ${cell(r.project ?? '', 8)} ${cell(used, usedW)} `;
+        const line = `${selected ? '▸' : ' '} ${cell(truncateMiddle(safe(r.volume.name), nameW), nameW)} ${cell(r.anonymous ? 'anonymous' : 'named', 9)} ${rcell(size, 10)} ${cell(r.project ?? '', 8)} ${cell(used, usedW)} `;
         return (
           <Box key={r.key}>
             <Text inverse={selected}>{line}</Text>
