@@ -158,6 +158,27 @@ describe('b: back up what the preview destroys, then proceed', () => {
   });
 });
 
+describe('b in read-only mode', () => {
+  test('backs up without stopping anything; the removal after it is refused', async () => {
+    const d = backupDouble();
+    const s = setup({ backup: d.backup }, { readOnly: true });
+    await ready(s.lastFrame);
+    press(s.stdin, 'D');
+    await waitForText(s.lastFrame, 'TOTAL destroyed', 'b backup');
+    press(s.stdin, 'b');
+    const f = await waitForText(s.lastFrame, 'read-only mode does not stop it');
+    expect(lineWith(f, 'shop-db-1')).toContain('running');
+    press(s.stdin, 'y');
+    await vi.waitFor(() => expect(d.calls).toHaveLength(1));
+    expect(d.calls[0]?.opts.stop).toBe(false);
+    d.finish({ dir: '/b', archives: ['/b/volume-shop_dbdata.tar.gz'], archiveBytes: 1 });
+    await waitForText(s.lastFrame, '✓ verified', 'read-only mode: the backup is kept');
+    press(s.stdin, 'y');
+    await waitForText(s.lastFrame, 'read-only mode: the backup is kept, lastlook will not carry this out');
+    expect(s.port.containers).toHaveLength(fixture.containers.length);
+  });
+});
+
 describe('volume contents', () => {
   function contents(volume: string) {
     const b = new VolumeTreeBuilder(4);
