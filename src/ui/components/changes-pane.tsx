@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { KIND_LETTER, type VisibleRow } from '../../core/diff-tree.js';
-import { cell, formatBytes, plural, safe } from '../../core/format.js';
+import { cell, formatBytes, plural, safe, truncateMiddle } from '../../core/format.js';
 import { windowFor } from '../../core/layout.js';
 import type { Theme } from '../theme.js';
 import { Pane } from './pane.js';
@@ -39,7 +39,7 @@ const ChangeRow = memo(function ChangeRow({
   const fold = n.isDir && row.hasChildren ? (row.isCollapsed ? '▸ ' : '▾ ') : '  ';
   const mount =
     n.isMountPoint && n.mount
-      ? `  [${n.mount.type}${n.mount.name ? ` ${n.mount.name.slice(0, 12)}` : ''}: contents not in diff]`
+      ? `  [${n.mount.type}${n.mount.name ? ` ${truncateMiddle(safe(n.mount.name), 16)}` : ''}: contents not in diff]`
       : '';
   const link = n.linkTarget ? ` → ${safe(n.linkTarget)}` : '';
   // Without sizes (not read yet, or not readable) show none rather than a misleading 0 B.
