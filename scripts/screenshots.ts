@@ -103,20 +103,6 @@ const scenes: Scene[] = [
     ],
   },
   {
-    name: 'backup',
-    title: 'lastlook — b on a preview: back up what compose down -v destroys, verified, before the confirmation',
-    columns: 100,
-    rows: 30,
-    args: ['--backup-dir', join(sandbox, 'backups')],
-    steps: [
-      { wait: 'shop (compose)' },
-      { wait: / (keep|LOST|orph) / },
-      { keys: ['D'], wait: 'TOTAL destroyed' },
-      { keys: ['b'], wait: 'y / enter: start' },
-      { keys: ['y'], wait: '✓ verified' },
-    ],
-  },
-  {
     name: 'volume-contents',
     title: 'lastlook — enter on a volume: its files, read through a helper container',
     columns: 100,
@@ -147,6 +133,21 @@ const scenes: Scene[] = [
     columns: 100,
     rows: 30,
     steps: [{ wait: 'shop (compose)' }, { wait: / (keep|LOST|orph) / }, { keys: ['?'], wait: 'Keys' }],
+  },
+  // Last: the backup stops the containers it backs up (as guard --backup-to does), and they stay stopped.
+  {
+    name: 'backup',
+    title: 'lastlook — b on a preview: back up what compose down -v destroys, verified, before the confirmation',
+    columns: 100,
+    rows: 30,
+    args: ['--backup-dir', join(sandbox, 'backups')],
+    steps: [
+      { wait: 'shop (compose)' },
+      { wait: / (keep|LOST|orph) / },
+      { keys: ['D'], wait: 'TOTAL destroyed' },
+      { keys: ['b'], wait: 'y / enter: start' },
+      { keys: ['y'], wait: '✓ verified' },
+    ],
   },
 ];
 

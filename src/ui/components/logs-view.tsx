@@ -46,7 +46,7 @@ export function LogsView({
       ) : null}
       {all.slice(start, end).map((line, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a line's position in the window is its identity
-        <Text key={start + i}>{cell(logLine(line), w)}</Text>
+        <Text key={start + i}>{cell(` ${logLine(line)}`, w)}</Text>
       ))}
       {logs.ended && !logs.error ? (
         <Text dimColor>{cell(' — the log stream ended (the container stopped)', w)}</Text>
