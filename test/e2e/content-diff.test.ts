@@ -52,14 +52,25 @@ function selectedName(screen: string): string | null {
   return null;
 }
 
+/**
+ * The selected row of the change tree: its line on screen and its name, not its size (sizes arrive while the tree
+ * is shown; the line alone repeats when the pane scrolls).
+ */
+function selectedRow(screen: string): string {
+  const i = screen.split('\n').findIndex((l) => /▸[ACD] /.test(l));
+  return `${i} ${selectedName(screen)}`;
+}
+
 /** Moves the change tree's selection to the row naming `name` (from the top, one j at a time). */
 async function seek(t: TmuxSession, name: string): Promise<void> {
   t.send('g');
   let screen = await t.waitFor((s) => selectedName(s) !== null, 20_000, 'the change tree selection');
   for (let i = 0; i < 60 && selectedName(screen) !== name; i++) {
-    const before = screen;
+    // Wait for the selected row itself to change: the screen also changes when sizes arrive, and a j pressed
+    // before the previous one was drawn would skip a row.
+    const before = selectedRow(screen);
     t.send('j');
-    screen = await t.waitFor((s) => s !== before, 20_000, `the selection to move towards ${name}`);
+    screen = await t.waitFor((s) => selectedRow(s) !== before, 20_000, `the selection to move towards ${name}`);
   }
   expect(selectedName(screen)).toBe(name);
 }

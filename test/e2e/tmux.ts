@@ -68,6 +68,11 @@ export class TmuxSession {
   }
 
   /** The screen as plain text, or with escape sequences (for screenshots). */
+  /** The scrollback and the screen, wrapped lines joined: for text printed after the app left its screen. */
+  captureAll(): string {
+    return this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', this.name]);
+  }
+
   capture(withEscapes = false): string {
     return this.tmux(['capture-pane', '-p', '-t', this.name, ...(withEscapes ? ['-e'] : [])]);
   }
