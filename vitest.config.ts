@@ -1,4 +1,37 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The engine files that take minutes, longest first (figures: BENCHMARKS.md, npm test). On a fresh clone vitest has
+ * no timings to order by, and a long file that starts last makes the run as long as itself: these start first.
+ */
+const SLOW_FIRST = [
+  'test/engine/exec-oracle/current.test.ts',
+  'test/engine/exec-oracle/modern.test.ts',
+  'test/engine/podman-oracle.test.ts',
+  'test/engine/oracle/compose-down.test.ts',
+  'test/engine/oracle/compose-extra.test.ts',
+  'test/engine/oracle/prune.test.ts',
+  'test/engine/oracle/rm.test.ts',
+  'test/e2e/explorer-inside.test.ts',
+  'test/engine/exec-oracle/legacy.test.ts',
+  'test/engine/oracle/intent-client.test.ts',
+];
+
+class SlowFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = SLOW_FIRST.findIndex((s) => f.moduleId.endsWith(s));
+      return i === -1 ? SLOW_FIRST.length : i;
+    };
+    const sorted = await super.sort(files);
+    // Within a project only (groupOrder and projects keep their order); Array.prototype.sort is stable.
+    return sorted
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => (a.f.project.name === b.f.project.name ? rank(a.f) - rank(b.f) || a.i - b.i : a.i - b.i))
+      .map(({ f }) => f);
+  }
+}
 
 // Two projects: `unit` is pure (core logic on JSON recorded from real engines, UI on an in-memory port);
 // `engine` starts private real engines (scripts/engines.sh) and never reaches the user's Docker.
@@ -6,6 +39,7 @@ export default defineConfig({
   test: {
     env: { FORCE_COLOR: '0' },
     reporters: ['default', './test/summary-reporter.ts'],
+    sequence: { sequencer: SlowFirst },
     projects: [
       {
         extends: true,
