@@ -205,7 +205,8 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['y', 'enter'],
     label: 'start the backup; once it verified, proceed…',
     hint: 'yes',
-    footer: true,
+    // Offered only while it can act: not while the backup runs, after a failure, or read-only once verified.
+    footer: (s) => backupKeyReason(s) === null,
     modes: ['backup'],
     action: (s) => (s.backup?.phase === 'verified' ? { type: 'backup-proceed' } : { type: 'backup-start' }),
     disabled: backupKeyReason,
