@@ -1,5 +1,6 @@
 import type { ContentDiff } from '../core/content-diff.js';
 import type { PathStat } from '../core/diff-tree.js';
+import type { BackupStageProgress } from '../core/explorer/inside-state.js';
 import type { Change, ContainerInfo } from '../core/model.js';
 import type { Plan } from '../core/plan/types.js';
 import type { VolumeContents } from '../core/volume-tree.js';
@@ -59,12 +60,5 @@ export interface BackupRunOptions {
   readonly onDir: (dir: string) => void;
   /** A worded notice; `stopped` names a container that was stopped. */
   readonly onNotice: (text: string, stopped?: string) => void;
-  readonly onProgress: (p: {
-    readonly stage: 'copy' | 'verify';
-    readonly item: string;
-    readonly index: number;
-    readonly count: number;
-    readonly done: number;
-    readonly total: number | null;
-  }) => void;
+  readonly onProgress: (p: BackupStageProgress) => void;
 }

@@ -66,22 +66,22 @@ export interface LogsState {
   readonly scroll: number | null;
 }
 
+/** Where a running backup is: the stage and item of the set, and the bytes done of the whole set's total. */
+export interface BackupStageProgress {
+  readonly stage: 'copy' | 'verify';
+  readonly item: string;
+  readonly index: number;
+  readonly count: number;
+  readonly done: number;
+  readonly total: number | null;
+}
+
 export type InsideAction =
   | { readonly type: 'backup-open' }
   | { readonly type: 'backup-start' }
   | { readonly type: 'backup-proceed' }
   | { readonly type: 'backup-notice'; readonly seq: number; readonly text: string; readonly stopped?: string }
-  | {
-      readonly type: 'backup-progress';
-      readonly seq: number;
-      readonly stage: 'copy' | 'verify';
-      readonly item: string;
-      readonly index: number;
-      readonly count: number;
-      readonly done: number;
-      readonly total: number | null;
-      readonly atMs: number;
-    }
+  | ({ readonly type: 'backup-progress'; readonly seq: number; readonly atMs: number } & BackupStageProgress)
   | { readonly type: 'backup-dir'; readonly seq: number; readonly dir: string }
   | {
       readonly type: 'backup-done';
