@@ -148,6 +148,28 @@ export function engineApi(engine: TestEngine): Docker {
   return new Docker({ socketPath: engine.host.slice('unix://'.length) });
 }
 
+/**
+ * With LASTLOOK_TEST_PROFILE=FILE, appends one JSON line per docker CLI call or lastlook run of the engine tests
+ * (engine kind, the first words of the command, duration): where the suite's time goes.
+ */
+export function recordProfile(
+  engine: TestEngine,
+  what: readonly string[],
+  started: number,
+  extra: Record<string, unknown> = {},
+): void {
+  const file = process.env.LASTLOOK_TEST_PROFILE;
+  if (!file) return;
+  const line = {
+    test: process.env.VITEST_WORKER_ID,
+    kind: engine.kind,
+    args: what,
+    ...extra,
+    ms: Date.now() - started,
+  };
+  appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
 /** Runs the docker CLI against `engine`; rejects with stderr on failure. */
 export async function docker(
   engine: TestEngine,
@@ -155,19 +177,7 @@ export async function docker(
   opts: { input?: Buffer | string; cwd?: string; env?: Record<string, string> } = {},
 ): Promise<string> {
   const started = Date.now();
-  const profile = (ok: boolean) => {
-    const file = process.env.LASTLOOK_TEST_PROFILE;
-    if (file) {
-      const line = {
-        test: process.env.VITEST_WORKER_ID,
-        kind: engine.kind,
-        args: args.slice(0, 3),
-        ok,
-        ms: Date.now() - started,
-      };
-      appendFileSync(file, `${JSON.stringify(line)}\n`);
-    }
-  };
+  const profile = (ok: boolean) => recordProfile(engine, args.slice(0, 3), started, { ok });
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
       cliPath(engine.kind),

@@ -19,7 +19,6 @@
  * time), so Compose's file lookup sees the same folder as the docker CLI.
  */
 import { execFile } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { expect } from 'vitest';
 import { main } from '../../../src/cli/index.js';
@@ -27,7 +26,7 @@ import type { ContainerInfo } from '../../../src/core/model.js';
 import type { Plan } from '../../../src/core/plan/types.js';
 import { resolveConnection } from '../../../src/docker/connection.js';
 import { connect } from '../../../src/docker/dockerode-adapter.js';
-import { composePath, docker, engineEnv, type TestEngine } from '../harness.js';
+import { composePath, docker, engineEnv, recordProfile, type TestEngine } from '../harness.js';
 
 export interface EngineState {
   readonly containers: readonly ContainerInfo[];
@@ -120,10 +119,7 @@ export async function runLastlook(
     });
     return { code, stdout: out.text(), stderr: err.text() };
   } finally {
-    if (process.env.LASTLOOK_TEST_PROFILE) {
-      const line = { kind: engine.kind, args: ['lastlook', ...args.slice(0, 4)], ms: Date.now() - started };
-      appendFileSync(process.env.LASTLOOK_TEST_PROFILE, `${JSON.stringify(line)}\n`);
-    }
+    recordProfile(engine, ['lastlook', ...args.slice(0, 4)], started);
     if (opts.cwd) process.chdir(prev);
   }
 }
