@@ -19,6 +19,7 @@ import type {
   NetworkInfo,
   VolumeInfo,
 } from '../core/model.js';
+import { engineRules } from '../core/plan/engine-rules.js';
 import { compareVersions } from '../core/plan/engine-version.js';
 import { rebaseArchive, unbaseArchive } from './archive-rebase.js';
 import type { Connection } from './connection.js';
@@ -66,6 +67,19 @@ interface ApiMount {
   Mode?: string;
   RW?: boolean;
 }
+/** A network as `GET /networks` lists it and `GET /networks/{id}` inspects it (only inspect fills `Containers`). */
+interface ApiNetwork {
+  Id: string;
+  Name: string;
+  Driver?: string;
+  Scope?: string;
+  Labels?: Record<string, string> | null;
+  Internal?: boolean;
+  ConfigOnly?: boolean;
+  Created?: string;
+  Containers?: Record<string, unknown> | null;
+}
+
 interface ApiContainerSummary {
   Id: string;
   Names?: string[];
@@ -207,7 +221,7 @@ export class DockerodeAdapter implements DockerPort {
     // Before the first real request: remove the helpers that killed runs left (src/docker/sweep.ts), so that no
     // plan sees them holding a volume.
     if (!o.sweep && o.path !== '/version') {
-      this.swept ??= this.sweepLeftovers(o.signal);
+      this.swept ??= this.sweepLeftovers(o.signal).then(() => undefined);
       await this.swept;
     }
     const query: Record<string, string | string[]> = {};
@@ -280,18 +294,23 @@ export class DockerodeAdapter implements DockerPort {
     });
   }
 
-  /** Removes leftover helpers of dead runs on this host (never a volume). Best effort: see src/docker/sweep.ts. */
-  private async sweepLeftovers(signal?: AbortSignal): Promise<void> {
+  /**
+   * Removes leftover helpers of dead runs on this host (never a volume). Best effort: see src/docker/sweep.ts.
+   * With `whole`, it reads the unfiltered `all=1` list (the one `listContainers` needs) instead of the list filtered
+   * by the helper label, and returns it when it removed nothing: the run's first container list then doubles as the
+   * sweep's (over ssh:// every request is one round trip on the session). Null otherwise: the caller lists again.
+   */
+  private async sweepLeftovers(signal?: AbortSignal, whole = false): Promise<ApiContainerSummary[] | null> {
     try {
       const list = await this.dial<ApiContainerSummary[]>({
         method: 'GET',
         path: '/containers/json',
-        query: { all: 1, filters: JSON.stringify({ label: [HELPER_LABEL] }) },
+        query: whole ? { all: 1 } : { all: 1, filters: JSON.stringify({ label: [HELPER_LABEL] }) },
         sweep: true,
         signal,
       });
-      for (const c of list) {
-        if (!isLeftover(labelsOf(c.Labels))) continue;
+      const leftovers = list.filter((c) => isLeftover(labelsOf(c.Labels)));
+      for (const c of leftovers) {
         await this.dial({
           method: 'DELETE',
           path: `/containers/${encodeURIComponent(c.Id)}`,
@@ -303,10 +322,12 @@ export class DockerodeAdapter implements DockerPort {
           if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
         });
       }
+      return whole && leftovers.length === 0 ? list : null;
     } catch (e) {
       // The sweep must not stop the command: the same engine error, if any, reaches the caller's own request. A
       // cancelled sweep is retried by the next request.
       if (e instanceof DockerError && e.kind === 'aborted') this.swept = null;
+      return null;
     }
   }
 
@@ -342,7 +363,15 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   async listContainers(opts: CallOptions = {}): Promise<ContainerInfo[]> {
-    const list = await this.dial<ApiContainerSummary[]>({
+    let list: ApiContainerSummary[] | null = null;
+    if (this.swept === null) {
+      // The run's first request after /version is this list (a plan, the explorer): it is the sweep's list too.
+      // Set before any await, so that requests started beside it wait for this sweep instead of starting another.
+      const first = this.sweepLeftovers(opts.signal, true);
+      this.swept = first.then(() => undefined);
+      list = await first;
+    }
+    list ??= await this.dial<ApiContainerSummary[]>({
       method: 'GET',
       path: '/containers/json',
       query: { all: 1 },
@@ -564,35 +593,30 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   async listNetworks(opts: CallOptions = {}): Promise<NetworkInfo[]> {
-    const list = await this.dial<{ Id: string; Name: string }[]>({
-      method: 'GET',
-      path: '/networks',
-      signal: opts.signal,
-    });
-    // The list endpoint leaves `Containers` empty; only inspect reports the active endpoints.
-    const inspected = await Promise.all(
-      list.map(async (n) => {
+    const list = await this.dial<ApiNetwork[]>({ method: 'GET', path: '/networks', signal: opts.signal });
+    // The list endpoint leaves `Containers` empty; only inspect reports the active endpoints. A predefined network
+    // (bridge, host, none; Podman's podman) is never removed by any command lastlook plans, so its endpoints are not
+    // read (null): one round trip fewer each, over ssh:// on the one session.
+    const predefined = engineRules(await this.engineInfo({ signal: opts.signal })).predefinedNetworks;
+    const read = await Promise.all(
+      list.map(async (n): Promise<{ n: ApiNetwork; endpoints: string[] | null } | null> => {
+        if (predefined.has(n.Name)) return { n, endpoints: null };
         try {
-          return await this.dial<{
-            Id: string;
-            Name: string;
-            Driver?: string;
-            Scope?: string;
-            Labels?: Record<string, string> | null;
-            Internal?: boolean;
-            ConfigOnly?: boolean;
-            Created?: string;
-            Containers?: Record<string, unknown> | null;
-          }>({ method: 'GET', path: `/networks/${encodeURIComponent(n.Id)}`, signal: opts.signal });
+          const i = await this.dial<ApiNetwork>({
+            method: 'GET',
+            path: `/networks/${encodeURIComponent(n.Id)}`,
+            signal: opts.signal,
+          });
+          return { n: i, endpoints: Object.keys(i.Containers ?? {}).filter((id) => !id.startsWith('ep-')) };
         } catch (e) {
           if (e instanceof DockerError && e.kind === 'not-found') return null; // removed meanwhile
           throw e;
         }
       }),
     );
-    return inspected
-      .filter((n) => n !== null)
-      .map((n) => ({
+    return read
+      .filter((r) => r !== null)
+      .map(({ n, endpoints }) => ({
         id: n.Id,
         name: n.Name,
         driver: n.Driver ?? '',
@@ -600,7 +624,7 @@ export class DockerodeAdapter implements DockerPort {
         labels: labelsOf(n.Labels),
         internal: n.Internal ?? false,
         configOnly: n.ConfigOnly ?? false,
-        endpoints: Object.keys(n.Containers ?? {}).filter((id) => !id.startsWith('ep-')),
+        endpoints,
         createdMs: n.Created && !Number.isNaN(Date.parse(n.Created)) ? Date.parse(n.Created) : null,
       }));
   }
