@@ -139,8 +139,11 @@ export interface NetworkInfo {
   readonly internal: boolean;
   /** `ConfigOnly` networks are never pruned. */
   readonly configOnly: boolean;
-  /** IDs of the containers with an endpoint on this network (running or paused ones only). */
-  readonly endpoints: readonly string[];
+  /**
+   * IDs of the containers with an endpoint on this network (running or paused ones only); null when not read: a
+   * predefined network (bridge, host, none), which no command lastlook plans removes.
+   */
+  readonly endpoints: readonly string[] | null;
   /** `Created`, unix milliseconds (prune's `until` applies to networks); null or absent when unknown. */
   readonly createdMs?: number | null;
 }

@@ -2,6 +2,7 @@
  * The real DockerPort: dockerode (its modem, for exact control of paths and query strings) mapped to the plain
  * domain types of core/model.ts. Nothing outside src/docker sees a dockerode type.
  */
+import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -18,11 +19,12 @@ import type {
   NetworkInfo,
   VolumeInfo,
 } from '../core/model.js';
+import { engineRules } from '../core/plan/engine-rules.js';
 import { compareVersions } from '../core/plan/engine-version.js';
 import { rebaseArchive, unbaseArchive } from './archive-rebase.js';
 import type { Connection } from './connection.js';
 import { DockerError } from './errors.js';
-import type { CallOptions, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
+import type { CallOptions, ContainerPathStat, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
 import { HELPER_LABEL, isLeftover, OWNER_LABEL, ownerTag } from './sweep.js';
 import { createTransport, type Transport } from './transport.js';
 
@@ -65,6 +67,19 @@ interface ApiMount {
   Mode?: string;
   RW?: boolean;
 }
+/** A network as `GET /networks` lists it and `GET /networks/{id}` inspects it (only inspect fills `Containers`). */
+interface ApiNetwork {
+  Id: string;
+  Name: string;
+  Driver?: string;
+  Scope?: string;
+  Labels?: Record<string, string> | null;
+  Internal?: boolean;
+  ConfigOnly?: boolean;
+  Created?: string;
+  Containers?: Record<string, unknown> | null;
+}
+
 interface ApiContainerSummary {
   Id: string;
   Names?: string[];
@@ -206,7 +221,7 @@ export class DockerodeAdapter implements DockerPort {
     // Before the first real request: remove the helpers that killed runs left (src/docker/sweep.ts), so that no
     // plan sees them holding a volume.
     if (!o.sweep && o.path !== '/version') {
-      this.swept ??= this.sweepLeftovers(o.signal);
+      this.swept ??= this.sweepLeftovers(o.signal).then(() => undefined);
       await this.swept;
     }
     const query: Record<string, string | string[]> = {};
@@ -279,18 +294,23 @@ export class DockerodeAdapter implements DockerPort {
     });
   }
 
-  /** Removes leftover helpers of dead runs on this host (never a volume). Best effort: see src/docker/sweep.ts. */
-  private async sweepLeftovers(signal?: AbortSignal): Promise<void> {
+  /**
+   * Removes leftover helpers of dead runs on this host (never a volume). Best effort: see src/docker/sweep.ts.
+   * With `whole`, it reads the unfiltered `all=1` list (the one `listContainers` needs) instead of the list filtered
+   * by the helper label, and returns it when it removed nothing: the run's first container list then doubles as the
+   * sweep's (over ssh:// every request is one round trip on the session). Null otherwise: the caller lists again.
+   */
+  private async sweepLeftovers(signal?: AbortSignal, whole = false): Promise<ApiContainerSummary[] | null> {
     try {
       const list = await this.dial<ApiContainerSummary[]>({
         method: 'GET',
         path: '/containers/json',
-        query: { all: 1, filters: JSON.stringify({ label: [HELPER_LABEL] }) },
+        query: whole ? { all: 1 } : { all: 1, filters: JSON.stringify({ label: [HELPER_LABEL] }) },
         sweep: true,
         signal,
       });
-      for (const c of list) {
-        if (!isLeftover(labelsOf(c.Labels))) continue;
+      const leftovers = list.filter((c) => isLeftover(labelsOf(c.Labels)));
+      for (const c of leftovers) {
         await this.dial({
           method: 'DELETE',
           path: `/containers/${encodeURIComponent(c.Id)}`,
@@ -302,10 +322,12 @@ export class DockerodeAdapter implements DockerPort {
           if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
         });
       }
+      return whole && leftovers.length === 0 ? list : null;
     } catch (e) {
       // The sweep must not stop the command: the same engine error, if any, reaches the caller's own request. A
       // cancelled sweep is retried by the next request.
       if (e instanceof DockerError && e.kind === 'aborted') this.swept = null;
+      return null;
     }
   }
 
@@ -341,7 +363,15 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   async listContainers(opts: CallOptions = {}): Promise<ContainerInfo[]> {
-    const list = await this.dial<ApiContainerSummary[]>({
+    let list: ApiContainerSummary[] | null = null;
+    if (this.swept === null) {
+      // The run's first request after /version is this list (a plan, the explorer): it is the sweep's list too.
+      // Set before any await, so that requests started beside it wait for this sweep instead of starting another.
+      const first = this.sweepLeftovers(opts.signal, true);
+      this.swept = first.then(() => undefined);
+      list = await first;
+    }
+    list ??= await this.dial<ApiContainerSummary[]>({
       method: 'GET',
       path: '/containers/json',
       query: { all: 1 },
@@ -563,35 +593,30 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   async listNetworks(opts: CallOptions = {}): Promise<NetworkInfo[]> {
-    const list = await this.dial<{ Id: string; Name: string }[]>({
-      method: 'GET',
-      path: '/networks',
-      signal: opts.signal,
-    });
-    // The list endpoint leaves `Containers` empty; only inspect reports the active endpoints.
-    const inspected = await Promise.all(
-      list.map(async (n) => {
+    const list = await this.dial<ApiNetwork[]>({ method: 'GET', path: '/networks', signal: opts.signal });
+    // The list endpoint leaves `Containers` empty; only inspect reports the active endpoints. A predefined network
+    // (bridge, host, none; Podman's podman) is never removed by any command lastlook plans, so its endpoints are not
+    // read (null): one round trip fewer each, over ssh:// on the one session.
+    const predefined = engineRules(await this.engineInfo({ signal: opts.signal })).predefinedNetworks;
+    const read = await Promise.all(
+      list.map(async (n): Promise<{ n: ApiNetwork; endpoints: string[] | null } | null> => {
+        if (predefined.has(n.Name)) return { n, endpoints: null };
         try {
-          return await this.dial<{
-            Id: string;
-            Name: string;
-            Driver?: string;
-            Scope?: string;
-            Labels?: Record<string, string> | null;
-            Internal?: boolean;
-            ConfigOnly?: boolean;
-            Created?: string;
-            Containers?: Record<string, unknown> | null;
-          }>({ method: 'GET', path: `/networks/${encodeURIComponent(n.Id)}`, signal: opts.signal });
+          const i = await this.dial<ApiNetwork>({
+            method: 'GET',
+            path: `/networks/${encodeURIComponent(n.Id)}`,
+            signal: opts.signal,
+          });
+          return { n: i, endpoints: Object.keys(i.Containers ?? {}).filter((id) => !id.startsWith('ep-')) };
         } catch (e) {
           if (e instanceof DockerError && e.kind === 'not-found') return null; // removed meanwhile
           throw e;
         }
       }),
     );
-    return inspected
-      .filter((n) => n !== null)
-      .map((n) => ({
+    return read
+      .filter((r) => r !== null)
+      .map(({ n, endpoints }) => ({
         id: n.Id,
         name: n.Name,
         driver: n.Driver ?? '',
@@ -599,7 +624,7 @@ export class DockerodeAdapter implements DockerPort {
         labels: labelsOf(n.Labels),
         internal: n.Internal ?? false,
         configOnly: n.ConfigOnly ?? false,
-        endpoints: Object.keys(n.Containers ?? {}).filter((id) => !id.startsWith('ep-')),
+        endpoints,
         createdMs: n.Created && !Number.isNaN(Date.parse(n.Created)) ? Date.parse(n.Created) : null,
       }));
   }
@@ -651,6 +676,37 @@ export class DockerodeAdapter implements DockerPort {
     const rebased = rebaseArchive(posix.basename(posix.normalize(path)) || '.');
     pipeline(stream, rebased, () => undefined);
     return rebased;
+  }
+
+  async statPath(id: string, path: string, opts: CallOptions = {}): Promise<ContainerPathStat | null> {
+    let res: IncomingMessage;
+    try {
+      res = await this.dial<IncomingMessage>({
+        method: 'HEAD',
+        path: `/containers/${encodeURIComponent(id)}/archive`,
+        query: { path },
+        stream: true,
+        signal: opts.signal,
+      });
+    } catch (e) {
+      if (e instanceof DockerError && e.statusCode === 404) return null;
+      throw e;
+    }
+    res.resume();
+    const header = res.headers['x-docker-container-path-stat'];
+    const text = typeof header === 'string' ? Buffer.from(header, 'base64').toString('utf8') : '';
+    let raw: { name?: unknown; size?: unknown; mode?: unknown; linkTarget?: unknown };
+    try {
+      raw = JSON.parse(text) as typeof raw;
+    } catch {
+      throw new DockerError('protocol', `HEAD archive of ${path}: no readable X-Docker-Container-Path-Stat header`);
+    }
+    return {
+      name: typeof raw.name === 'string' ? raw.name : '',
+      size: typeof raw.size === 'number' && raw.size >= 0 ? raw.size : 0,
+      mode: typeof raw.mode === 'number' ? raw.mode >>> 0 : 0,
+      linkTarget: typeof raw.linkTarget === 'string' ? raw.linkTarget : '',
+    };
   }
 
   async stopContainer(id: string, opts: CallOptions & { timeout?: number }): Promise<void> {

@@ -81,6 +81,9 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
   // listener on `signal`. Lift Node's leak warning (10) for this legitimate fan-out.
   if (signal) setMaxListeners(Math.max(getMaxListeners(signal), 64), signal);
   const engine = await port.engineInfo({ signal });
+  // The container list goes first: the adapter's first list doubles as its sweep of leftover helpers, which every
+  // other request waits for (sent first, it is one request instead of a filtered list plus this one).
+  const containersRead = port.listContainers({ signal });
   // Engines before 23.0 refuse a second disk-usage request while one runs ("a disk usage operation is already
   // running"; 23.0+ share one): a prefetch the plan then does not use (blocked) would still be running there when
   // the user's next `docker system df` or `lastlook plan` comes. On those engines, sizes are read after planning.
@@ -101,7 +104,7 @@ export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Pro
     return port.listBuildCache({ signal });
   };
   const [containers, volumes, networks, images, buildCache] = await Promise.all([
-    port.listContainers({ signal }),
+    containersRead,
     port.listVolumes({ signal }),
     needs.networks ? port.listNetworks({ signal }) : [],
     needs.images ? port.listImages({ signal }) : [],

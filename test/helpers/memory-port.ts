@@ -301,7 +301,7 @@ export class MemoryPort implements DockerPort {
         x.id === c.id ? { ...x, state: 'exited' as const, status: 'Exited (143) just now' } : x,
       );
       // A stopped container has no endpoint on its networks any more.
-      this.networks = this.networks.map((n) => ({ ...n, endpoints: n.endpoints.filter((e) => e !== c.id) }));
+      this.networks = this.networks.map((n) => ({ ...n, endpoints: n.endpoints?.filter((e) => e !== c.id) ?? null }));
       this.emit('container', 'stop', c.id);
     });
   }
@@ -316,7 +316,7 @@ export class MemoryPort implements DockerPort {
         throw new DockerError('conflict', `cannot remove container ${c.name}: container is ${c.state}`, null, 409);
       }
       this.containers = this.containers.filter((x) => x.id !== c.id);
-      this.networks = this.networks.map((n) => ({ ...n, endpoints: n.endpoints.filter((e) => e !== c.id) }));
+      this.networks = this.networks.map((n) => ({ ...n, endpoints: n.endpoints?.filter((e) => e !== c.id) ?? null }));
       if (opts.volumes) {
         // `rm -v` removes the volumes the engine created anonymously for this container.
         const anon = new Set(c.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name as string));
@@ -347,7 +347,7 @@ export class MemoryPort implements DockerPort {
     return this.call('removeNetwork', [id], opts.signal, () => {
       const n = this.networks.find((x) => x.id === id || x.name === id);
       if (!n) throw notFound(`network: ${id}`);
-      if (n.endpoints.length > 0) {
+      if ((n.endpoints ?? []).length > 0) {
         throw new DockerError('conflict', `error while removing network: network ${n.name} has active endpoints`);
       }
       this.networks = this.networks.filter((x) => x.id !== n.id);

@@ -1,6 +1,7 @@
 import type { ContainerInfo, EngineInfo } from '../../core/model.js';
 import { listContexts, resolveConnection } from '../../docker/connection.js';
 import type { executePlan as ExecutePlan } from '../../docker/execute.js';
+import { createExportGate, EXPORT_DEBOUNCE_MS } from '../../docker/export-gate.js';
 import type { DockerPort } from '../../docker/port.js';
 import type { ExplorerServices } from '../../ui/services.js';
 import { CliError, type Command } from '../context.js';
@@ -16,15 +17,21 @@ function explorerServices(
   stop: AbortSignal,
   backupDir: string,
 ): ExplorerServices {
+  // One whole-filesystem export at a time, and only once the selection rested (src/docker/filesystem.ts).
+  const exportGate = createExportGate(EXPORT_DEBOUNCE_MS);
   return {
     port,
     ...insideServices(port, backupDir, stop),
     // The planner (and the Compose loader with its YAML parser) loads after the first frame, on first use.
     planAll: async (argvs, signal, opts) =>
       (await import('../planning.js')).planCommandLines(planning, argvs, signal, opts),
-    changeSizes: async (container, changes, signal) => {
-      const { changedSizes } = await import('../../docker/filesystem.js');
-      return (await changedSizes(port, container.id, changes, { signal })).sizes;
+    changeSizes: async (container, changes, signal, onSizes) => {
+      const [{ readChangeSizes }, { mountsOf }] = await Promise.all([
+        import('../../docker/filesystem.js'),
+        import('../../core/mounts.js'),
+      ]);
+      const target = { id: container.id, started: container.spec?.started ?? false, mounts: mountsOf(container) };
+      return (await readChangeSizes(port, target, changes, { signal, onSizes, exportGate })).sizes;
     },
     contentDiff: async (container, path, paneSignal) => {
       // SIGTERM (`stop`) also stops a read in flight, so that its image helper is removed.

@@ -12,7 +12,7 @@ import type { FlagValues } from './pflag.js';
 
 /** The parts of a snapshot a command's planner reads, besides containers and volumes (which every planner reads). */
 export interface SnapshotNeeds {
-  /** Networks with their endpoints: one inspect per network. */
+  /** Networks with their endpoints: one inspect per network that is not predefined. */
   readonly networks: boolean;
   readonly images: boolean;
   /** The build cache records (`/system/df` BuildCache): builder prune, system prune. @default false */

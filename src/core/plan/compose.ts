@@ -570,7 +570,8 @@ export function downNetworks(snapshot: Snapshot, sel: DownSelection, removals: r
     for (const n of matches) {
       if (seen.has(n.id)) continue;
       seen.add(n.id);
-      const running = n.endpoints.filter((id) => !removedIds.has(id));
+      // A project's network is never predefined: its endpoints were read.
+      const running = (n.endpoints ?? []).filter((id) => !removedIds.has(id));
       if (running.length > 0) {
         const users = snapshot.containers.filter((c) => running.includes(c.id));
         const reason = `still in use by ${users.length > 0 ? names(users) : running.join(', ')}`;

@@ -129,6 +129,8 @@ export function networkStep(
   for (const n of snapshot.networks) {
     const plain = { id: n.id, name: n.name };
     if (rules.predefinedNetworks.has(n.name) || n.name.startsWith('container:')) continue;
+    // Read for every network that is not predefined (null only for those, skipped above).
+    const endpoints = n.endpoints ?? [];
     if (n.configOnly) {
       keep.push({ ...plain, reason: 'config-only network: never pruned' });
       continue;
@@ -147,7 +149,7 @@ export function networkStep(
     if (rules.networkInUse === 'any') {
       // Podman lists every attached container in the network's inspect, in any state, and keeps the network
       // while any of them exists: those that survive the container step keep it.
-      const users = survivors.filter((c) => n.endpoints.includes(c.id) || c.networks.includes(n.name));
+      const users = survivors.filter((c) => endpoints.includes(c.id) || c.networks.includes(n.name));
       if (users.length > 0) {
         const who = users.map((c) => `${c.name} (${c.state})`).sort();
         keep.push({
@@ -156,8 +158,8 @@ export function networkStep(
         });
         continue;
       }
-    } else if (n.endpoints.length > 0) {
-      keep.push({ ...plain, reason: `in use by running ${n.endpoints.map(nameOf).sort().join(', ')}` });
+    } else if (endpoints.length > 0) {
+      keep.push({ ...plain, reason: `in use by running ${endpoints.map(nameOf).sort().join(', ')}` });
       continue;
     }
     destroy.push({
