@@ -2,6 +2,7 @@
  * The real DockerPort: dockerode (its modem, for exact control of paths and query strings) mapped to the plain
  * domain types of core/model.ts. Nothing outside src/docker sees a dockerode type.
  */
+import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -25,7 +26,7 @@ import { rebaseArchive, unbaseArchive } from './archive-rebase.js';
 import type { Connection } from './connection.js';
 import { EARLY_READS, type EarlyReads, requestKey } from './early-reads.js';
 import { DockerError } from './errors.js';
-import type { CallOptions, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
+import type { CallOptions, ContainerPathStat, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
 import { HELPER_LABEL, isLeftover, OWNER_LABEL, ownerTag } from './sweep.js';
 import { createTransport, type Transport } from './transport.js';
 
@@ -711,6 +712,37 @@ export class DockerodeAdapter implements DockerPort {
     const rebased = rebaseArchive(posix.basename(posix.normalize(path)) || '.');
     pipeline(stream, rebased, () => undefined);
     return rebased;
+  }
+
+  async statPath(id: string, path: string, opts: CallOptions = {}): Promise<ContainerPathStat | null> {
+    let res: IncomingMessage;
+    try {
+      res = await this.dial<IncomingMessage>({
+        method: 'HEAD',
+        path: `/containers/${encodeURIComponent(id)}/archive`,
+        query: { path },
+        stream: true,
+        signal: opts.signal,
+      });
+    } catch (e) {
+      if (e instanceof DockerError && e.statusCode === 404) return null;
+      throw e;
+    }
+    res.resume();
+    const header = res.headers['x-docker-container-path-stat'];
+    const text = typeof header === 'string' ? Buffer.from(header, 'base64').toString('utf8') : '';
+    let raw: { name?: unknown; size?: unknown; mode?: unknown; linkTarget?: unknown };
+    try {
+      raw = JSON.parse(text) as typeof raw;
+    } catch {
+      throw new DockerError('protocol', `HEAD archive of ${path}: no readable X-Docker-Container-Path-Stat header`);
+    }
+    return {
+      name: typeof raw.name === 'string' ? raw.name : '',
+      size: typeof raw.size === 'number' && raw.size >= 0 ? raw.size : 0,
+      mode: typeof raw.mode === 'number' ? raw.mode >>> 0 : 0,
+      linkTarget: typeof raw.linkTarget === 'string' ? raw.linkTarget : '',
+    };
   }
 
   async stopContainer(id: string, opts: CallOptions & { timeout?: number }): Promise<void> {

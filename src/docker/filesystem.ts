@@ -9,13 +9,16 @@
  * not create a stream object per entry, which matters at 200,000 entries.
  */
 import type { Readable } from 'node:stream';
+import { archiveIsSafe } from '../core/content-diff.js';
 import type { PathStat } from '../core/diff-tree.js';
 import { decodeNameBytes, engineFormOf } from '../core/escape.js';
-import type { Change, FsEntry } from '../core/model.js';
+import type { Change, FsEntry, MountPoint } from '../core/model.js';
+import { planSizeReads, type SizeReads } from '../core/size-reads.js';
 import { type TarEntryType, TarFormatError, TarScanner } from '../core/tar-scan.js';
 import { type VolumeContents, VolumeTreeBuilder } from '../core/volume-tree.js';
 import { DockerError } from './errors.js';
-import type { CallOptions, DockerPort } from './port.js';
+import type { ExportGate } from './export-gate.js';
+import type { CallOptions, ContainerPathStat, DockerPort } from './port.js';
 
 /** One tar header, name bytes decoded losslessly (raw bytes as U+DC80..U+DCFF). */
 export interface TarHeader {
@@ -157,6 +160,170 @@ export async function changedSizes(
   );
   if (wanted === null) setWanted(await changes);
   return { sizes, entriesRead: read.entries, bytesStreamed: read.bytes };
+}
+
+/** Go's `os.FileMode` type bits, as the engine's path stat carries them. */
+const GO_MODE_DIR = 0x80000000;
+const GO_MODE_SYMLINK = 0x08000000;
+/** Device, named pipe, socket, char device, irregular. */
+const GO_MODE_OTHER = 0x04000000 | 0x02000000 | 0x01000000 | 0x00200000 | 0x00080000;
+
+/** A path stat from the engine (`HEAD …/archive`) as the diff tree's PathStat. */
+export function pathStatOf(s: ContainerPathStat): PathStat {
+  if (s.mode & GO_MODE_DIR) return { type: 'directory', size: 0, linkTarget: null };
+  if (s.mode & GO_MODE_SYMLINK) return { type: 'symlink', size: 0, linkTarget: s.linkTarget };
+  if (s.mode & GO_MODE_OTHER) return { type: 'other', size: 0, linkTarget: null };
+  return { type: 'file', size: s.size, linkTarget: null };
+}
+
+/** The container as the size reader needs it: whether it ever started, and its mounts (tmpfs included). */
+export interface SizeTarget {
+  readonly id: string;
+  readonly started: boolean;
+  readonly mounts: readonly MountPoint[];
+}
+
+export interface ReadSizesOptions extends CallOptions {
+  /** Requests in flight at once for the per-path reads. @default 8 */
+  readonly concurrency?: number;
+  /** Called with every size as it arrives (per-path reads only; the export reports once at the end). */
+  readonly onSizes?: (batch: ReadonlyMap<string, PathStat>) => void;
+  /**
+   * Most per-path requests (stats plus archives) before the whole export is preferred instead. See BENCHMARKS.md
+   * "## diff" for where the crossover was measured. @default SIZE_REQUESTS_LIMIT
+   */
+  readonly requestLimit?: number;
+  /** Wraps the whole export when it is chosen (the explorer's debounce and single flight: ./export-gate.ts). */
+  readonly exportGate?: ExportGate;
+}
+
+/**
+ * Per-path requests above which one export is cheaper even on a small image (BENCHMARKS.md "## diff": a HEAD
+ * costs ~1-3 ms at concurrency 8 here, the export of a busybox container ~60-120 ms).
+ */
+export const SIZE_REQUESTS_LIMIT = 2000;
+
+export interface ReadSizesResult extends ChangedSizes {
+  /** `archive`: per-path stats and smallest-subtree archives; `export`: the whole root filesystem. */
+  readonly method: 'archive' | 'export';
+  /** Why the export was chosen, when it was. */
+  readonly reason: string | null;
+}
+
+/**
+ * Sizes of the added and changed paths of a container at a cost that follows the changes: per-path stats and
+ * archives of the smallest added subtrees (core/size-reads.ts), `concurrency` requests at a time over the
+ * agent's kept-alive connections. The archive endpoint mounts the container's volumes, which creates missing
+ * mountpoints in a container that never started (test/engine/diff-nonmutation.test.ts): it is used only where
+ * core `archiveIsSafe` allows it, and the whole export otherwise, or when a name cannot be asked for, or when
+ * there are more requests than `requestLimit`, or when the engine refuses a per-path read.
+ *
+ * Call it after `/changes` has answered, never at the same time: the engine's pivot_root into the container
+ * creates `/.pivot_root<N>` in its writable layer for the duration (test/engine/diff-cli.test.ts).
+ */
+export async function readChangeSizes(
+  port: DockerPort,
+  target: SizeTarget,
+  changes: readonly Change[],
+  opts: ReadSizesOptions = {},
+): Promise<ReadSizesResult> {
+  const exportAll = async (reason: string): Promise<ReadSizesResult> => {
+    const read = () => changedSizes(port, target.id, changes, opts);
+    const r = opts.exportGate ? await opts.exportGate(read, opts.signal) : await read();
+    opts.onSizes?.(r.sizes);
+    return { ...r, method: 'export', reason };
+  };
+  if (!port.statPath) return exportAll('the port cannot stat a path');
+  const safe = archiveIsSafe(target.started, target.mounts, changes);
+  if (!safe.safe) return exportAll(safe.reason);
+  const plan = planSizeReads(changes, target.mounts);
+  if (plan.unnameable > 0) return exportAll(`${plan.unnameable} name(s) the engine's JSON cannot spell`);
+  const requests = plan.archives.length + plan.stats.length;
+  const limit = opts.requestLimit ?? SIZE_REQUESTS_LIMIT;
+  if (requests > limit) return exportAll(`${requests} reads by path (more than ${limit})`);
+  try {
+    return { ...(await readByPath(port, target.id, changes, plan, opts)), method: 'archive', reason: null };
+  } catch (e) {
+    if (opts.signal?.aborted || (e instanceof DockerError && e.kind === 'aborted')) throw e;
+    if (e instanceof DockerError && e.kind === 'unreachable') throw e;
+    return exportAll(`a read by path failed: ${(e as Error).message}`);
+  }
+}
+
+async function readByPath(
+  port: DockerPort,
+  id: string,
+  changes: readonly Change[],
+  plan: SizeReads,
+  opts: ReadSizesOptions,
+): Promise<ChangedSizes> {
+  const statPath = port.statPath?.bind(port) as NonNullable<DockerPort['statPath']>;
+  const wanted = new Set<string>();
+  for (const c of changes) if (c.kind !== 'deleted') wanted.add(c.path);
+  const sizes = new Map<string, PathStat>();
+  let entriesRead = 0;
+  let bytesStreamed = 0;
+  const jobs: (() => Promise<void>)[] = [];
+  for (const root of plan.archives) {
+    jobs.push(async () => {
+      const batch = new Map<string, PathStat>();
+      // The archive names its entries from the root's last segment (`b`, `b/x` for /a/b).
+      const parent = root.slice(0, root.lastIndexOf('/'));
+      const read = await readTarHeaders(
+        await port.archive(id, root, opts),
+        (h) => {
+          const raw = `${parent}/${h.name}`;
+          const key = engineFormOf(raw);
+          if (!wanted.has(key)) return true;
+          batch.set(key, {
+            type: h.type,
+            size: h.size,
+            linkTarget: h.type === 'link' && h.linkName !== null ? `${parent}/${h.linkName}` : h.linkName,
+            ...(raw !== key ? { rawPath: raw } : {}),
+          });
+          return true;
+        },
+        opts,
+      );
+      entriesRead += read.entries;
+      bytesStreamed += read.bytes;
+      for (const [k, v] of batch) sizes.set(k, v);
+      opts.onSizes?.(batch);
+    });
+  }
+  for (const path of plan.stats) {
+    jobs.push(async () => {
+      const st = await statPath(id, path, opts);
+      entriesRead++;
+      // Gone since /changes answered (a running container): its size stays unknown.
+      if (st === null) return;
+      const one = new Map([[path, pathStatOf(st)]]);
+      sizes.set(path, one.get(path) as PathStat);
+      opts.onSizes?.(one);
+    });
+  }
+  await runLimited(jobs, opts.concurrency ?? 8, opts.signal);
+  return { sizes, entriesRead, bytesStreamed };
+}
+
+/** Runs `jobs` with at most `limit` in flight; the first failure stops the rest and is thrown. */
+async function runLimited(jobs: (() => Promise<void>)[], limit: number, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  let failed: unknown = null;
+  const worker = async () => {
+    while (failed === null && next < jobs.length) {
+      if (signal?.aborted) throw new DockerError('aborted', 'cancelled');
+      const job = jobs[next++] as () => Promise<void>;
+      try {
+        await job();
+      } catch (e) {
+        failed ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
+  if (failed !== null) throw failed;
+  if (signal?.aborted) throw new DockerError('aborted', 'cancelled');
 }
 
 export interface VolumeSummaryOptions extends CallOptions {

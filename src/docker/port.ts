@@ -77,6 +77,13 @@ export interface DockerPort {
   /** `GET /containers/{id}/changes`; `null` from the engine becomes `[]`. */
   containerChanges(id: string, opts?: CallOptions): Promise<Change[]>;
   /** `GET /containers/{id}/archive?path=…` as a tar stream. The caller must consume or destroy it. */
+  /**
+   * `HEAD /containers/{id}/archive?path=…`: the path's stat from the `X-Docker-Container-Path-Stat` header (the
+   * last segment is not followed when it is a symlink); null when the path does not exist (404). Like `archive`,
+   * it mounts the container's volumes: only for containers that started (core/content-diff.ts `archiveIsSafe`).
+   * Optional: without it, sizes come from the export.
+   */
+  statPath?(id: string, path: string, opts?: CallOptions): Promise<ContainerPathStat | null>;
   archive(id: string, path: string, opts?: CallOptions): Promise<Readable>;
   /**
    * `POST /containers/{id}/stop[?t=…]`: the stop signal, then SIGKILL after `timeout` seconds — by default the
@@ -177,4 +184,13 @@ export interface VolumeCreateSpec {
 export interface ExecStream {
   readonly stdout: Readable;
   readonly finished: Promise<{ readonly exitCode: number | null; readonly stderr: string }>;
+}
+
+/** The engine's stat of one path inside a container (the `X-Docker-Container-Path-Stat` header, decoded). */
+export interface ContainerPathStat {
+  readonly name: string;
+  readonly size: number;
+  /** Go's `os.FileMode` bits: permission bits plus type bits (1<<31 directory, 1<<27 symlink, …). */
+  readonly mode: number;
+  readonly linkTarget: string;
 }

@@ -27,11 +27,17 @@ export interface ExplorerServices {
     plan: Plan,
     opts: { readonly signal: AbortSignal; readonly onProgress: (p: ExecutionProgress) => void },
   ): Promise<ExecutionReport>;
-  /** Tar-header sizes of a container's changed paths; optional (the tree shows no sizes without it). */
+  /**
+   * Sizes of a container's changed paths (src/docker/filesystem.ts `readChangeSizes`), reported through `onSizes`
+   * as they arrive; optional (the tree shows no sizes without it). `container` is inspected (its `spec.started`
+   * and tmpfs mounts decide whether per-path reads are safe). A whole-filesystem export, where it is the only safe
+   * or the cheaper read, waits for the selection to rest and for any other export to end first.
+   */
   changeSizes?(
     container: ContainerInfo,
     changes: readonly Change[],
     signal: AbortSignal,
+    onSizes?: (batch: ReadonlyMap<string, PathStat>) => void,
   ): Promise<ReadonlyMap<string, PathStat>>;
   /**
    * What changed inside one path of the container (`enter` on a file of the change tree): the same read as

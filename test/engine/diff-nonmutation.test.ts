@@ -2,13 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import type { Change } from '../../src/core/model.js';
+import { planSizeReads } from '../../src/core/size-reads.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
-import { changedSizes, readTarHeaders } from '../../src/docker/filesystem.js';
+import { changedSizes, readChangeSizes, readTarHeaders } from '../../src/docker/filesystem.js';
 import type { DockerPort } from '../../src/docker/port.js';
 import { docker, prefix, type TestEngine } from './harness.js';
 
-const engines = inject('engines');
+// Every engine the harness runs: Docker 28.5.2, 26.1.5, 20.10.24 and Podman 4.3.1.
+const engines = [...inject('allEngines'), inject('podman')];
 const sorted = (c: Change[]) => c.map((x) => `${x.kind} ${x.path}`).sort();
 
 /** Polls `fn` until it returns true, at most `ms`. */
@@ -21,20 +23,24 @@ async function until(fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
 }
 
 type State = 'created' | 'running' | 'paused' | 'stopped';
+const net = (e: TestEngine) => (e.kind === 'podman' ? ['--network', 'none'] : []);
+const img = (e: TestEngine) => e.volumeImage;
 
 /** A container in `state`, with a named volume, an anonymous volume, a bind mount and a tmpfs. */
 async function containerIn(engine: TestEngine, state: State, p: string): Promise<string> {
   const bind = mkdtempSync(join(engine.dir, 'bind-'));
   writeFileSync(join(bind, 'h.txt'), 'host');
   const mounts = ['-v', `${p}-named:/named`, '-v', '/anon', '-v', `${bind}:/hostb`, '--tmpfs', '/scratch'];
-  const script = 'printf 12345 >/rw.txt; mkdir -p /newdir/sub; printf 1234567 >/newdir/sub/f; exec sleep 3600';
+  const script =
+    'printf 12345 >/rw.txt; ln -s rw.txt /rwlink; mkdir -p /newdir/sub; printf 1234567 >/newdir/sub/f; ' +
+    'ln /newdir/sub/f /newdir/zhard; echo x >>/etc/profile; exec sleep 3600';
   if (state === 'created') {
     return (
-      await docker(engine, ['create', '--name', `${p}-c`, ...mounts, engine.volumeImage, 'sh', '-c', script])
+      await docker(engine, ['create', '--name', `${p}-c`, ...net(engine), ...mounts, img(engine), 'sh', '-c', script])
     ).trim();
   }
   const id = (
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, ...mounts, engine.volumeImage, 'sh', '-c', script])
+    await docker(engine, ['run', '-d', '--name', `${p}-c`, ...net(engine), ...mounts, img(engine), 'sh', '-c', script])
   ).trim();
   await until(async () => (await docker(engine, ['diff', id])).includes('/newdir/sub/f'));
   if (state === 'paused') await docker(engine, ['pause', id]);
@@ -43,6 +49,19 @@ async function containerIn(engine: TestEngine, state: State, p: string): Promise
   expect(status).toBe(state === 'stopped' ? 'exited' : state);
   return id;
 }
+
+/**
+ * What one archive request (GET or HEAD) did to a never-started container's changes, engine by engine, as the
+ * engines answered: Docker mounts every volume and bind (not the tmpfs) and so creates each mountpoint in the
+ * writable layer; Podman 4.3.1 creates none.
+ */
+const DOCKER_MOUNTPOINTS = ['added /anon', 'added /data', 'added /hostb', 'added /named'];
+const ARCHIVE_ON_CREATED: Record<string, string[]> = {
+  current: DOCKER_MOUNTPOINTS,
+  modern: DOCKER_MOUNTPOINTS,
+  legacy: DOCKER_MOUNTPOINTS,
+  podman: [],
+};
 
 async function cleanup(engine: TestEngine, id: string, p: string): Promise<void> {
   await docker(engine, ['rm', '-f', '-v', id]);
@@ -94,12 +113,115 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
       stream.resume();
       await new Promise((r) => stream.on('end', r));
       const after = sorted(await port().containerChanges(id));
-      // Every volume (named, anonymous, the image's VOLUME /data) and bind mountpoint is created in the RW layer;
-      // the tmpfs one is not (openContainerFS does not mount tmpfs at all).
-      expect(after).toEqual(['added /anon', 'added /data', 'added /hostb', 'added /named']);
+      // Docker: every volume (named, anonymous, the image's VOLUME /data) and bind mountpoint is created in the RW
+      // layer, the tmpfs one not (openContainerFS does not mount tmpfs). Podman 4.3.1: none.
+      expect(after).toEqual(ARCHIVE_ON_CREATED[engine.kind]);
       console.log(
         `${engine.kind} ${engine.version}: archive on a created container changed [] into [${after.join(', ')}]`,
       );
+    } finally {
+      await cleanup(engine, id, p);
+    }
+  });
+
+  test.each(['running', 'paused', 'stopped'] as const)(
+    "HEAD and GET archive leave changes identical on a %s container, and give the export's sizes",
+    async (state) => {
+      const p = prefix('ns');
+      const id = await containerIn(engine, state, p);
+      try {
+        const before = await port().containerChanges(id);
+        const mounts = (await port().inspectContainer(id)).mounts;
+        const target = { id, started: true, mounts };
+        // Every path stat'ed, every added root archived, and the root and a changed directory on top.
+        const statPath = port().statPath?.bind(port());
+        expect(statPath).toBeDefined();
+        const plan = planSizeReads(before, mounts);
+        for (const c of before) if (c.kind !== 'deleted') await statPath?.(id, c.path);
+        await statPath?.(id, '/');
+        for (const root of [...plan.archives, '/etc']) await readTarHeaders(await port().archive(id, root), () => true);
+        const read = await readChangeSizes(port(), target, before);
+        const after = await port().containerChanges(id);
+        expect(sorted(after)).toEqual(sorted(before));
+        expect(read.method).toBe('archive');
+        expect(plan.archives).toEqual(['/newdir']);
+        // The same types and sizes as the export's headers, path by path (hardlinks aside: a stat cannot tell).
+        const exported = await changedSizes(port(), id, before);
+        expect(read.sizes.size).toBe(exported.sizes.size);
+        for (const [path, want] of exported.sizes) {
+          const got = read.sizes.get(path);
+          expect({ path, type: got?.type, size: got?.size }).toEqual({ path, type: want.type, size: want.size });
+        }
+        expect(read.sizes.get('/rw.txt')).toMatchObject({ type: 'file', size: 5 });
+        expect(read.sizes.get('/rwlink')?.type).toBe('symlink');
+        expect(read.sizes.get('/newdir/zhard')?.type).toBe('link');
+        expect(sorted(await port().containerChanges(id))).toEqual(sorted(before));
+        console.log(
+          `${engine.kind} ${engine.version} ${state}: ${before.length} changes identical after ` +
+            `${plan.stats.length + 1} HEAD and ${plan.archives.length + 1} GET archive; /rwlink -> ` +
+            `${read.sizes.get('/rwlink')?.linkTarget} by stat, ${exported.sizes.get('/rwlink')?.linkTarget} by export`,
+        );
+      } finally {
+        await cleanup(engine, id, p);
+      }
+    },
+  );
+
+  test('HEAD archive on a never-started container: what it does to changes (the reader exports there)', async () => {
+    const p = prefix('nh');
+    const id = await containerIn(engine, 'created', p);
+    try {
+      expect(await port().containerChanges(id)).toEqual([]);
+      await port().statPath?.(id, '/etc');
+      const after = sorted(await port().containerChanges(id));
+      console.log(
+        `${engine.kind} ${engine.version}: HEAD archive on a created container: [] became [${after.join(', ')}]`,
+      );
+      expect(after).toEqual(ARCHIVE_ON_CREATED[engine.kind]);
+      // readChangeSizes never takes that path for a container that did not start.
+      const info = await port().inspectContainer(id);
+      const read = await readChangeSizes(port(), { id, started: info.spec?.started ?? false, mounts: info.mounts }, [
+        { kind: 'added', path: '/x' },
+      ]);
+      expect(read.method).toBe('export');
+    } finally {
+      await cleanup(engine, id, p);
+    }
+  });
+
+  test('HEAD archive at the same time as /changes: what /changes sees (lastlook keeps them apart)', async () => {
+    const p = prefix('nc');
+    const id = await containerIn(engine, 'stopped', p);
+    try {
+      const base = sorted(await port().containerChanges(id));
+      const extra = new Set<string>();
+      let failures = 0;
+      // Podman's archive requests take ~100 ms each here (Docker's a few): fewer rounds there.
+      const rounds = engine.kind === 'podman' ? 2 : 15;
+      for (let round = 0; round < rounds; round++) {
+        const stats = Promise.all(
+          Array.from({ length: 8 }, async () => {
+            for (let k = 0; k < 4; k++) await port().statPath?.(id, '/rw.txt');
+          }),
+        );
+        const during = await port()
+          .containerChanges(id)
+          .catch((e: unknown) => {
+            const m = /\/(\.pivot_root\d+): no such file/.exec(e instanceof Error ? e.message : '');
+            if (!m) throw e;
+            failures++;
+            return [{ kind: 'added' as const, path: `/${m[1]}` }];
+          });
+        await stats;
+        for (const line of sorted(during)) if (!base.includes(line)) extra.add(line);
+      }
+      console.log(
+        `${engine.kind} ${engine.version}: /changes during HEAD archive saw [${[...extra].join(', ')}]` +
+          ` (${failures} walks failed on it)`,
+      );
+      // Whatever a concurrent /changes sees is only the engine's own pivot directory, and it is gone afterwards.
+      for (const line of extra) expect(line).toMatch(/^added \/\.pivot_root\d+$/);
+      expect(sorted(await port().containerChanges(id))).toEqual(base);
     } finally {
       await cleanup(engine, id, p);
     }

@@ -1,7 +1,8 @@
 /**
  * `lastlook diff CONTAINER [--json]`: the container's writable-layer changes as a tree, with the sizes of added
- * and changed files (read from the tar headers of `GET /containers/{id}/export`, which leaves the container
- * untouched) and its mounts laid over the tree.
+ * and changed files (per-path stats and smallest-subtree archives where that leaves the container untouched,
+ * else the tar headers of `GET /containers/{id}/export`: src/docker/filesystem.ts `readChangeSizes`) and its
+ * mounts laid over the tree.
  */
 import prettyBytes from 'pretty-bytes';
 import {
@@ -17,7 +18,7 @@ import {
 import { escapeName } from '../../core/escape.js';
 import type { ChangeKind, MountPoint } from '../../core/model.js';
 import { mountsOf } from '../../core/mounts.js';
-import { changedSizes } from '../../docker/filesystem.js';
+import { readChangeSizes } from '../../docker/filesystem.js';
 import { type Command, type CommandContext, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -214,8 +215,10 @@ export const run: Command = async (ctx: CommandContext) => {
   // creates (and then removes) a `/.pivot_root<N>` directory in the writable layer; a `/changes` read at the same
   // moment reports it (seen on 26.1.5 and 20.10.24, test/engine/diff-cli.test.ts).
   const changes = await port.containerChanges(info.id, { signal });
-  const sizes = args.sizes ? (await changedSizes(port, info.id, changes, { signal })).sizes : undefined;
   const mounts = mountsOf(info);
+  const target = { id: info.id, started: info.spec?.started ?? false, mounts };
+  const read = args.sizes && changes.length > 0 ? await readChangeSizes(port, target, changes, { signal }) : null;
+  const sizes = args.sizes ? (read?.sizes ?? new Map()) : undefined;
   const color = !ctx.global.noColor && ctx.stdout.isTTY === true;
   if (!args.json) {
     const tree = buildDiffTree(changes, { sizes, mounts });
@@ -230,7 +233,7 @@ export const run: Command = async (ctx: CommandContext) => {
   const head = {
     schema: 'lastlook.diff/v1',
     container: { id: info.id, name: info.name, state: info.state },
-    sizes: args.sizes ? 'export' : null,
+    sizes: args.sizes ? (read?.method ?? 'archive') : null,
     summary: {
       paths: tree.paths,
       bytes: tree.sized ? tree.bytes : null,

@@ -1,6 +1,6 @@
 import type { Dispatch } from 'react';
 import { useEffect, useState } from 'react';
-import { buildDiffTree } from '../../core/diff-tree.js';
+import { buildDiffTree, type PathStat } from '../../core/diff-tree.js';
 import type { ExplorerAction } from '../../core/explorer-reducer.js';
 import type { ContainerInfo, MountPoint } from '../../core/model.js';
 import { type FateCommand, fateCommandLines, mountFates } from '../../core/mount-fates.js';
@@ -17,8 +17,9 @@ export interface SelectionDetail {
 /**
  * Loads what follows the selection (latest-wins: the previous load is aborted when the selection moves, and its
  * late results are dropped), into the reducer, which needs the rows to interpret keys: the mounts as inspected
- * (with `--tmpfs` ones, which the list omits), the change tree, then each mount's fate under rm, rm -v,
- * compose down -v and volume prune, planned against one snapshot.
+ * (with `--tmpfs` ones, which the list omits), the change tree at once from `/changes`, its sizes filled in as
+ * they arrive (per-path reads; a whole export only once the selection rests, one at a time: services.changeSizes),
+ * then each mount's fate under rm, rm -v, compose down -v and volume prune, planned against one snapshot.
  */
 export function useSelectionDetail(
   services: ExplorerServices,
@@ -40,15 +41,15 @@ export function useSelectionDetail(
     setDetail({ id: container.id, error: null });
     const run = async () => {
       try {
-        const inspected = services.port.inspectContainer(container.id, { signal: ac.signal }).then(
+        const inspectedInfo = services.port.inspectContainer(container.id, { signal: ac.signal }).then(
           (info) => {
-            const mounts = mountsOf(info);
-            if (!ac.signal.aborted) dispatch({ type: 'mounts-loaded', id: container.id, mounts });
-            return mounts;
+            if (!ac.signal.aborted) dispatch({ type: 'mounts-loaded', id: container.id, mounts: mountsOf(info) });
+            return info;
           },
-          // Without inspect, the listed mounts (no tmpfs) still get their fates.
-          () => container.mounts,
+          // Without inspect, the listed mounts (no tmpfs) still get their fates; sizes are then read by export.
+          () => container,
         );
+        const inspected = inspectedInfo.then((info) => (info === container ? container.mounts : mountsOf(info)));
         const changes = await services.port.containerChanges(container.id, { signal: ac.signal });
         if (ac.signal.aborted) return;
         dispatch({ type: 'tree-loaded', id: container.id, tree: buildDiffTree(changes, { mounts: container.mounts }) });
@@ -58,7 +59,19 @@ export function useSelectionDetail(
             if (!ac.signal.aborted) dispatch({ type: 'mount-fates-loaded', id: container.id, ...r });
           });
         if (services.changeSizes && changes.length > 0) {
-          const sizes = await services.changeSizes(container, changes, ac.signal);
+          const info = await inspectedInfo;
+          if (ac.signal.aborted) return;
+          const show = sizesAsTheyArrive((sizes) => {
+            if (ac.signal.aborted) return;
+            dispatch({
+              type: 'tree-loaded',
+              id: container.id,
+              tree: buildDiffTree(changes, { mounts: container.mounts, sizes }),
+            });
+          });
+          ac.signal.addEventListener('abort', show.cancel, { once: true });
+          const sizes = await services.changeSizes(info, changes, ac.signal, show.add);
+          show.cancel();
           if (ac.signal.aborted) return;
           dispatch({
             type: 'tree-loaded',
@@ -77,6 +90,36 @@ export function useSelectionDetail(
     return () => ac.abort();
   }, [id, services, reloadSeq, dispatch]);
   return detail?.id === id ? detail : null;
+}
+
+/** Between two redraws of the tree while sizes arrive one by one (a tree rebuild per stat would be wasted). */
+const SIZES_REDRAW_MS = 100;
+
+/**
+ * Collects sizes as they arrive and shows them: the first batch at once (the first sizes come as soon as the
+ * engine answers), then at most one redraw every SIZES_REDRAW_MS. `cancel` drops what is pending.
+ */
+function sizesAsTheyArrive(show: (sizes: ReadonlyMap<string, PathStat>) => void) {
+  const sizes = new Map<string, PathStat>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let shown = false;
+  const flush = () => {
+    timer = null;
+    show(new Map(sizes));
+  };
+  return {
+    add(batch: ReadonlyMap<string, PathStat>) {
+      for (const [k, v] of batch) sizes.set(k, v);
+      if (!shown) {
+        shown = true;
+        flush();
+      } else timer ??= setTimeout(flush, SIZES_REDRAW_MS);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
 }
 
 /**

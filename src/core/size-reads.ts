@@ -1,0 +1,67 @@
+/**
+ * Which reads give the sizes of a container's changed paths at a cost that follows the changes, not the image
+ * (src/docker/filesystem.ts `readChangeSizes` carries them out):
+ * - every added directory whose parent was not added (an "added root") and that holds changes of its own is read
+ *   as one `GET /containers/{id}/archive?path=<root>`: everything under an added directory is new, so that tar
+ *   holds exactly its changes (raw name bytes and hardlinks within it kept, like the export);
+ * - every other added or changed path is stat'ed alone (`HEAD …/archive?path=…`, one header, no body).
+ * A root with a mount at or under it is not archived (the tar would stream the volume's contents): its paths are
+ * stat'ed one by one. A name the engine's JSON could not spell (a byte that is not UTF-8, shown as U+FFFD) cannot
+ * be asked for by name: when one lies outside every archived root, only the export can size it.
+ *
+ * Pure: no I/O.
+ */
+import type { Change, MountPoint } from './model.js';
+
+export interface SizeReads {
+  /** Added roots to read as one archive each. */
+  readonly archives: readonly string[];
+  /** Paths to stat one by one. */
+  readonly stats: readonly string[];
+  /** Some path outside the archives has a name the engine cannot be asked for (U+FFFD in its JSON form). */
+  readonly unnameable: number;
+}
+
+const parentOf = (p: string): string => {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+};
+
+function isUnder(path: string, dir: string): boolean {
+  return dir === '/' ? path !== '/' : path === dir || path.startsWith(`${dir}/`);
+}
+
+/** Plans the reads for `changes` (any order); deleted paths need no size. */
+export function planSizeReads(changes: readonly Change[], mounts: readonly MountPoint[] = []): SizeReads {
+  const added = new Set<string>();
+  for (const c of changes) if (c.kind === 'added') added.add(c.path);
+  // The added roots that hold at least one other change: counted by walking each added path up to its root.
+  const rootOf = new Map<string, string>();
+  const holds = new Set<string>();
+  const findRoot = (p: string): string => {
+    const known = rootOf.get(p);
+    if (known !== undefined) return known;
+    const parent = parentOf(p);
+    const root = parent !== '/' && added.has(parent) ? findRoot(parent) : p;
+    rootOf.set(p, root);
+    return root;
+  };
+  // Iterative guard against very deep chains: resolve parents before children (sorting by length does it).
+  const byDepth = [...added].sort((a, b) => a.length - b.length);
+  for (const p of byDepth) {
+    const r = findRoot(p);
+    if (r !== p) holds.add(r);
+  }
+  const mountDests = mounts.map((m) => m.destination);
+  const archives = [...holds].filter((r) => !mountDests.some((d) => isUnder(d, r))).sort();
+  const archived = new Set(archives);
+  const stats: string[] = [];
+  let unnameable = 0;
+  for (const c of changes) {
+    if (c.kind === 'deleted') continue;
+    if (c.kind === 'added' && archived.has(rootOf.get(c.path) ?? '')) continue;
+    if (c.path.includes('\ufffd')) unnameable++;
+    else stats.push(c.path);
+  }
+  return { archives, stats, unnameable };
+}
