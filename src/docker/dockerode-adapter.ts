@@ -202,6 +202,7 @@ export class DockerodeAdapter implements DockerPort {
   private swept: Promise<void> | null = null;
   private removedLeftovers = 0;
   private early: EarlyReads | null = null;
+  private infoRead: Promise<EngineInfo> | null = null;
   /** Helpers made by `createVolumeWriter` (their volume at /v): Podman needs their uploads at /v (`putArchive`). */
   private readonly volumeWriters = new Set<string>();
 
@@ -365,6 +366,24 @@ export class DockerodeAdapter implements DockerPort {
 
   async engineInfo(opts: CallOptions = {}): Promise<EngineInfo> {
     if (this.info) return this.info;
+    // Callers that start together (the first requests of a run) share one `/version`; a failed one is asked again.
+    // It carries no caller's signal (one caller cancelling must not fail the others; its deadline still applies):
+    // each caller stops waiting when its own signal aborts.
+    this.infoRead ??= this.readEngineInfo({}).finally(() => {
+      this.infoRead = null;
+    });
+    const shared = this.infoRead;
+    const signal = opts.signal;
+    if (!signal) return shared;
+    if (signal.aborted) throw new DockerError('aborted', 'cancelled');
+    return new Promise<EngineInfo>((resolve, reject) => {
+      const onAbort = () => reject(new DockerError('aborted', 'cancelled'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async readEngineInfo(opts: CallOptions): Promise<EngineInfo> {
     const v = await this.dial<{
       Version: string;
       ApiVersion: string;
