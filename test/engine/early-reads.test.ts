@@ -87,24 +87,11 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
 test('an engine that is not there: the same error and exit code as without early reads', async () => {
   const engine = engines.find((e) => e.kind === 'current') as TestEngine;
   const missing = `unix://${join(work, 'no-engine.sock')}`;
-  const early = await lastlook({ ...engineEnv(engine), DOCKER_HOST: missing }, [
-    'plan',
-    '--json',
-    '--',
-    'docker',
-    'system',
-    'prune',
-  ]);
-  const plain = await lastlook({ ...engineEnv(engine), DOCKER_HOST: missing }, [
-    '--host',
-    missing,
-    'plan',
-    '--json',
-    '--',
-    'docker',
-    'system',
-    'prune',
-  ]);
+  const env = { ...engineEnv(engine), DOCKER_HOST: missing };
+  const plan = ['plan', '--json', '--', 'docker', 'system', 'prune'];
+  const early = await lastlook(env, plan);
+  // --host: the same engine, named on the command line, so nothing is read early.
+  const plain = await lastlook(env, ['--host', missing, ...plan]);
   expect(early.report?.taken).toEqual(['GET /version?']);
   expect(plain.report).toBeNull();
   expect(early.code).toBe(3);
