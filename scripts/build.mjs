@@ -181,3 +181,18 @@ await build({
   },
   banner: { js: 'var __lastlookImportMeta = { url: require("node:url").pathToFileURL(__filename).href };' },
 });
+// The launcher's early reads (src/docker/early-reads.ts): a small file of its own, loaded and started before the
+// bundle is compiled. Node builtins only.
+await build({
+  entryPoints: [join(root, 'src/docker/early-reads.ts')],
+  outfile: join(root, 'dist/early.cjs'),
+  bundle: true,
+  absWorkingDir: root,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
