@@ -181,6 +181,8 @@ export interface SizeTarget {
   readonly id: string;
   readonly started: boolean;
   readonly mounts: readonly MountPoint[];
+  /** The image's size (inspect's `spec.imageBytes`): how much an export would stream at least. */
+  readonly imageBytes?: number | null;
 }
 
 export interface ReadSizesOptions extends CallOptions {
@@ -190,7 +192,7 @@ export interface ReadSizesOptions extends CallOptions {
   readonly onSizes?: (batch: ReadonlyMap<string, PathStat>) => void;
   /**
    * Most per-path requests (stats plus archives) before the whole export is preferred instead. See BENCHMARKS.md
-   * "## diff" for where the crossover was measured. @default SIZE_REQUESTS_LIMIT
+   * "## diff" for where the crossover was measured. @default sizeRequestLimit(target.imageBytes)
    */
   readonly requestLimit?: number;
   /** Wraps the whole export when it is chosen (the explorer's debounce and single flight: ./export-gate.ts). */
@@ -198,10 +200,18 @@ export interface ReadSizesOptions extends CallOptions {
 }
 
 /**
- * Per-path requests above which one export is cheaper even on a small image (BENCHMARKS.md "## diff": a HEAD
- * costs ~1-3 ms at concurrency 8 here, the export of a busybox container ~60-120 ms).
+ * Where one export becomes cheaper than reads by path (BENCHMARKS.md "## diff", Docker 26.1.5 on 2 cores): a
+ * HEAD archive costs ~5 ms of the engine's time even 8 at a time (it mounts the container's filesystem in a new
+ * namespace each time), the export ~0.3 s for a busybox container plus ~3-4 ms per MB of image. So: up to
+ * SIZE_REQUESTS_BASE requests, plus one per SIZE_BYTES_PER_REQUEST bytes of the image.
  */
-export const SIZE_REQUESTS_LIMIT = 2000;
+export const SIZE_REQUESTS_BASE = 50;
+export const SIZE_BYTES_PER_REQUEST = 1_000_000;
+
+/** Most reads by path before the export is cheaper, for an image of `imageBytes` (null: unknown, the base). */
+export function sizeRequestLimit(imageBytes: number | null | undefined): number {
+  return SIZE_REQUESTS_BASE + Math.floor((imageBytes ?? 0) / SIZE_BYTES_PER_REQUEST);
+}
 
 export interface ReadSizesResult extends ChangedSizes {
   /** `archive`: per-path stats and smallest-subtree archives; `export`: the whole root filesystem. */
@@ -239,7 +249,7 @@ export async function readChangeSizes(
   const plan = planSizeReads(changes, target.mounts);
   if (plan.unnameable > 0) return exportAll(`${plan.unnameable} name(s) the engine's JSON cannot spell`);
   const requests = plan.archives.length + plan.stats.length;
-  const limit = opts.requestLimit ?? SIZE_REQUESTS_LIMIT;
+  const limit = opts.requestLimit ?? sizeRequestLimit(target.imageBytes);
   if (requests > limit) return exportAll(`${requests} reads by path (more than ${limit})`);
   try {
     return { ...(await readByPath(port, target.id, changes, plan, opts)), method: 'archive', reason: null };

@@ -216,7 +216,7 @@ export const run: Command = async (ctx: CommandContext) => {
   // moment reports it (seen on 26.1.5 and 20.10.24, test/engine/diff-cli.test.ts).
   const changes = await port.containerChanges(info.id, { signal });
   const mounts = mountsOf(info);
-  const target = { id: info.id, started: info.spec?.started ?? false, mounts };
+  const target = { id: info.id, started: info.spec?.started ?? false, mounts, imageBytes: info.spec?.imageBytes };
   const read = args.sizes && changes.length > 0 ? await readChangeSizes(port, target, changes, { signal }) : null;
   const sizes = args.sizes ? (read?.sizes ?? new Map()) : undefined;
   const color = !ctx.global.noColor && ctx.stdout.isTTY === true;
