@@ -252,7 +252,7 @@ export async function readChangeSizes(
   const limit = opts.requestLimit ?? sizeRequestLimit(target.imageBytes);
   if (requests > limit) return exportAll(`${requests} reads by path (more than ${limit})`);
   try {
-    return { ...(await readByPath(port, target.id, changes, plan, opts)), method: 'archive', reason: null };
+    return { ...(await readByPath(port, target.id, plan, opts)), method: 'archive', reason: null };
   } catch (e) {
     if (opts.signal?.aborted || (e instanceof DockerError && e.kind === 'aborted')) throw e;
     if (e instanceof DockerError && e.kind === 'unreachable') throw e;
@@ -263,20 +263,20 @@ export async function readChangeSizes(
 async function readByPath(
   port: DockerPort,
   id: string,
-  changes: readonly Change[],
   plan: SizeReads,
   opts: ReadSizesOptions,
 ): Promise<ChangedSizes> {
   const statPath = port.statPath?.bind(port) as NonNullable<DockerPort['statPath']>;
-  const wanted = new Set<string>();
-  for (const c of changes) if (c.kind !== 'deleted') wanted.add(c.path);
+  // No filter on the archives' entries: under an added directory everything is a change (a path made since
+  // /changes answered is kept too, and never looked up); mounts were left out of the plan (core/size-reads.ts).
   const sizes = new Map<string, PathStat>();
   let entriesRead = 0;
   let bytesStreamed = 0;
   const jobs: (() => Promise<void>)[] = [];
   for (const root of plan.archives) {
     jobs.push(async () => {
-      const batch = new Map<string, PathStat>();
+      // Straight into the result unless someone shows sizes as they arrive (a second map of 200,000 is not free).
+      const batch = opts.onSizes ? new Map<string, PathStat>() : sizes;
       // The archive names its entries from the root's last segment (`b`, `b/x` for /a/b).
       const parent = root.slice(0, root.lastIndexOf('/'));
       const read = await readTarHeaders(
@@ -284,7 +284,6 @@ async function readByPath(
         (h) => {
           const raw = `${parent}/${h.name}`;
           const key = engineFormOf(raw);
-          if (!wanted.has(key)) return true;
           batch.set(key, {
             type: h.type,
             size: h.size,
@@ -297,8 +296,10 @@ async function readByPath(
       );
       entriesRead += read.entries;
       bytesStreamed += read.bytes;
-      for (const [k, v] of batch) sizes.set(k, v);
-      opts.onSizes?.(batch);
+      if (batch !== sizes) {
+        for (const [k, v] of batch) sizes.set(k, v);
+        opts.onSizes?.(batch);
+      }
     });
   }
   for (const path of plan.stats) {
