@@ -14,4 +14,7 @@ if (!existsSync(bundle)) {
   );
   process.exit(2);
 }
+// A prune plan's first engine reads start here, while Node compiles the bundle (src/docker/early-reads.ts).
+const early = new URL('../dist/early.cjs', import.meta.url);
+if (existsSync(early)) require(fileURLToPath(early)).launch(process.argv.slice(2), process.env);
 require(fileURLToPath(bundle));

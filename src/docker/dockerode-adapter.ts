@@ -21,15 +21,17 @@ import type {
 } from '../core/model.js';
 import { engineRules } from '../core/plan/engine-rules.js';
 import { compareVersions } from '../core/plan/engine-version.js';
+import { CLIENT_MAX_API } from './api-version.js';
 import { rebaseArchive, unbaseArchive } from './archive-rebase.js';
 import type { Connection } from './connection.js';
+import { EARLY_READS, type EarlyReads, requestKey } from './early-reads.js';
 import { DockerError } from './errors.js';
 import type { CallOptions, ContainerPathStat, DiskUsage, DockerPort, ExecStream, VolumeCreateSpec } from './port.js';
 import { HELPER_LABEL, isLeftover, OWNER_LABEL, ownerTag } from './sweep.js';
 import { createTransport, type Transport } from './transport.js';
 
 /** The newest Engine API whose shapes this adapter was written against (Docker 26.1, docs/api v1.45). */
-export const CLIENT_MAX_API = '1.45';
+export { CLIENT_MAX_API };
 /** Name of the empty image the volume reader is created from. */
 export const EMPTY_IMAGE = 'lastlook/empty:1';
 /** Label put on every helper container lastlook creates, so leftovers can be found and removed. */
@@ -198,6 +200,9 @@ export class DockerodeAdapter implements DockerPort {
   private readonly imageVolumesCache = new Map<string, { volumes: string[]; size: number | null } | null>();
   private readonly timeoutMs: number;
   private swept: Promise<void> | null = null;
+  private removedLeftovers = 0;
+  private early: EarlyReads | null = null;
+  private infoRead: Promise<EngineInfo> | null = null;
   /** Helpers made by `createVolumeWriter` (their volume at /v): Podman needs their uploads at /v (`putArchive`). */
   private readonly volumeWriters = new Set<string>();
 
@@ -209,6 +214,13 @@ export class DockerodeAdapter implements DockerPort {
     this.transport = createTransport(c);
     this.docker = this.transport.docker;
     if (c.pinnedApiVersion) this.apiVersion = c.pinnedApiVersion;
+    // The launcher's early reads (./early-reads.ts), taken by the first adapter for the host they were sent to.
+    const store = globalThis as { [EARLY_READS]?: EarlyReads };
+    const early = store[EARLY_READS];
+    if (early && early.host === this.host && !c.pinnedApiVersion) {
+      this.early = early;
+      delete store[EARLY_READS];
+    }
   }
 
   close(): void {
@@ -258,38 +270,58 @@ export class DockerodeAdapter implements DockerPort {
               local.abort(e);
             }, limit)
           : null;
-      modem.dial(
-        {
-          // The trailing `?` makes the modem append `_query` (and never the body) as the query string.
-          path: `${prefix}${o.path}?`,
-          method: o.method,
-          // An empty `_body` keeps the modem from sending the options object itself as a POST body.
-          options: { _query: query, _body: o.body ?? {} },
-          file: o.file,
-          isStream: o.stream ?? false,
-          abortSignal: signal,
-          headers: o.headers,
-          statusCodes: {
-            200: true,
-            201: true,
-            204: true,
-            304: true,
-            400: 'bad request',
-            401: 'unauthorized',
-            403: 'forbidden',
-            404: 'not found',
-            409: 'conflict',
-            500: 'server error',
-            503: 'unavailable',
+      const send = () =>
+        modem.dial(
+          {
+            // The trailing `?` makes the modem append `_query` (and never the body) as the query string.
+            path: `${prefix}${o.path}?`,
+            method: o.method,
+            // An empty `_body` keeps the modem from sending the options object itself as a POST body.
+            options: { _query: query, _body: o.body ?? {} },
+            file: o.file,
+            isStream: o.stream ?? false,
+            abortSignal: signal,
+            headers: o.headers,
+            statusCodes: {
+              200: true,
+              201: true,
+              204: true,
+              304: true,
+              400: 'bad request',
+              401: 'unauthorized',
+              403: 'forbidden',
+              404: 'not found',
+              409: 'conflict',
+              500: 'server error',
+              503: 'unavailable',
+            },
           },
+          (err, data) =>
+            settle(() => {
+              if (err) reject(this.transport.mapError(err));
+              else if (o.stream && o.stall && limit > 0)
+                resolve(stallGuard(data as Readable, limit, () => stallError(this.host, o.path, limit)) as T);
+              else resolve((o.stream ? data : normaliseBody(data)) as T);
+            }),
+        );
+      // The launcher may have sent this very request already (./early-reads.ts): its answer, if a 200, stands in
+      // for ours, under the same deadline; anything else and we send it ourselves.
+      const early =
+        o.stream || o.file ? undefined : this.early?.take(requestKey(o.method, `${prefix}${o.path}`, query));
+      if (!early) {
+        send();
+        return;
+      }
+      const onAbort = () => settle(() => reject(new DockerError('aborted', 'cancelled')));
+      signal.addEventListener('abort', onAbort, { once: true });
+      early.then(
+        (r) => {
+          signal.removeEventListener('abort', onAbort);
+          if (settled) return;
+          if (r?.status === 200) settle(() => resolve(normaliseBody(r.body) as T));
+          else send();
         },
-        (err, data) =>
-          settle(() => {
-            if (err) reject(this.transport.mapError(err));
-            else if (o.stream && o.stall && limit > 0)
-              resolve(stallGuard(data as Readable, limit, () => stallError(this.host, o.path, limit)) as T);
-            else resolve((o.stream ? data : normaliseBody(data)) as T);
-          }),
+        () => send(),
       );
     });
   }
@@ -322,6 +354,7 @@ export class DockerodeAdapter implements DockerPort {
           if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
         });
       }
+      this.removedLeftovers += leftovers.length;
       return whole && leftovers.length === 0 ? list : null;
     } catch (e) {
       // The sweep must not stop the command: the same engine error, if any, reaches the caller's own request. A
@@ -333,6 +366,24 @@ export class DockerodeAdapter implements DockerPort {
 
   async engineInfo(opts: CallOptions = {}): Promise<EngineInfo> {
     if (this.info) return this.info;
+    // Callers that start together (the first requests of a run) share one `/version`; a failed one is asked again.
+    // It carries no caller's signal (one caller cancelling must not fail the others; its deadline still applies):
+    // each caller stops waiting when its own signal aborts.
+    this.infoRead ??= this.readEngineInfo({}).finally(() => {
+      this.infoRead = null;
+    });
+    const shared = this.infoRead;
+    const signal = opts.signal;
+    if (!signal) return shared;
+    if (signal.aborted) throw new DockerError('aborted', 'cancelled');
+    return new Promise<EngineInfo>((resolve, reject) => {
+      const onAbort = () => reject(new DockerError('aborted', 'cancelled'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async readEngineInfo(opts: CallOptions): Promise<EngineInfo> {
     const v = await this.dial<{
       Version: string;
       ApiVersion: string;
@@ -362,14 +413,18 @@ export class DockerodeAdapter implements DockerPort {
     return this.info;
   }
 
+  leftoversRemoved(): number {
+    return this.removedLeftovers;
+  }
+
   async listContainers(opts: CallOptions = {}): Promise<ContainerInfo[]> {
     let list: ApiContainerSummary[] | null = null;
     if (this.swept === null) {
-      // The run's first request after /version is this list (a plan, the explorer): it is the sweep's list too.
-      // Set before any await, so that requests started beside it wait for this sweep instead of starting another.
-      const first = this.sweepLeftovers(opts.signal, true);
-      this.swept = first.then(() => undefined);
-      list = await first;
+      // The run's first request after /version is this list (a plan, the explorer): it is the sweep's list too,
+      // and the requests started beside it do not wait for it (set before any await). When it removes a leftover,
+      // `leftoversRemoved` changes and the snapshot reads everything again (src/docker/snapshot.ts).
+      this.swept = Promise.resolve();
+      list = await this.sweepLeftovers(opts.signal, true);
     }
     list ??= await this.dial<ApiContainerSummary[]>({
       method: 'GET',

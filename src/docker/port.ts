@@ -28,6 +28,11 @@ export interface DockerPort {
   /** `GET /containers/json?all=1`: every container in any state, without sizes. */
   listContainers(opts?: CallOptions): Promise<ContainerInfo[]>;
   /**
+   * How many leftover helpers of dead runs this port has removed so far (src/docker/sweep.ts). The first container
+   * list finds them while other reads run beside it: a reader that sees this number change re-reads.
+   */
+  leftoversRemoved?(): number;
+  /**
    * `GET /containers/{id}/json`, plus the image's volumes, as a ContainerInfo with `spec` set.
    * @param size when true also measures `SizeRw` (expensive: walks the writable layer).
    */

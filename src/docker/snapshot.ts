@@ -75,14 +75,22 @@ function startDiskUsage(
 
 /** Reads one snapshot. Engine errors propagate as DockerError. */
 export async function readSnapshot(port: DockerPort, opts: SnapshotOptions): Promise<Snapshot> {
+  const before = port.leftoversRemoved?.() ?? 0;
+  const snapshot = await readOnce(port, opts);
+  // The run's first container list removed helpers left by a killed run while the other lists were read (which
+  // may still have counted them as users of a volume, a network or an image): read everything again, once.
+  return (port.leftoversRemoved?.() ?? 0) === before ? snapshot : readOnce(port, opts);
+}
+
+async function readOnce(port: DockerPort, opts: SnapshotOptions): Promise<Snapshot> {
   const signal = opts.signal;
   const needs = opts.needs ?? { networks: true, images: true };
   // The lists run together, and the adapter inspects every network at once: each request in flight is one abort
   // listener on `signal`. Lift Node's leak warning (10) for this legitimate fan-out.
   if (signal) setMaxListeners(Math.max(getMaxListeners(signal), 64), signal);
   const engine = await port.engineInfo({ signal });
-  // The container list goes first: the adapter's first list doubles as its sweep of leftover helpers, which every
-  // other request waits for (sent first, it is one request instead of a filtered list plus this one).
+  // The container list goes first: the adapter's first list doubles as its sweep of leftover helpers (one request
+  // instead of a filtered list plus this one), and the other requests are sent beside it.
   const containersRead = port.listContainers({ signal });
   // Engines before 23.0 refuse a second disk-usage request while one runs ("a disk usage operation is already
   // running"; 23.0+ share one): a prefetch the plan then does not use (blocked) would still be running there when

@@ -72,6 +72,7 @@ describe('the packed npm package', () => {
     expect(files).toEqual([
       'package/README.md',
       'package/bin/lastlook.js',
+      'package/dist/early.cjs',
       'package/dist/lastlook.cjs',
       'package/package.json',
     ]);

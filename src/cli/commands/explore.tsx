@@ -74,14 +74,21 @@ export const run: Command = async (ctx) => {
   const port = ctx.port();
   const backupDir = backupRoot(ctx.global.backupDir, ctx.env);
   const isTerminal = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
-  // The UI's modules (Ink, React, Yoga) load while the engine answers: the first frame needs both.
-  const ui = Promise.all([import('ink'), import('../../ui/context-root.js'), import('../../docker/execute.js')]);
-  ui.catch(() => {});
   // Quitting the waiting screen aborts the first reads.
   const quit = new AbortController();
   const signal = AbortSignal.any([ctx.signal, quit.signal]);
+  // The first reads go out before anything else loads: the engine answers (/version, then the sweep's list, then
+  // the list) while the UI's modules load.
   const first = Promise.all([port.engineInfo({ signal }), port.listContainers({ signal })]);
-  first.catch(() => {});
+  let firstSettled = false;
+  first.then(
+    () => {
+      firstSettled = true;
+    },
+    () => {
+      firstSettled = true;
+    },
+  );
   if (!isTerminal) {
     // Fail fast when the engine cannot be reached: that is the error the user must fix first.
     await first;
@@ -91,15 +98,35 @@ export const run: Command = async (ctx) => {
       'for scripts use `lastlook plan --json -- <docker command>`, or `lastlook guard --yes -- <docker command>`',
     );
   }
-  const [{ render }, { ContextRoot }, { executePlan }] = await ui;
-  const { Waiting } = await import('../../ui/waiting.js');
+  const ui = await loadUi();
   const leave = alternateScreen(ctx.terminal.stdout as NodeJS.WriteStream);
   try {
-    return await explore(ctx, { render, ContextRoot, executePlan, Waiting }, { port, quit, first, backupDir });
+    return await explore(ctx, ui, { port, quit, first, ready: () => firstSettled, backupDir });
   } finally {
     leave();
   }
 };
+
+/**
+ * The UI's modules (React, Ink with Yoga, the explorer), one at a time with a turn of the event loop before each: each
+ * takes milliseconds to evaluate, and in between the engine's answers are read and the next request sent, so the
+ * three round trips of the first reads overlap the loading instead of waiting behind it.
+ */
+async function loadUi(): Promise<UiModules> {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  await turn();
+  await import('react');
+  await turn();
+  const { render } = await import('ink');
+  await turn();
+  const { ContextRoot } = await import('../../ui/context-root.js');
+  await turn();
+  const [{ executePlan }, { Waiting }] = await Promise.all([
+    import('../../docker/execute.js'),
+    import('../../ui/waiting.js'),
+  ]);
+  return { render, ContextRoot, executePlan, Waiting };
+}
 
 /**
  * The terminal's alternate screen, as lazydocker and k9s use it: entered before the first frame, left on every way
@@ -133,26 +160,34 @@ async function explore(
     readonly port: DockerPort;
     readonly quit: AbortController;
     readonly first: Promise<[EngineInfo, ContainerInfo[]]>;
+    /** Whether `first` has settled (then the explorer, or the error, comes without the waiting screen). */
+    readonly ready: () => boolean;
     readonly backupDir: string;
   },
 ): Promise<ExitCodeValue> {
   const { port, quit, first, backupDir } = start;
-  // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
-  const instance = render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, {
+  const options = {
     // Ink drives the terminal itself: the raw streams. Its text is escaped by src/ui/components/text.tsx.
     stdout: ctx.terminal.stdout as NodeJS.WriteStream,
     stdin: ctx.stdin as NodeJS.ReadStream,
     stderr: ctx.terminal.stderr as NodeJS.WriteStream,
     exitOnCtrlC: false,
     patchConsole: false,
-  });
+  };
+  // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
+  // When it answered while the UI loaded, the first frame is the explorer's.
+  const waiting = start.ready()
+    ? null
+    : render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, options);
   let engine: Awaited<typeof first>[0];
   let initialContainers: Awaited<typeof first>[1];
   try {
     [engine, initialContainers] = await first;
   } catch (e) {
-    instance.unmount();
-    await instance.waitUntilExit();
+    if (waiting) {
+      waiting.unmount();
+      await waiting.waitUntilExit();
+    }
     if (quit.signal.aborted) return ExitCode.ok;
     throw e;
   }
@@ -174,7 +209,7 @@ async function explore(
       throw e;
     }
   };
-  instance.rerender(
+  const explorer = (
     <ContextRoot
       initial={session(port, planningContext(ctx), engine, initialContainers)}
       listContexts={() => listContexts(ctx.env)}
@@ -182,8 +217,10 @@ async function explore(
       readOnly={ctx.global.readOnly}
       noColor={ctx.global.noColor}
       onExit={() => {}}
-    />,
+    />
   );
+  const instance = waiting ?? render(explorer, options);
+  if (waiting) waiting.rerender(explorer);
   await instance.waitUntilExit();
   return ExitCode.ok;
 }

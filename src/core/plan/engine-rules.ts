@@ -95,7 +95,16 @@ function dockerRules(engine: Pick<EngineInfo, 'version' | 'apiVersion'>): Engine
   };
 }
 
+/** Rules by kind, version and API version: the planner asks once per mount (1,000 times for a large prune). */
+const memo = new Map<string, EngineRules>();
+
 /** The rules of the engine a snapshot was read from (`EngineInfo.kind`; absent means Docker). */
 export function engineRules(engine: Pick<EngineInfo, 'version' | 'apiVersion' | 'kind'>): EngineRules {
-  return engine.kind === 'podman' ? podmanRules(engine) : dockerRules(engine);
+  const key = `${engine.kind ?? 'docker'}\n${engine.version}\n${engine.apiVersion}`;
+  let rules = memo.get(key);
+  if (!rules) {
+    rules = engine.kind === 'podman' ? podmanRules(engine) : dockerRules(engine);
+    memo.set(key, rules);
+  }
+  return rules;
 }

@@ -1,0 +1,177 @@
+/**
+ * Early reads: the first requests of a prune plan, sent by the launcher (bin/lastlook.js) before the bundle is
+ * compiled and its modules evaluated (~100 ms of a plan that `docker system df -v` finishes in ~150 ms). The
+ * engine measures disk usage while Node loads the rest; the adapter then takes each answer once, in place of the
+ * same request (src/docker/dockerode-adapter.ts `dial`). Built on its own (dist/early.cjs, node builtins only).
+ *
+ * Only what is certain: `lastlook plan [--json] -- docker <system|container|volume|image|network> prune …` on a unix
+ * socket that resolves exactly as the plan's own connection will (no --host, --context or pinned API version), and
+ * only the requests that plan is known to send first (below, kept equal to the families' `needs` by
+ * test/engine/early-reads.test.ts). Anything else reads nothing early. An answer that is not a 200 is never used:
+ * the adapter sends its own request and reports its own error. The adapter takes the reads only for the host they
+ * were sent to; a read it does not take cost the engine a request and nothing else.
+ */
+import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { compareVersions } from '../core/plan/engine-version.js';
+import { CLIENT_MAX_API } from './api-version.js';
+import { resolveConnection } from './connection.js';
+
+/** Where the launcher leaves the reads for the bundle (both run in one process; the bundle takes them once). */
+export const EARLY_READS = Symbol.for('lastlook.early-reads');
+
+export interface EarlyResponse {
+  readonly status: number;
+  readonly body: Buffer;
+}
+
+export interface EarlyReads {
+  /** The connection's host, `unix:///…`: the adapter takes the reads only for this host. */
+  readonly host: string;
+  /**
+   * The answer to a request (as {@link requestKey} spells it) when it was sent early, once; undefined (or null, once
+   * settled) when it was not: the caller then sends it itself.
+   */
+  take(key: string): Promise<EarlyResponse | null> | undefined;
+  /** What was sent and what was taken (for the test that keeps the table below equal to the plans' requests). */
+  report(): { readonly sent: readonly string[]; readonly taken: readonly string[] };
+}
+
+/** One spelling of a request for both sides: path, then the query's pairs in order (arrays repeated). */
+export function requestKey(
+  method: string,
+  path: string,
+  query: Readonly<Record<string, string | number | boolean | readonly (string | number)[] | undefined>> = {},
+): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    for (const x of Array.isArray(v) ? v : [v]) q.append(k, String(x));
+  }
+  return `${method} ${path}?${q.toString()}`;
+}
+
+interface Reads {
+  /** `/system/df` types, when the plan prefetches disk usage (engines 23.0+ only, as src/docker/snapshot.ts). */
+  readonly df: readonly string[] | null;
+  /** `GET /info` (the data root, for log sizes): plans that measure containers on a local engine. */
+  readonly info: boolean;
+  readonly networks: boolean;
+  readonly images: boolean;
+}
+
+/** The families' `needs` (src/core/families) for the commands read early. */
+const READS: Readonly<Record<string, Reads>> = {
+  'system prune': { df: ['container', 'volume', 'build-cache'], info: true, networks: true, images: true },
+  'container prune': { df: ['container', 'volume'], info: true, networks: false, images: false },
+  'volume prune': { df: ['volume'], info: false, networks: false, images: false },
+  'image prune': { df: null, info: false, networks: false, images: true },
+  'network prune': { df: null, info: false, networks: true, images: false },
+};
+
+/** Lastlook's own flags allowed before `--` (any other, e.g. --context or --host, means no early reads). */
+const PLAN_FLAGS = new Set(['--json']);
+
+function readsFor(argv: readonly string[]): Reads | null {
+  const dash = argv.indexOf('--');
+  if (argv[0] !== 'plan' || dash < 0 || !argv.slice(1, dash).every((a) => PLAN_FLAGS.has(a))) return null;
+  const [docker, object, verb] = argv.slice(dash + 1);
+  if (docker !== 'docker' || verb !== 'prune') return null;
+  return READS[`${object} ${verb}`] ?? null;
+}
+
+function get(socketPath: string, agent: Agent, path: string): Promise<EarlyResponse | null> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path, agent, method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', () => resolve(null));
+    });
+    // Any failure: the adapter sends the request itself and reports what it gets.
+    req.on('error', () => resolve(null));
+    req.end();
+  });
+}
+
+/** Starts the early reads for this command line, or returns null when it reads nothing early. */
+export function startEarlyReads(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): EarlyReads | null {
+  const reads = readsFor(argv);
+  if (!reads) return null;
+  let host: string;
+  try {
+    const c = resolveConnection({ env });
+    if (c.pinnedApiVersion || !c.host.startsWith('unix://')) return null;
+    host = c.host;
+  } catch {
+    return null;
+  }
+  const socketPath = host.slice('unix://'.length);
+  const agent = new Agent({ keepAlive: true });
+  const pending = new Map<string, Promise<EarlyResponse | null>>();
+  const sent: string[] = [];
+  const taken: string[] = [];
+  const send = (path: string, query: Parameters<typeof requestKey>[2] = {}) => {
+    const key = requestKey('GET', path, query);
+    pending.set(key, get(socketPath, agent, key.slice('GET '.length)));
+    sent.push(key);
+  };
+  send('/version');
+  const versionKey = requestKey('GET', '/version');
+  const version = pending.get(versionKey) as Promise<EarlyResponse | null>;
+  // The rest is sent once /version answers: the negotiated API version prefixes every path, as the adapter's do.
+  let registered = false;
+  const ready = version.then((r) => {
+    registered = true;
+    if (r?.status !== 200) return;
+    let v: { Version?: unknown; ApiVersion?: unknown };
+    try {
+      v = JSON.parse(r.body.toString('utf8')) as typeof v;
+    } catch {
+      return;
+    }
+    if (typeof v.Version !== 'string' || typeof v.ApiVersion !== 'string') return;
+    const api = compareVersions(v.ApiVersion, CLIENT_MAX_API) < 0 ? v.ApiVersion : CLIENT_MAX_API;
+    send(`/v${api}/containers/json`, { all: 1 });
+    send(`/v${api}/volumes`);
+    if (reads.networks) send(`/v${api}/networks`);
+    if (reads.images) send(`/v${api}/images/json`, { all: 1 });
+    // Engines before 23.0 refuse a second disk-usage request while one runs: never prefetched there.
+    if (reads.df && compareVersions(v.Version, '23.0.0') >= 0) {
+      send(`/v${api}/system/df`, compareVersions(api, '1.42') >= 0 ? { type: reads.df } : {});
+      if (reads.info) send(`/v${api}/info`);
+    }
+  });
+  const takeNow = (key: string) => {
+    const answer = pending.get(key);
+    if (!answer) return null;
+    pending.delete(key);
+    taken.push(key);
+    return answer;
+  };
+  return {
+    host,
+    take(k) {
+      if (k === versionKey || registered) return takeNow(k) ?? undefined;
+      // Before /version answered the other keys are not known yet: wait for it (the adapter itself waits for
+      // /version before any other request), then take the read if there is one; null sends the request instead.
+      return ready.then(() => takeNow(k));
+    },
+    report: () => ({ sent: [...sent], taken: [...taken] }),
+  };
+}
+
+/**
+ * The launcher's call (bin/lastlook.js, before it loads the bundle): start the reads and leave them where the
+ * adapter looks. `LASTLOOK_EARLY_REPORT=FILE` writes what was sent and taken at exit (test/engine/early-reads.test.ts).
+ */
+export function launch(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): void {
+  const reads = startEarlyReads(argv, env);
+  if (!reads) return;
+  (globalThis as { [EARLY_READS]?: EarlyReads })[EARLY_READS] = reads;
+  const file = env.LASTLOOK_EARLY_REPORT;
+  if (file) process.on('exit', () => writeFileSync(file, JSON.stringify(reads.report())));
+}

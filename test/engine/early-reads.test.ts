@@ -1,0 +1,101 @@
+/**
+ * The launcher's early reads (src/docker/early-reads.ts): for each prune plan it reads early, on Docker 28.5.2
+ * (disk usage prefetched) and 20.10.24 (never: a second disk-usage request is refused there), the built binary
+ * sends exactly the requests the plan then makes, and the plan takes every one of them (a request read early and
+ * not taken would be engine work for nothing; one the plan makes and the table lacks is simply not read early).
+ * Command lines it must not read early for, and an engine that is not there, behave as without early reads.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import { engineEnv, repoRoot, type TestEngine } from './harness.js';
+
+const engines = inject('allEngines');
+const work = mkdtempSync(join(tmpdir(), 'lastlook-early-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly report: { sent: string[]; taken: string[] } | null;
+}
+
+let runs = 0;
+function lastlook(env: NodeJS.ProcessEnv, args: readonly string[]): Promise<Run> {
+  const reportFile = join(work, `report-${runs++}.json`);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'bin/lastlook.js'), ...args],
+      { env: { ...env, LASTLOOK_EARLY_REPORT: reportFile }, maxBuffer: 64 * 1024 * 1024 },
+      (e, stdout, stderr) => {
+        const code = e ? (typeof e.code === 'number' ? e.code : -1) : 0;
+        const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : null;
+        resolve({ code, stdout, stderr, report });
+      },
+    );
+  });
+}
+
+const COMMANDS: readonly (readonly string[])[] = [
+  ['system', 'prune', '--volumes'],
+  ['system', 'prune', '-a', '-f'],
+  ['container', 'prune'],
+  ['volume', 'prune', '-a'],
+  ['image', 'prune', '-a'],
+  ['network', 'prune'],
+];
+
+describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (kind) => {
+  const engine = engines.find((e) => e.kind === kind) as TestEngine;
+
+  test.each(COMMANDS.map((c) => [c.join(' '), c] as const))(
+    'plan -- docker %s: every early read is taken',
+    async (_, cmd) => {
+      const r = await lastlook(engineEnv(engine), ['plan', '--json', '--', 'docker', ...cmd]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).engine.version).toMatch(kind === 'current' ? /^28\./ : /^20\.10\./);
+      expect(r.report).not.toBeNull();
+      const { sent, taken } = r.report as { sent: string[]; taken: string[] };
+      expect([...taken].sort()).toEqual([...sent].sort());
+      expect(sent).toContain('GET /version?');
+      expect(sent.some((k) => k.startsWith('GET /v') && k.includes('/containers/json?all=1'))).toBe(true);
+      // Disk usage is read early only where the plan prefetches it: 23.0+ and the prunes that measure.
+      const df = sent.some((k) => k.includes('/system/df'));
+      const measures = ['system', 'container', 'volume'].includes(cmd[0] ?? '');
+      expect(df).toBe(kind === 'current' && measures);
+    },
+  );
+
+  test('no early reads for a plan with --host, another command, or explore', async () => {
+    const env = engineEnv(engine);
+    for (const args of [
+      ['--host', engine.host, 'plan', '--json', '--', 'docker', 'volume', 'prune'],
+      ['plan', '--json', '--', 'docker', 'rm', 'nothing-here'],
+      ['mounts'],
+    ]) {
+      const r = await lastlook(env, args);
+      expect(r.report, args.join(' ')).toBeNull();
+    }
+  });
+});
+
+test('an engine that is not there: the same error and exit code as without early reads', async () => {
+  const engine = engines.find((e) => e.kind === 'current') as TestEngine;
+  const missing = `unix://${join(work, 'no-engine.sock')}`;
+  const env = { ...engineEnv(engine), DOCKER_HOST: missing };
+  const plan = ['plan', '--json', '--', 'docker', 'system', 'prune'];
+  const early = await lastlook(env, plan);
+  // --host: the same engine, named on the command line, so nothing is read early.
+  const plain = await lastlook(env, ['--host', missing, ...plan]);
+  expect(early.report?.taken).toEqual(['GET /version?']);
+  expect(plain.report).toBeNull();
+  expect(early.code).toBe(3);
+  expect(early.code).toBe(plain.code);
+  expect(early.stderr).toBe(plain.stderr);
+  expect(early.stdout).toBe('');
+});
