@@ -78,6 +78,74 @@ const bundleEverything = {
       const contents = `export const lastlookWasmUri = ${JSON.stringify(m[1])};\n${text.replace(m[0], 'H=lastlookWasmUri')}`;
       return { contents, loader: 'js' };
     });
+    // Ink builds every frame from scratch: each line is tokenised into styled characters and measured, with caches
+    // that live for one frame only, and every cell of the screen gets a new blank object. A key moves a cursor, so
+    // most of a frame's lines are the previous frame's: the caches now keep the previous frame's entries and rows (two
+    // generations, so they stay bounded), and blank cells share one object (cells are replaced, never mutated).
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      text = replaceOnce(
+        text,
+        'class OutputCaches {\n',
+        [
+          'let lastlookPreviousCaches;',
+          'const lastlookBlank = Object.freeze({ type: "char", value: " ", fullWidth: false, styles: Object.freeze([]) });',
+          'class OutputCaches {',
+          '    constructor() {',
+          '        this.previous = lastlookPreviousCaches;',
+          '        if (this.previous) this.previous.previous = undefined;',
+          '        lastlookPreviousCaches = this;',
+          '    }',
+          '    lookup(name, key) {',
+          '        let value = this[name].get(key);',
+          '        if (value === undefined && this.previous) {',
+          '            value = this.previous[name].get(key);',
+          '            if (value !== undefined) this[name].set(key, value);',
+          '        }',
+          '        return value;',
+          '    }',
+          '',
+        ].join('\n'),
+        args.path,
+      );
+      text = replaceOnce(text, 'this.styledChars.get(line)', "this.lookup('styledChars', line)", args.path);
+      text = replaceOnce(text, 'this.widths.get(text)', "this.lookup('widths', text)", args.path);
+      text = replaceOnce(text, 'this.blockWidths.get(text)', "this.lookup('blockWidths', text)", args.path);
+      text = replaceOnce(
+        text,
+        `row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`,
+        'row.push(lastlookBlank);',
+        args.path,
+      );
+      // A row made of the very same characters as the previous frame's row at that height is the same string.
+      text = replaceOnce(
+        text,
+        `            return styledCharsToString(lineWithoutEmptyItems).trimEnd();
+        })`,
+        [
+          '            const previous = this.caches.previous?.rows?.[y];',
+          '            const same = previous !== undefined && previous.chars.length === lineWithoutEmptyItems.length &&',
+          '                previous.chars.every((c, i) => c === lineWithoutEmptyItems[i]);',
+          '            const string = same ? previous.string : styledCharsToString(lineWithoutEmptyItems).trimEnd();',
+          '            (this.caches.rows ??= [])[y] = { chars: lineWithoutEmptyItems, string };',
+          '            return string;',
+          '        })',
+        ].join('\n'),
+        args.path,
+      );
+      text = replaceOnce(
+        text,
+        '.map(line => {\n            // See https://github.com',
+        '.map((line, y) => {\n            // See https://github.com',
+        args.path,
+      );
+      return { contents: text, loader: 'js' };
+    });
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
       let text = readFileSync(args.path, 'utf8');
       text = replaceOnce(text, "await import('./devtools.js');", '', args.path);

@@ -1,11 +1,12 @@
 import { Box, useApp, useInput } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
-import { flatten } from '../core/diff-tree.js';
+import { flatten, type VisibleRow } from '../core/diff-tree.js';
 import {
   type ExplorerState,
   initialState,
   type ListRow,
   listRows,
+  type MountRow,
   mountRows,
   selectedContainer,
   visibleChanges,
@@ -60,6 +61,9 @@ export interface AppProps {
   readonly overlay?: ((width: number, height: number) => React.ReactNode) | null;
 }
 
+const NO_MOUNTS: readonly MountRow[] = [];
+const NO_CHANGES: readonly VisibleRow[] = [];
+
 function keyName(input: string, key: import('ink').Key): string | KeyName | null {
   if (key.ctrl && input === 'c') return 'ctrl-c';
   if (key.upArrow) return 'up';
@@ -108,6 +112,8 @@ export function App(props: AppProps) {
   useExecution(services, state.mode === 'running' ? (state.preview?.plan ?? null) : null, dispatch);
   useInside(services, state, dispatch);
 
+  // Props kept identical between keys, so that memoised panes a key did not change are not drawn again.
+  const summary = useMemo(() => (tree ? { paths: tree.paths, bytes: tree.bytes, sized: tree.sized } : null), [tree]);
   const changesCursor = changeRows ? Math.min(state.changesCursor, Math.max(0, changeRows.length - 1)) : 0;
 
   useKeys(dispatch, overlay !== null);
@@ -165,7 +171,7 @@ export function App(props: AppProps) {
                 ? `${safe(container.name)}${container.state === 'running' || container.state === 'paused' ? ` (${container.state}: rm refused without -f)` : ''}`
                 : '—'
             }
-            rows={container ? mounts : []}
+            rows={container ? mounts : NO_MOUNTS}
             fatesKnown={mountTable?.fates != null}
             cursor={state.mountCursor}
             sizes={state.volumeSizes}
@@ -178,9 +184,9 @@ export function App(props: AppProps) {
             {...(container ? {} : { placeholder: groupHint(listRowsMemo[cursor]) })}
           />
           <ChangesPane
-            rows={container ? changeRows : []}
+            rows={container ? changeRows : NO_CHANGES}
             cursor={changesCursor}
-            summary={tree ? { paths: tree.paths, bytes: tree.bytes, sized: tree.sized } : null}
+            summary={summary}
             width={layout.rightWidth}
             height={layout.changesHeight}
             isFocused={state.focus === 'changes'}

@@ -140,8 +140,14 @@ export function mountRows(s: ExplorerState): MountRow[] {
   const c = selectedContainer(s);
   if (!c) return [];
   const t = s.mountTable?.id === c.id ? s.mountTable : null;
+  // Memoised on what they are made of, so that the mount pane is not drawn again for a key that moved nothing in it.
+  const key = [c, t];
+  const m = s.memo;
+  if (m?.mounts && sameKey(m.mounts.key, key)) return m.mounts.rows;
   const mounts = t?.mounts ?? c.mounts;
-  return orderByStake(mounts.map((m) => ({ mount: m, fates: t?.fates?.get(m.destination) ?? null })));
+  const rows = orderByStake(mounts.map((mt) => ({ mount: mt, fates: t?.fates?.get(mt.destination) ?? null })));
+  if (m) m.mounts = { key, rows };
+  return rows;
 }
 
 /** The mount row under the mount pane's cursor. */

@@ -118,6 +118,7 @@ export interface RunState {
 export interface SelectorMemo {
   list: { key: readonly unknown[]; rows: ListRow[] } | null;
   changes: { key: readonly unknown[]; rows: VisibleRow[] } | null;
+  mounts?: { key: readonly unknown[]; rows: MountRow[] } | null;
 }
 
 export interface ExplorerState {

@@ -63,7 +63,7 @@ const ChangeRow = memo(function ChangeRow({
 });
 
 /** The selected container's writable-layer changes as a tree (A added, C changed, D deleted), windowed. */
-export function ChangesPane(props: ChangesPaneProps) {
+export const ChangesPane = memo(function ChangesPane(props: ChangesPaneProps) {
   const { rows, cursor, summary, width, height, isFocused, theme, error } = props;
   const inner = Math.max(1, height - 3);
   const list = rows ?? [];
@@ -93,4 +93,4 @@ export function ChangesPane(props: ChangesPaneProps) {
       ))}
     </Pane>
   );
-}
+});

@@ -61,7 +61,7 @@ const Row = memo(function Row({
 });
 
 /** The left pane: containers grouped by compose project, windowed around the cursor. */
-export function ContainerList({
+export const ContainerList = memo(function ContainerList({
   rows,
   cursor,
   width,
@@ -93,4 +93,4 @@ export function ContainerList({
       ))}
     </Pane>
   );
-}
+});

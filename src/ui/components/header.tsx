@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { memo } from 'react';
 import { truncate } from '../../core/format.js';
 import type { EngineInfo } from '../../core/model.js';
 import { engineRules } from '../../core/plan/engine-rules.js';
@@ -17,7 +18,7 @@ export interface HeaderProps {
  * One line: context, host, engine version, API and platform (which engine this is), and the read-only badge.
  * Podman is named as the plan names it (`Podman 4.3.1 (compat API 1.41)`): its rules apply, not an old Docker's.
  */
-export function Header({ engine, readOnly, columns, theme, view }: HeaderProps) {
+export const Header = memo(function Header({ engine, readOnly, columns, theme, view }: HeaderProps) {
   const where = engine.context ? `${engine.context} · ${engine.host}` : engine.host;
   const identity =
     engine.kind === 'podman'
@@ -35,4 +36,4 @@ export function Header({ engine, readOnly, columns, theme, view }: HeaderProps) 
       </Text>
     </Box>
   );
-}
+});

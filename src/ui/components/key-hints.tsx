@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { memo } from 'react';
 import type { ExplorerState } from '../../core/explorer-reducer.js';
 import { displayWidth, truncate } from '../../core/format.js';
 import { activeBindings, hintOf, inFooter, keyLabel } from '../../core/keymap.js';
@@ -13,6 +14,11 @@ export interface KeyHintsProps {
 
 /** The footer: the keys that apply now, from the one keymap. */
 export function KeyHints({ state, columns, theme }: KeyHintsProps) {
+  return <HintsLine hints={footerHints(state, columns)} columns={columns} theme={theme} />;
+}
+
+/** The hints that fit in `columns`. */
+function footerHints(state: ExplorerState, columns: number): string {
   const all = activeBindings(state)
     .filter((b) => inFooter(b, state))
     .map((b) => `${keyLabel(b.keys[0] ?? '')} ${hintOf(b, state)}`);
@@ -23,10 +29,14 @@ export function KeyHints({ state, columns, theme }: KeyHintsProps) {
   for (const h of all.slice(0, -2)) {
     if (width([...head, h, ...tail]) <= columns) head.push(h);
   }
-  const hints = [...head, ...tail].join('  ');
+  return [...head, ...tail].join('  ');
+}
+
+/** Drawn again only when the hints change (not for every key that moves a cursor). */
+const HintsLine = memo(function HintsLine({ hints, columns, theme }: { hints: string; columns: number; theme: Theme }) {
   return (
     <Box width={columns}>
       <Text color={theme.accent}>{truncate(` ${hints}`, columns)}</Text>
     </Box>
   );
-}
+});

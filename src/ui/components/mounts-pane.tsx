@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { memo } from 'react';
 import type { MountRow } from '../../core/explorer-reducer.js';
 import { cell, displayWidth, formatBytes, rcell, safe, truncate, truncateMiddle } from '../../core/format.js';
 import { cursorWindow } from '../../core/layout.js';
@@ -160,7 +161,7 @@ function MountLine(props: {
  * and volume prune and its size beside them. Rows come in the order of what is at stake, so a LOST row is at the
  * top; the pane has its own cursor (tab focuses it) and scrolls, and says how many rows are off screen.
  */
-export function MountsPane(props: MountsPaneProps) {
+export const MountsPane = memo(function MountsPane(props: MountsPaneProps) {
   const { title, rows, fatesKnown, cursor, sizes, width, height, showFates, isFocused, theme, error } = props;
   const inner = width - 2;
   const list = rows ?? [];
@@ -200,4 +201,4 @@ export function MountsPane(props: MountsPaneProps) {
       {win.below > 0 ? more(win.below, '↓') : null}
     </Pane>
   );
-}
+});
