@@ -76,6 +76,9 @@ export function engineFormOf(name: string): string {
   return name.replace(/[\udc80-\udcff]/g, '\ufffd');
 }
 
+/** Non-empty printable ASCII with no `"`, no `\\` and no space at either edge: escapeName leaves it unchanged. */
+const PLAIN_ASCII = /^[!#-[\]-~](?:[ !#-[\]-~]*[!#-[\]-~])?$/;
+
 /** Code points that must never reach the terminal as they are. */
 function escapeCodePoint(cp: number): string | null {
   switch (cp) {
@@ -121,6 +124,9 @@ function escapeCodePoint(cp: number): string | null {
  * So a quoted name always contains an escape or an edge space, and an unquoted name never contains `\` or `"`.
  */
 export function escapeName(name: string): string {
+  // Printable ASCII without `"`, `\` or edge spaces passes as it is: one regular expression instead of a loop
+  // over code points (200,000 paths in `diff --json`).
+  if (PLAIN_ASCII.test(name)) return name;
   let out = '';
   let escaped = false;
   for (let i = 0; i < name.length; ) {

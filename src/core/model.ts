@@ -75,6 +75,8 @@ export interface ContainerSpec {
   readonly configVolumes: readonly string[];
   /** Keys of the image's `Config.Volumes`; null when the image is gone or could not be read. */
   readonly imageVolumes: readonly string[] | null;
+  /** The image's `Size` (bytes of all its layers), read with `imageVolumes`; null when not known. */
+  readonly imageBytes?: number | null;
   /** `HostConfig.Tmpfs` keys (destinations). */
   readonly tmpfs: readonly string[];
   readonly autoRemove: boolean;

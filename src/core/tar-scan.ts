@@ -99,20 +99,30 @@ function parseNumber(buf: Buffer, start: number, len: number): number {
     for (let i = 1; i < len; i++) n = n * 256 + (buf[start + i] ?? 0);
     return n;
   }
-  // Go's parseOctal: trim spaces and NULs at both ends, then every byte must be an octal digit.
-  const text = buf
-    .subarray(start, start + len)
-    .toString('latin1')
-    .replace(/^[ \0]+|[ \0]+$/g, '');
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`bad octal number "${text}" in tar header`);
-  return Number.parseInt(text, 8);
+  // Go's parseOctal: trim spaces and NULs at both ends, then every byte must be an octal digit. Byte by byte:
+  // a string and two regular expressions per field cost ~2 µs, 4 fields a header, 200,000 headers.
+  let a = start;
+  let b = start + len;
+  while (a < b && (buf[a] === 0x20 || buf[a] === 0)) a++;
+  while (b > a && (buf[b - 1] === 0x20 || buf[b - 1] === 0)) b--;
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const d = (buf[i] as number) - 0x30;
+    if (d < 0 || d > 7) {
+      const text = buf.subarray(a, b).toString('latin1');
+      throw new TarFormatError(`bad octal number "${text}" in tar header`);
+    }
+    n = n * 8 + d;
+  }
+  return n;
 }
 
 function checksumOk(h: Buffer): boolean {
   const stored = parseNumber(h, 148, 8);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (h[i] as number);
+  // The checksum field itself counts as 8 spaces.
+  let sum = 8 * 32;
+  for (let i = 0; i < 148; i++) sum += h[i] as number;
+  for (let i = 156; i < BLOCK; i++) sum += h[i] as number;
   return sum === stored;
 }
 

@@ -197,7 +197,7 @@ export class DockerodeAdapter implements DockerPort {
   private readonly context: string | null;
   private apiVersion: string | null = null;
   private info: EngineInfo | null = null;
-  private readonly imageVolumesCache = new Map<string, string[] | null>();
+  private readonly imageVolumesCache = new Map<string, { volumes: string[]; size: number | null } | null>();
   private readonly timeoutMs: number;
   private swept: Promise<void> | null = null;
   private removedLeftovers = 0;
@@ -447,16 +447,27 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   private async imageVolumes(imageId: string, signal?: AbortSignal): Promise<string[] | null> {
+    return (await this.imageFacts(imageId, signal))?.volumes ?? null;
+  }
+
+  /** The image's `Config.Volumes` keys and `Size`, once per image; null when the image is gone. */
+  private async imageFacts(
+    imageId: string,
+    signal?: AbortSignal,
+  ): Promise<{ volumes: string[]; size: number | null } | null> {
     if (this.imageVolumesCache.has(imageId)) return this.imageVolumesCache.get(imageId) ?? null;
     try {
-      const img = await this.dial<{ Config?: { Volumes?: Record<string, unknown> | null } | null }>({
+      const img = await this.dial<{ Config?: { Volumes?: Record<string, unknown> | null } | null; Size?: number }>({
         method: 'GET',
         path: `/images/${encodeURIComponent(imageId)}/json`,
         signal,
       });
-      const vols = Object.keys(img.Config?.Volumes ?? {});
-      this.imageVolumesCache.set(imageId, vols);
-      return vols;
+      const facts = {
+        volumes: Object.keys(img.Config?.Volumes ?? {}),
+        size: typeof img.Size === 'number' && img.Size >= 0 ? img.Size : null,
+      };
+      this.imageVolumesCache.set(imageId, facts);
+      return facts;
     } catch (e) {
       if (e instanceof DockerError && e.kind === 'not-found') {
         this.imageVolumesCache.set(imageId, null);
@@ -474,6 +485,7 @@ export class DockerodeAdapter implements DockerPort {
       signal: opts.signal,
     });
     const hc = c.HostConfig ?? {};
+    const image = c.Image ? await this.imageFacts(c.Image, opts.signal) : null;
     const spec: ContainerSpec = {
       binds: hc.Binds ?? [],
       mounts: (hc.Mounts ?? []).map((m) => ({
@@ -484,7 +496,8 @@ export class DockerodeAdapter implements DockerPort {
       })),
       volumesFrom: hc.VolumesFrom ?? [],
       configVolumes: Object.keys(c.Config?.Volumes ?? {}),
-      imageVolumes: c.Image ? await this.imageVolumes(c.Image, opts.signal) : null,
+      imageVolumes: image?.volumes ?? null,
+      imageBytes: image?.size ?? null,
       tmpfs: Object.keys(hc.Tmpfs ?? {}),
       autoRemove: hc.AutoRemove ?? false,
       logDriver: hc.LogConfig?.Type ?? 'json-file',

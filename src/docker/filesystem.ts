@@ -181,6 +181,8 @@ export interface SizeTarget {
   readonly id: string;
   readonly started: boolean;
   readonly mounts: readonly MountPoint[];
+  /** The image's size (inspect's `spec.imageBytes`): how much an export would stream at least. */
+  readonly imageBytes?: number | null;
 }
 
 export interface ReadSizesOptions extends CallOptions {
@@ -190,7 +192,7 @@ export interface ReadSizesOptions extends CallOptions {
   readonly onSizes?: (batch: ReadonlyMap<string, PathStat>) => void;
   /**
    * Most per-path requests (stats plus archives) before the whole export is preferred instead. See BENCHMARKS.md
-   * "## diff" for where the crossover was measured. @default SIZE_REQUESTS_LIMIT
+   * "## diff" for where the crossover was measured. @default sizeRequestLimit(target.imageBytes)
    */
   readonly requestLimit?: number;
   /** Wraps the whole export when it is chosen (the explorer's debounce and single flight: ./export-gate.ts). */
@@ -198,10 +200,18 @@ export interface ReadSizesOptions extends CallOptions {
 }
 
 /**
- * Per-path requests above which one export is cheaper even on a small image (BENCHMARKS.md "## diff": a HEAD
- * costs ~1-3 ms at concurrency 8 here, the export of a busybox container ~60-120 ms).
+ * Where one export becomes cheaper than reads by path (BENCHMARKS.md "## diff", Docker 26.1.5 on 2 cores): a
+ * HEAD archive costs ~5 ms of the engine's time even 8 at a time (it mounts the container's filesystem in a new
+ * namespace each time), the export ~0.3 s for a busybox container plus ~3-4 ms per MB of image. So: up to
+ * SIZE_REQUESTS_BASE requests, plus one per SIZE_BYTES_PER_REQUEST bytes of the image.
  */
-export const SIZE_REQUESTS_LIMIT = 2000;
+export const SIZE_REQUESTS_BASE = 50;
+export const SIZE_BYTES_PER_REQUEST = 1_000_000;
+
+/** Most reads by path before the export is cheaper, for an image of `imageBytes` (null: unknown, the base). */
+export function sizeRequestLimit(imageBytes: number | null | undefined): number {
+  return SIZE_REQUESTS_BASE + Math.floor((imageBytes ?? 0) / SIZE_BYTES_PER_REQUEST);
+}
 
 export interface ReadSizesResult extends ChangedSizes {
   /** `archive`: per-path stats and smallest-subtree archives; `export`: the whole root filesystem. */
@@ -239,10 +249,10 @@ export async function readChangeSizes(
   const plan = planSizeReads(changes, target.mounts);
   if (plan.unnameable > 0) return exportAll(`${plan.unnameable} name(s) the engine's JSON cannot spell`);
   const requests = plan.archives.length + plan.stats.length;
-  const limit = opts.requestLimit ?? SIZE_REQUESTS_LIMIT;
+  const limit = opts.requestLimit ?? sizeRequestLimit(target.imageBytes);
   if (requests > limit) return exportAll(`${requests} reads by path (more than ${limit})`);
   try {
-    return { ...(await readByPath(port, target.id, changes, plan, opts)), method: 'archive', reason: null };
+    return { ...(await readByPath(port, target.id, plan, opts)), method: 'archive', reason: null };
   } catch (e) {
     if (opts.signal?.aborted || (e instanceof DockerError && e.kind === 'aborted')) throw e;
     if (e instanceof DockerError && e.kind === 'unreachable') throw e;
@@ -253,20 +263,20 @@ export async function readChangeSizes(
 async function readByPath(
   port: DockerPort,
   id: string,
-  changes: readonly Change[],
   plan: SizeReads,
   opts: ReadSizesOptions,
 ): Promise<ChangedSizes> {
   const statPath = port.statPath?.bind(port) as NonNullable<DockerPort['statPath']>;
-  const wanted = new Set<string>();
-  for (const c of changes) if (c.kind !== 'deleted') wanted.add(c.path);
+  // No filter on the archives' entries: under an added directory everything is a change (a path made since
+  // /changes answered is kept too, and never looked up); mounts were left out of the plan (core/size-reads.ts).
   const sizes = new Map<string, PathStat>();
   let entriesRead = 0;
   let bytesStreamed = 0;
   const jobs: (() => Promise<void>)[] = [];
   for (const root of plan.archives) {
     jobs.push(async () => {
-      const batch = new Map<string, PathStat>();
+      // Straight into the result unless someone shows sizes as they arrive (a second map of 200,000 is not free).
+      const batch = opts.onSizes ? new Map<string, PathStat>() : sizes;
       // The archive names its entries from the root's last segment (`b`, `b/x` for /a/b).
       const parent = root.slice(0, root.lastIndexOf('/'));
       const read = await readTarHeaders(
@@ -274,7 +284,6 @@ async function readByPath(
         (h) => {
           const raw = `${parent}/${h.name}`;
           const key = engineFormOf(raw);
-          if (!wanted.has(key)) return true;
           batch.set(key, {
             type: h.type,
             size: h.size,
@@ -287,8 +296,10 @@ async function readByPath(
       );
       entriesRead += read.entries;
       bytesStreamed += read.bytes;
-      for (const [k, v] of batch) sizes.set(k, v);
-      opts.onSizes?.(batch);
+      if (batch !== sizes) {
+        for (const [k, v] of batch) sizes.set(k, v);
+        opts.onSizes?.(batch);
+      }
     });
   }
   for (const path of plan.stats) {

@@ -30,7 +30,12 @@ function explorerServices(
         import('../../docker/filesystem.js'),
         import('../../core/mounts.js'),
       ]);
-      const target = { id: container.id, started: container.spec?.started ?? false, mounts: mountsOf(container) };
+      const target = {
+        id: container.id,
+        started: container.spec?.started ?? false,
+        mounts: mountsOf(container),
+        imageBytes: container.spec?.imageBytes,
+      };
       return (await readChangeSizes(port, target, changes, { signal, onSizes, exportGate })).sizes;
     },
     contentDiff: async (container, path, paneSignal) => {
