@@ -1,15 +1,16 @@
 /**
- * Early reads: the first requests of a prune plan, sent by the launcher (bin/lastlook.js) before the bundle is
- * compiled and its modules evaluated (~100 ms of a plan that `docker system df -v` finishes in ~150 ms). The
- * engine measures disk usage while Node loads the rest; the adapter then takes each answer once, in place of the
- * same request (src/docker/dockerode-adapter.ts `dial`). Built on its own (dist/early.cjs, node builtins only).
+ * Early reads: the first requests of a prune plan or of the explorer, sent by the launcher (bin/lastlook.js)
+ * before the bundle is compiled and its modules evaluated (~100 ms of a plan that `docker system df -v` finishes
+ * in ~150 ms). The engine answers, and measures disk usage, while Node loads the rest; the adapter then takes each
+ * answer once, in place of the same request (src/docker/dockerode-adapter.ts `dial`). Built on its own
+ * (dist/early.cjs, node builtins only).
  *
- * Only what is certain: `lastlook plan [--json] -- docker <system|container|volume|image|network> prune …` on a unix
- * socket that resolves exactly as the plan's own connection will (no --host, --context or pinned API version), and
- * only the requests that plan is known to send first (below, kept equal to the families' `needs` by
- * test/engine/early-reads.test.ts). Anything else reads nothing early. An answer that is not a 200 is never used:
- * the adapter sends its own request and reports its own error. The adapter takes the reads only for the host they
- * were sent to; a read it does not take cost the engine a request and nothing else.
+ * Only what is certain: `lastlook plan [--json] -- docker <system|container|volume|image|network> prune …`, and the
+ * explorer started without arguments, on a unix socket that resolves exactly as the command's own connection will
+ * (no --host, --context or pinned API version), and only the requests that command is known to send first (below,
+ * kept equal to what they send by test/engine/early-reads.test.ts). Anything else reads nothing early. An answer
+ * that is not a 200 is never used: the adapter sends its own request and reports its own error. The adapter takes
+ * the reads only for the host they were sent to; a read it does not take cost the engine a request and nothing else.
  */
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -72,7 +73,11 @@ const READS: Readonly<Record<string, Reads>> = {
 /** Lastlook's own flags allowed before `--` (any other, e.g. --context or --host, means no early reads). */
 const PLAN_FLAGS = new Set(['--json']);
 
+/** The explorer (`lastlook` alone): its first frame waits for the container list (src/cli/commands/explore.tsx). */
+const EXPLORER: Reads = { df: null, info: false, networks: false, images: false };
+
 function readsFor(argv: readonly string[]): Reads | null {
+  if (argv.length === 0) return EXPLORER;
   const dash = argv.indexOf('--');
   if (argv[0] !== 'plan' || dash < 0 || !argv.slice(1, dash).every((a) => PLAN_FLAGS.has(a))) return null;
   const [docker, object, verb] = argv.slice(dash + 1);

@@ -5,12 +5,12 @@
  * not taken would be engine work for nothing; one the plan makes and the table lacks is simply not read early).
  * Command lines it must not read early for, and an engine that is not there, behave as without early reads.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { engineEnv, repoRoot, type TestEngine } from './harness.js';
+import { docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engines = inject('allEngines');
 const work = mkdtempSync(join(tmpdir(), 'lastlook-early-'));
@@ -77,6 +77,7 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
       ['--host', engine.host, 'plan', '--json', '--', 'docker', 'volume', 'prune'],
       ['plan', '--json', '--', 'docker', 'rm', 'nothing-here'],
       ['mounts'],
+      ['--read-only'],
     ]) {
       const r = await lastlook(env, args);
       expect(r.report, args.join(' ')).toBeNull();
@@ -98,4 +99,34 @@ test('an engine that is not there: the same error and exit code as without early
   expect(early.code).toBe(plain.code);
   expect(early.stderr).toBe(plain.stderr);
   expect(early.stdout).toBe('');
+});
+
+test('the explorer takes its early reads (/version, the container list, the volumes) for its first frame', async () => {
+  const engine = engines.find((e) => e.kind === 'current') as TestEngine;
+  const name = prefix('early');
+  await docker(engine, ['create', '--name', name, engine.image, 'true']);
+  const reportFile = join(work, 'explorer.json');
+  // A real terminal (util-linux `script`): q once the first frame names the container.
+  const child = spawn('script', ['-qfec', `${process.execPath} ${join(repoRoot, 'bin/lastlook.js')}`, '/dev/null'], {
+    env: engineEnv(engine, { TERM: 'xterm-256color', LASTLOOK_EARLY_REPORT: reportFile }),
+  });
+  let screen = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      screen += d.toString('utf8');
+      if (screen.includes(name)) resolve();
+    });
+    child.on('exit', () => reject(new Error(`the explorer exited before showing ${name}:\n${screen}`)));
+  });
+  child.stdin.write('q');
+  expect(await exited).toBe(0);
+  const { sent, taken } = JSON.parse(readFileSync(reportFile, 'utf8')) as { sent: string[]; taken: string[] };
+  expect(sent.map((k) => k.replace(/\/v1\.\d+\//, '/vX/'))).toEqual([
+    'GET /version?',
+    'GET /vX/containers/json?all=1',
+    'GET /vX/volumes?',
+  ]);
+  expect([...taken].sort()).toEqual([...sent].sort());
+  await docker(engine, ['rm', name]);
 });
