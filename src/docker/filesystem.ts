@@ -308,13 +308,35 @@ async function readByPath(
       entriesRead++;
       // Gone since /changes answered (a running container): its size stays unknown.
       if (st === null) return;
-      const one = new Map([[path, pathStatOf(st)]]);
+      let stat = pathStatOf(st);
+      // The stat's linkTarget is the engine's resolution (`/rw.txt` for `rel -> rw.txt`); the link as written is
+      // in the archive of the path itself, whose one entry is the link (not its target).
+      if (stat.type === 'symlink') stat = { ...stat, linkTarget: await literalLinkTarget(port, id, path, opts) };
+      const one = new Map([[path, stat]]);
       sizes.set(path, one.get(path) as PathStat);
       opts.onSizes?.(one);
     });
   }
   await runLimited(jobs, opts.concurrency ?? 8, opts.signal);
   return { sizes, entriesRead, bytesStreamed };
+}
+
+/**
+ * The target of the symlink at `path` as written: the archive's one entry. Podman 4.3.1 archives the file the link
+ * points to instead (test/engine/diff-nonmutation.test.ts): that throws, and the reader falls back to the export.
+ */
+async function literalLinkTarget(port: DockerPort, id: string, path: string, opts: CallOptions): Promise<string> {
+  let target: string | null = null;
+  await readTarHeaders(
+    await port.archive(id, path, opts),
+    (h) => {
+      if (h.type === 'symlink') target = h.linkName;
+      return false;
+    },
+    opts,
+  );
+  if (target === null) throw new Error(`the engine archived the symlink ${path} without its link`);
+  return target;
 }
 
 /** Runs `jobs` with at most `limit` in flight; the first failure stops the rest and is thrown. */

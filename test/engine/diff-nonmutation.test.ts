@@ -143,7 +143,18 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
         const read = await readChangeSizes(port(), target, before);
         const after = await port().containerChanges(id);
         expect(sorted(after)).toEqual(sorted(before));
-        expect(read.method).toBe('archive');
+        if (engine.kind === 'podman') {
+          // Podman 4.3.1 archives the file a symlink points to, not the link: the link as written cannot be read by
+          // path there, so the reader exports.
+          let entry: { type: string; linkName: string | null } | null = null;
+          await readTarHeaders(await port().archive(id, '/rwlink'), (h) => {
+            entry = { type: h.type, linkName: h.linkName };
+            return false;
+          });
+          expect(entry).toEqual({ type: 'file', linkName: null });
+          expect(read.method).toBe('export');
+          expect(read.reason).toContain('/rwlink');
+        } else expect(read.method).toBe('archive');
         expect(plan.archives).toEqual(['/newdir']);
         // The same types and sizes as the export's headers, path by path (hardlinks aside: a stat cannot tell).
         const exported = await changedSizes(port(), id, before);
@@ -151,15 +162,17 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
         for (const [path, want] of exported.sizes) {
           const got = read.sizes.get(path);
           expect({ path, type: got?.type, size: got?.size }).toEqual({ path, type: want.type, size: want.size });
+          // A symlink's target as written (`rw.txt`), as the export has it: not the stat's resolved `/rw.txt`.
+          if (want.type === 'symlink')
+            expect({ path, target: got?.linkTarget }).toEqual({ path, target: want.linkTarget });
         }
         expect(read.sizes.get('/rw.txt')).toMatchObject({ type: 'file', size: 5 });
-        expect(read.sizes.get('/rwlink')?.type).toBe('symlink');
+        expect(read.sizes.get('/rwlink')).toMatchObject({ type: 'symlink', linkTarget: 'rw.txt' });
         expect(read.sizes.get('/newdir/zhard')?.type).toBe('link');
         expect(sorted(await port().containerChanges(id))).toEqual(sorted(before));
         console.log(
           `${engine.kind} ${engine.version} ${state}: ${before.length} changes identical after ` +
-            `${plan.stats.length + 1} HEAD and ${plan.archives.length + 1} GET archive; /rwlink -> ` +
-            `${read.sizes.get('/rwlink')?.linkTarget} by stat, ${exported.sizes.get('/rwlink')?.linkTarget} by export`,
+            `${plan.stats.length + 1} HEAD and ${plan.archives.length + 1} GET archive`,
         );
       } finally {
         await cleanup(engine, id, p);
