@@ -181,6 +181,13 @@ await build({
   },
   banner: { js: 'var __lastlookImportMeta = { url: require("node:url").pathToFileURL(__filename).href };' },
 });
+// One character above U+007F anywhere makes Node hold the whole 1.7 MB source as UTF-16 (decoded and scanned at
+// twice the size on every start); esbuild escapes strings, not regular expressions, so keep those ASCII too.
+{
+  const bundled = readFileSync(join(root, 'dist/lastlook.cjs'), 'latin1');
+  const at = bundled.search(/[^\x00-\x7f]/);
+  if (at >= 0) throw new Error(`build: the bundle is not ASCII at ${at}: …${bundled.slice(at - 60, at + 10)}…`);
+}
 // The launcher's early reads (src/docker/early-reads.ts): a small file of its own, loaded and started before the
 // bundle is compiled. Node builtins only.
 await build({

@@ -69,7 +69,8 @@ export function parseGoDuration(value: string): number | null {
   if (rest === '') return null;
   let ns = 0;
   while (rest !== '') {
-    const part = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/u.exec(rest);
+    // µs and μs (micro sign, Greek mu) escaped: one non-ASCII character made Node decode the whole bundle as UTF-16.
+    const part = /^(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/u.exec(rest);
     if (!part || (part[1] === '' && (part[2] ?? '') === '')) return null;
     ns += Number(`${part[1] || '0'}.${part[2] || '0'}`) * (UNIT_NS[part[3] as string] as number);
     rest = rest.slice(part[0].length);
