@@ -109,6 +109,11 @@ export interface ContainerInfo {
   readonly mounts: readonly MountPoint[];
   /** Names of the networks the container is attached to. */
   readonly networks: readonly string[];
+  /**
+   * IDs of the networks on which the container has an endpoint now (its `EndpointID` is set: running and paused
+   * containers), as the container list reports them; absent when not read.
+   */
+  readonly endpointNetworks?: readonly string[];
   /** Present only when the container was inspected. */
   readonly spec?: ContainerSpec;
   /** Bytes of the writable layer; null when not measured (or not measurable). */

@@ -92,7 +92,7 @@ interface ApiContainerSummary {
   Status?: string;
   Labels?: Record<string, string> | null;
   Mounts?: ApiMount[] | null;
-  NetworkSettings?: { Networks?: Record<string, unknown> | null } | null;
+  NetworkSettings?: { Networks?: Record<string, { NetworkID?: string; EndpointID?: string } | null> | null } | null;
   SizeRw?: number;
 }
 interface ApiContainerInspect {
@@ -443,6 +443,9 @@ export class DockerodeAdapter implements DockerPort {
       labels: labelsOf(c.Labels),
       mounts: (c.Mounts ?? []).map(mapMount),
       networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+      endpointNetworks: Object.values(c.NetworkSettings?.Networks ?? {}).flatMap((n) =>
+        n?.EndpointID && n.NetworkID ? [n.NetworkID] : [],
+      ),
     }));
   }
 
@@ -660,15 +663,24 @@ export class DockerodeAdapter implements DockerPort {
     return r.DockerRootDir || null;
   }
 
-  async listNetworks(opts: CallOptions = {}): Promise<NetworkInfo[]> {
+  async listNetworks(
+    opts: CallOptions & { readonly containers?: readonly ContainerInfo[] } = {},
+  ): Promise<NetworkInfo[]> {
     const list = await this.dial<ApiNetwork[]>({ method: 'GET', path: '/networks', signal: opts.signal });
     // The list endpoint leaves `Containers` empty; only inspect reports the active endpoints. A predefined network
     // (bridge, host, none; Podman's podman) is never removed by any command lastlook plans, so its endpoints are not
     // read (null): one round trip fewer each, over ssh:// on the one session.
-    const predefined = engineRules(await this.engineInfo({ signal: opts.signal })).predefinedNetworks;
+    const rules = engineRules(await this.engineInfo({ signal: opts.signal }));
+    // On Docker the container list says the same as each inspect's `Containers`: a container has an endpoint on a
+    // network when its `EndpointID` there is set (running and paused ones; test/engine/adapter.test.ts compares
+    // both on 20.10, 26 and 28). Podman's inspect lists containers in any state: it is asked.
+    const listed = rules.kind === 'docker' ? opts.containers : undefined;
     const read = await Promise.all(
       list.map(async (n): Promise<{ n: ApiNetwork; endpoints: string[] | null } | null> => {
-        if (predefined.has(n.Name)) return { n, endpoints: null };
+        if (rules.predefinedNetworks.has(n.Name)) return { n, endpoints: null };
+        if (listed?.every((c) => c.endpointNetworks !== undefined)) {
+          return { n, endpoints: listed.filter((c) => c.endpointNetworks?.includes(n.Id)).map((c) => c.id) };
+        }
         try {
           const i = await this.dial<ApiNetwork>({
             method: 'GET',

@@ -60,8 +60,11 @@ export interface DockerPort {
   ): Promise<DiskUsage>;
   /** `GET /info` `DockerRootDir`: the engine's data root (logs live under it); null when not reported. */
   dataRoot?(opts?: CallOptions): Promise<string | null>;
-  /** `GET /networks` and each network's endpoints. */
-  listNetworks(opts?: CallOptions): Promise<NetworkInfo[]>;
+  /**
+   * `GET /networks` and each network's endpoints: from `containers` (their `endpointNetworks`, as listed with the
+   * same snapshot) when given on Docker, else one inspect per network that is not predefined.
+   */
+  listNetworks(opts?: CallOptions & { readonly containers?: readonly ContainerInfo[] }): Promise<NetworkInfo[]>;
   /** `GET /images/json?all=1`: every image, intermediate parents included. */
   listImages(opts?: CallOptions): Promise<ImageInfo[]>;
   /**

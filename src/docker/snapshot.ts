@@ -114,7 +114,8 @@ async function readOnce(port: DockerPort, opts: SnapshotOptions): Promise<Snapsh
   const [containers, volumes, networks, images, buildCache] = await Promise.all([
     containersRead,
     port.listVolumes({ signal }),
-    needs.networks ? port.listNetworks({ signal }) : [],
+    // Endpoints come with the container list: /networks is asked once it has answered (no inspect per network).
+    needs.networks ? containersRead.then((containers) => port.listNetworks({ signal, containers })) : [],
     needs.images ? port.listImages({ signal }) : [],
     buildCacheRead(),
   ]);

@@ -1,10 +1,12 @@
 import { describe, expect, inject, test } from 'vitest';
+import { compareVersions } from '../../src/core/plan/engine-version.js';
+import { CLIENT_MAX_API } from '../../src/docker/api-version.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { isDockerError } from '../../src/docker/errors.js';
 import { docker, prefix } from './harness.js';
 
-const engines = inject('engines');
+const engines = inject('allEngines');
 
 describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on the %s engine', (_kind, engine) => {
   const port = () => connect(resolveConnection({ host: engine.host, env: {} }));
@@ -12,7 +14,10 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
   test('reports the engine version and negotiated API', async () => {
     const info = await port().engineInfo();
     expect(info.version).toBe(engine.version);
-    expect(info.apiVersion).toBe(engine.apiVersion);
+    // The docker CLI's negotiation: the engine's API version, or ours when the engine's is newer (28.5.2: 1.51).
+    expect(info.apiVersion).toBe(
+      compareVersions(engine.apiVersion, CLIENT_MAX_API) < 0 ? engine.apiVersion : CLIENT_MAX_API,
+    );
     expect(info.host).toBe(engine.host);
     console.log(`adapter: Docker Engine ${info.version}, API ${info.apiVersion} (engine max ${info.maxApiVersion})`);
   });
@@ -47,6 +52,38 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
     expect(inspected.sizeRw).toBe(0);
     await docker(engine, ['rm', '-v', id]);
     await docker(engine, ['volume', 'rm', `${p}-named`]);
+  });
+
+  test("network endpoints from the container list equal each network's inspect (running, paused, created, exited)", async () => {
+    const p = prefix('ne');
+    await docker(engine, ['network', 'create', `${p}-n`]);
+    await docker(engine, ['network', 'create', `${p}-idle`]);
+    const names = ['run', 'pause', 'created', 'exited'].map((s) => `${p}-${s}`);
+    await docker(engine, ['run', '-d', '--name', `${p}-run`, '--network', `${p}-n`, engine.image, 'sleep', '600']);
+    await docker(engine, ['run', '-d', '--name', `${p}-pause`, '--network', `${p}-n`, engine.image, 'sleep', '600']);
+    await docker(engine, ['pause', `${p}-pause`]);
+    await docker(engine, ['create', '--name', `${p}-created`, '--network', `${p}-n`, engine.image, 'true']);
+    await docker(engine, ['run', '--name', `${p}-exited`, '--network', `${p}-n`, engine.image, 'true']);
+    try {
+      const a = port();
+      const containers = await a.listContainers();
+      const mine = (list: Awaited<ReturnType<typeof a.listNetworks>>) =>
+        list
+          .filter((n) => n.name.startsWith(p))
+          .map((n) => ({ name: n.name, endpoints: [...(n.endpoints ?? [])].sort() }))
+          .sort((x, y) => x.name.localeCompare(y.name));
+      const fromList = mine(await a.listNetworks({ containers }));
+      const fromInspect = mine(await port().listNetworks());
+      expect(fromList).toEqual(fromInspect);
+      const idOf = (name: string) => containers.find((c) => c.name === name)?.id;
+      expect(fromList.find((n) => n.name === `${p}-n`)?.endpoints).toEqual(
+        [idOf(`${p}-run`), idOf(`${p}-pause`)].sort(),
+      );
+      expect(fromList.find((n) => n.name === `${p}-idle`)?.endpoints).toEqual([]);
+    } finally {
+      await docker(engine, ['rm', '-f', ...names]);
+      await docker(engine, ['network', 'rm', `${p}-n`, `${p}-idle`]);
+    }
   });
 
   test('changes are [] for a fresh container (the engine answers null)', async () => {
