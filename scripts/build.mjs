@@ -185,7 +185,8 @@ await build({
 // twice the size on every start); esbuild escapes strings, not regular expressions, so keep those ASCII too.
 {
   const bundled = readFileSync(join(root, 'dist/lastlook.cjs'), 'latin1');
-  const at = bundled.search(/[^\x00-\x7f]/);
+  let at = -1;
+  for (let i = 0; i < bundled.length && at < 0; i++) if (bundled.charCodeAt(i) > 0x7f) at = i;
   if (at >= 0) throw new Error(`build: the bundle is not ASCII at ${at}: …${bundled.slice(at - 60, at + 10)}…`);
 }
 // The launcher's early reads (src/docker/early-reads.ts): a small file of its own, loaded and started before the
