@@ -8,7 +8,7 @@
  *  3. the crossover: N changed files read by path and by export, on both images.
  * Run: npm run build && node scripts/run-ts.mjs bench/diff-sizes-bench.ts [--runs 7] [--mb 600]
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ import {
   stopEngine,
   type TestEngine,
 } from '../test/engine/harness.js';
+import { Pty } from './pty.js';
 
 const run = promisify(execFile);
 const bin = join(repoRoot, 'bin/lastlook.js');
@@ -36,8 +37,6 @@ const arg = (name: string, dflt: string) => {
 };
 const RUNS = Number(arg('runs', '7'));
 const MB = Number(arg('mb', '600'));
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal escape sequences
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const load = () => loadavg()[0]?.toFixed(2);
 
@@ -88,46 +87,9 @@ async function rawExport(engine: TestEngine, name: string): Promise<void> {
   await run('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://x/containers/${name}/export`]);
 }
 
-/** The explorer in a pty; output waits poll its accumulated screen output. */
-class Pty {
-  private out = '';
-  private readonly child;
-  private listeners: (() => void)[] = [];
-  constructor(engine: TestEngine) {
-    const cmd = `stty cols 140 rows 40; exec node ${bin} --host ${engine.host}`;
-    this.child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: engineEnv(engine, { TERM: 'xterm-256color' }) });
-    this.child.stdout.on('data', (d: Buffer) => {
-      this.out += d.toString('utf8');
-      for (const l of this.listeners.splice(0)) l();
-    });
-  }
-  get length(): number {
-    return this.out.length;
-  }
-  text(from = 0): string {
-    return strip(this.out.slice(from));
-  }
-  async until(pred: (s: string) => boolean, from = 0, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred(this.text(from))) {
-      if (Date.now() > deadline) throw new Error(`timeout; last output: ${this.text(from).slice(-3000)}`);
-      await new Promise<void>((r) => {
-        this.listeners.push(r);
-        setTimeout(r, 100);
-      });
-    }
-  }
-  write(key: string): void {
-    this.child.stdin.write(key);
-  }
-  kill(): void {
-    this.child.kill('SIGKILL');
-  }
-}
-
 /** Selects the big container from the small one: ms to the frame with its first size (`235 kB`). */
 async function explorerFirstSizes(engine: TestEngine): Promise<number> {
-  const p = new Pty(engine);
+  const p = new Pty(engine, 140, 40);
   try {
     // The list is sorted by name: bench-a-small is selected first; wait until its sizes are shown.
     await p.until((s) => s.includes('bench-a-small') && s.includes('123 kB'));

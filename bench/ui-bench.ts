@@ -5,25 +5,13 @@
  *     of 100,000 paths (100 keys each: p50, p95, p99), with the load average beside each figure.
  * The binary runs in a real pseudo-terminal (util-linux `script`). Run: npm run build && node scripts/run-ts.mjs bench/ui-bench.ts
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  docker,
-  engineEnv,
-  makeRunRoot,
-  RUN_ROOT_ENV,
-  repoRoot,
-  startEngine,
-  stopEngine,
-  type TestEngine,
-} from '../test/engine/harness.js';
+import { docker, makeRunRoot, RUN_ROOT_ENV, startEngine, stopEngine, type TestEngine } from '../test/engine/harness.js';
+import { Pty } from './pty.js';
 
 const run = promisify(execFile);
-const bin = join(repoRoot, 'bin/lastlook.js');
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal escape sequences
-const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -51,61 +39,6 @@ async function createContainers(engine: TestEngine, tag: string, n: number): Pro
         docker(engine, ['create', '--name', `${tag}-${String(i + j).padStart(4, '0')}`, engine.image, 'true']),
       ),
     );
-  }
-}
-
-/** A lastlook process in a pty; resolves output waits by polling its accumulated screen output. */
-class Pty {
-  private out = '';
-  private readonly child;
-  private listeners: (() => void)[] = [];
-  constructor(engine: TestEngine, columns: number, rows: number) {
-    // The engine as users name it most often, DOCKER_HOST (engineEnv), not --host: the launcher's early reads
-    // (src/docker/early-reads.ts) serve `lastlook` started without arguments.
-    const cmd = `stty cols ${columns} rows ${rows}; exec node ${bin}`;
-    this.child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: engineEnv(engine, { TERM: 'xterm-256color' }) });
-    this.child.stdout.on('data', (d: Buffer) => {
-      this.out += d.toString('utf8');
-      for (const l of this.listeners.splice(0)) l();
-    });
-  }
-  get length(): number {
-    return this.out.length;
-  }
-  text(from = 0): string {
-    return strip(this.out.slice(from));
-  }
-  /** Resolves when output after `from` satisfies `pred`. */
-  async until(pred: (s: string) => boolean, from = 0, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred(this.text(from))) {
-      if (Date.now() > deadline) throw new Error(`timeout; last output: ${this.text(from).slice(-2000)}`);
-      await new Promise<void>((r) => {
-        this.listeners.push(r);
-        setTimeout(r, 200);
-      });
-    }
-  }
-  /** Time from writing `key` to the next output chunk. */
-  async keyLatency(key: string): Promise<number> {
-    const from = this.out.length;
-    const t0 = process.hrtime.bigint();
-    this.child.stdin.write(key);
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((r, reject) => {
-      this.listeners.push(r);
-      // A key that draws nothing (the tree not loaded yet) would otherwise measure whatever comes next.
-      timer = setTimeout(() => reject(new Error(`no frame within 10 s after ${JSON.stringify(key)}`)), 10_000);
-    });
-    clearTimeout(timer);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    // Let the frame settle before the next key (Ink throttles at 30 fps: wait out its trailing render).
-    await new Promise((r) => setTimeout(r, 120));
-    if (this.out.length === from) throw new Error('no frame after the key');
-    return ms;
-  }
-  kill(): void {
-    this.child.kill('SIGKILL');
   }
 }
 
