@@ -317,9 +317,16 @@ export async function measurePlan(
   const layers = need.containers && usage ? usage.containers : null;
   const containers: Record<string, ContainerMeasure> = {};
   const measured = await mapLimit(destroyed, concurrency, async (pc) => {
+    // A container removed since the snapshot (by anyone) cannot be measured: its figures stay unknown (null), the
+    // plan is not failed for it (a plan on a busy engine hit "No such container" here).
+    const gone = <T>(read: Promise<T>): Promise<T | null> =>
+      read.catch((e: unknown) => {
+        if (isDockerError(e, 'not-found')) return null;
+        throw e;
+      });
     const [inspected, changes] = await Promise.all([
-      layers ? null : port.inspectContainer(pc.id, { signal, size: true }),
-      exact ? port.containerChanges(pc.id, { signal }) : null,
+      layers ? null : gone(port.inspectContainer(pc.id, { signal, size: true })),
+      exact ? gone(port.containerChanges(pc.id, { signal })) : null,
     ]);
     const m: ContainerMeasure = {
       sizeRw: (layers ? layers.get(pc.id) : inspected?.sizeRw) ?? null,
