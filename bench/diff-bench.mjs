@@ -42,18 +42,12 @@ function timed(cmd, args) {
   return { ms, stderr: r.stderr.toString() };
 }
 
+/** `lastlook diff bench --json` on the bench's engine, as node's arguments. */
+const diffArgs = () => [join(repo, 'bin/lastlook.js'), '--host', host, 'diff', 'bench', '--json'];
+
 /** Runs lastlook under /usr/bin/time -v, stdout to /dev/null; returns wall ms and peak RSS in MB. */
 function lastlook() {
-  const r = timed('/usr/bin/time', [
-    '-v',
-    process.execPath,
-    join(repo, 'bin/lastlook.js'),
-    '--host',
-    host,
-    'diff',
-    'bench',
-    '--json',
-  ]);
+  const r = timed('/usr/bin/time', ['-v', process.execPath, ...diffArgs()]);
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
   return { ms: r.ms, rssMb: kb / 1024 };
 }
@@ -101,17 +95,7 @@ try {
     );
   }
   if (PROFILE) {
-    timed(process.execPath, [
-      '--cpu-prof',
-      '--cpu-prof-dir',
-      PROFILE,
-      join(repo, 'bin/lastlook.js'),
-      '--host',
-      host,
-      'diff',
-      'bench',
-      '--json',
-    ]);
+    timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', PROFILE, ...diffArgs()]);
     console.log(`profile written to ${PROFILE}`);
   }
   const md = median(rows.map((r) => r.docker));
