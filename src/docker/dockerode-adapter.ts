@@ -369,7 +369,7 @@ export class DockerodeAdapter implements DockerPort {
     // Callers that start together (the first requests of a run) share one `/version`; a failed one is asked again.
     // It carries no caller's signal (one caller cancelling must not fail the others; its deadline still applies):
     // each caller stops waiting when its own signal aborts.
-    this.infoRead ??= this.readEngineInfo({}).finally(() => {
+    this.infoRead ??= this.readEngineInfo().finally(() => {
       this.infoRead = null;
     });
     const shared = this.infoRead;
@@ -383,7 +383,7 @@ export class DockerodeAdapter implements DockerPort {
     });
   }
 
-  private async readEngineInfo(opts: CallOptions): Promise<EngineInfo> {
+  private async readEngineInfo(): Promise<EngineInfo> {
     const v = await this.dial<{
       Version: string;
       ApiVersion: string;
@@ -393,7 +393,6 @@ export class DockerodeAdapter implements DockerPort {
     }>({
       method: 'GET',
       path: '/version',
-      signal: opts.signal,
     });
     // Podman's compat service lists itself as a component; its version (4.3.1) is not a Docker version.
     const podman = Array.isArray(v.Components) && v.Components.some((c) => c?.Name === 'Podman Engine');
@@ -674,11 +673,14 @@ export class DockerodeAdapter implements DockerPort {
     // On Docker the container list says the same as each inspect's `Containers`: a container has an endpoint on a
     // network when its `EndpointID` there is set (running and paused ones; test/engine/adapter.test.ts compares
     // both on 20.10, 26 and 28). Podman's inspect lists containers in any state: it is asked.
-    const listed = rules.kind === 'docker' ? opts.containers : undefined;
+    const listed =
+      rules.kind === 'docker' && opts.containers?.every((c) => c.endpointNetworks !== undefined)
+        ? opts.containers
+        : undefined;
     const read = await Promise.all(
       list.map(async (n): Promise<{ n: ApiNetwork; endpoints: string[] | null } | null> => {
         if (rules.predefinedNetworks.has(n.Name)) return { n, endpoints: null };
-        if (listed?.every((c) => c.endpointNetworks !== undefined)) {
+        if (listed) {
           return { n, endpoints: listed.filter((c) => c.endpointNetworks?.includes(n.Id)).map((c) => c.id) };
         }
         try {
