@@ -175,12 +175,19 @@ describe('ssh:// through the user’s own ssh', () => {
     const home = knownHome('explorer');
     const before = sshd.connections();
     const listeners = Number(await docker(engine, ['info', '--format', '{{.NEventsListener}}']));
-    const cmd = `stty cols 160 rows 40; exec node ${lastlook} --host ${target}`;
+    // Started as users start it, on DOCKER_HOST: the launcher's early session (src/docker/early-ssh.ts) carries it.
+    const cmd = `stty cols 160 rows 40; exec node ${lastlook}`;
+    const report = reportFile();
     const child = sshd.spawn(
       home,
       'script',
       ['-qfec', cmd, '/dev/null'],
-      clientEnv({ SSH_AUTH_SOCK: agent.sock, TERM: 'xterm-256color' }),
+      clientEnv({
+        SSH_AUTH_SOCK: agent.sock,
+        TERM: 'xterm-256color',
+        DOCKER_HOST: target,
+        LASTLOOK_EARLY_REPORT: report,
+      }),
     );
     let screen = '';
     const waitFor = (text: string) =>
@@ -210,6 +217,7 @@ describe('ssh:// through the user’s own ssh', () => {
       if (child.exitCode === null) child.kill('SIGTERM');
     }
     expect(sshd.connections() - before).toBe(1);
+    expect(earlySsh(report)).toBe('adopted');
     await docker(engine, ['rm', `${P}-late`]);
   });
 
