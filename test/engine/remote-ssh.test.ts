@@ -10,6 +10,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
+import { given } from './given.js';
 import { cliPath, docker, engineEnv, prefix, RUN_ROOT_ENV, repoRoot, type TestEngine } from './harness.js';
 import { DOCKER_PORT, NO_DOCKER_PORT, type PrivateSshd, startAgent, startSshd } from './remote-sshd.js';
 
@@ -63,8 +64,8 @@ beforeAll(async () => {
   const root = process.env[RUN_ROOT_ENV] ?? '';
   sshd = await startSshd(engine, root);
   agent = await startAgent(sshd.dir, sshd.keys.agent);
-  await docker(engine, ['volume', 'create', `${P}-data`]);
-  await docker(engine, ['create', '--name', `${P}-app`, '-v', `${P}-data:/data`, '-v', '/anon', engine.image, 'true']);
+  await given(engine, ['volume', 'create', `${P}-data`]);
+  await given(engine, ['create', '--name', `${P}-app`, '-v', `${P}-data:/data`, '-v', '/anon', engine.image, 'true']);
   configDir = join(sshd.dir, 'docker-config');
   const cfgEnv = { DOCKER_CONFIG: configDir };
   await docker(engine, ['context', 'create', 'remote', '--docker', `host=${target}`], { env: cfgEnv });
@@ -209,7 +210,7 @@ describe('ssh:// through the user’s own ssh', () => {
       while (Number(await docker(engine, ['info', '--format', '{{.NEventsListener}}'])) <= listeners) {
         await new Promise((r) => setTimeout(r, 100));
       }
-      await docker(engine, ['create', '--name', `${P}-late`, engine.image, 'true']);
+      await given(engine, ['create', '--name', `${P}-late`, engine.image, 'true']);
       await waitFor(`${P}-late`);
       child.stdin.write('q');
       await new Promise((r) => child.once('close', r));
