@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import xterm from '@xterm/headless';
 import { engineEnv, repoRoot, type TestEngine } from '../test/engine/harness.js';
 
-const bin = join(repoRoot, 'bin/lastlook.js');
+/** The binary: this checkout's, or LASTLOOK_BENCH_BIN (another build's bin/lastlook.js, for A/B runs). */
+const bin = () => process.env.LASTLOOK_BENCH_BIN ?? join(repoRoot, 'bin/lastlook.js');
 
 export class Pty {
   /** Output chunks received so far (a key's frame is the first chunk after it). */
@@ -20,16 +21,20 @@ export class Pty {
   private parsed = 0;
   private listeners: (() => void)[] = [];
   private exited: string | null = null;
+  private readonly started = process.hrtime.bigint();
+  /** Each output chunk: ms after the spawn, bytes (for tracing a start-up). */
+  readonly chunkLog: [number, number][] = [];
   /**
    * Starts `lastlook` alone, on the engine DOCKER_HOST names (engineEnv), as users start it (no --host: the
    * launcher's early reads, src/docker/early-reads.ts, serve it). `args`: extra argv for node (e.g. --cpu-prof).
    */
   constructor(engine: TestEngine, columns: number, rows: number, nodeArgs: readonly string[] = []) {
     this.term = new xterm.Terminal({ cols: columns, rows, allowProposedApi: true, scrollback: 0 });
-    const cmd = `stty cols ${columns} rows ${rows}; exec node ${nodeArgs.join(' ')} ${bin}`;
+    const cmd = `stty cols ${columns} rows ${rows}; exec node ${nodeArgs.join(' ')} ${bin()}`;
     this.child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: engineEnv(engine, { TERM: 'xterm-256color' }) });
     this.child.stdout.on('data', (d: Buffer) => {
       this.chunks++;
+      this.chunkLog.push([Number(process.hrtime.bigint() - this.started) / 1e6, d.length]);
       this.term.write(d, () => {
         this.parsed++;
         this.wake();
