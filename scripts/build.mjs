@@ -131,10 +131,35 @@ const bundleEverything = {
           '            const previous = this.caches.previous?.rows?.[y];',
           '            const same = previous !== undefined && previous.chars.length === lineWithoutEmptyItems.length &&',
           '                previous.chars.every((c, i) => c === lineWithoutEmptyItems[i]);',
-          '            const string = same ? previous.string : styledCharsToString(lineWithoutEmptyItems).trimEnd();',
+          '            const string = same ? previous.string : lastlookCharsToString(lineWithoutEmptyItems).trimEnd();',
           '            (this.caches.rows ??= [])[y] = { chars: lineWithoutEmptyItems, string };',
           '            return string;',
           '        })',
+        ].join('\n'),
+        args.path,
+      );
+      // styledCharsToString diffs the styles of every pair of neighbouring characters (two Sets and two arrays per
+      // character): runs of characters with the same styles (nearly every character) need no diff, and the string
+      // is the same (diffAnsiCodes of equal styles is empty).
+      text = replaceOnce(
+        text,
+        "import { styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';",
+        [
+          "import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';",
+          'const lastlookSameStyles = (a, b) => a === b || (a.length === b.length &&',
+          '    a.every((c, i) => c.code === b[i].code && c.endCode === b[i].endCode));',
+          'function lastlookCharsToString(chars) {',
+          '    let ret = "";',
+          '    let previous;',
+          '    for (const char of chars) {',
+          '        if (previous === undefined) ret += ansiCodesToString(char.styles);',
+          '        else if (!lastlookSameStyles(previous, char.styles)) ret += ansiCodesToString(diffAnsiCodes(previous, char.styles));',
+          '        ret += char.value;',
+          '        previous = char.styles;',
+          '    }',
+          '    if (previous !== undefined && previous.length > 0) ret += ansiCodesToString(diffAnsiCodes(previous, []));',
+          '    return ret;',
+          '}',
         ].join('\n'),
         args.path,
       );
