@@ -75,8 +75,11 @@ export class Pty {
   write(key: string): void {
     this.child.stdin.write(key);
   }
-  /** Time from writing `key` to the first output byte after it; fails (with the screen) if none comes in 10 s. */
-  async keyLatency(key: string): Promise<number> {
+  /**
+   * Time from writing `key` to the first output byte after it; fails (with the screen) if none comes in 10 s. Then
+   * waits `settleMs` before the next key may be written.
+   */
+  async keyLatency(key: string, settleMs = 120): Promise<number> {
     const from = this.chunks;
     const t0 = process.hrtime.bigint();
     this.child.stdin.write(key);
@@ -91,7 +94,7 @@ export class Pty {
     }
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     // Let the frame settle before the next key (Ink throttles at 30 fps: wait out its trailing render).
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, settleMs));
     return ms;
   }
   kill(): void {
