@@ -92,12 +92,11 @@ async function explorerFirstSizes(engine: TestEngine): Promise<number> {
   const p = new Pty(engine, 140, 40);
   try {
     // The list is sorted by name: bench-a-small is selected first; wait until its sizes are shown.
-    await p.until((s) => s.includes('bench-a-small') && s.includes('123 kB'));
+    await p.until((s) => s.includes('bench-a-small') && s.includes('123 kB'), 60_000, "bench-a-small's sizes");
     await new Promise((r) => setTimeout(r, 500));
-    const from = p.length;
     const t0 = process.hrtime.bigint();
     p.write('j');
-    await p.until((s) => s.includes('235 kB'), from);
+    await p.until((s) => s.includes('235 kB'), 60_000, "the big container's first size");
     return Number(process.hrtime.bigint() - t0) / 1e6;
   } finally {
     p.kill();

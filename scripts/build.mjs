@@ -12,7 +12,7 @@
 // `--help` still never evaluate Ink and React.
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 // `npm pack` and `npm publish` run prepack and then prepare: build once.
@@ -131,10 +131,35 @@ const bundleEverything = {
           '            const previous = this.caches.previous?.rows?.[y];',
           '            const same = previous !== undefined && previous.chars.length === lineWithoutEmptyItems.length &&',
           '                previous.chars.every((c, i) => c === lineWithoutEmptyItems[i]);',
-          '            const string = same ? previous.string : styledCharsToString(lineWithoutEmptyItems).trimEnd();',
+          '            const string = same ? previous.string : lastlookCharsToString(lineWithoutEmptyItems).trimEnd();',
           '            (this.caches.rows ??= [])[y] = { chars: lineWithoutEmptyItems, string };',
           '            return string;',
           '        })',
+        ].join('\n'),
+        args.path,
+      );
+      // styledCharsToString diffs the styles of every pair of neighbouring characters (two Sets and two arrays per
+      // character): runs of characters with the same styles (nearly every character) need no diff, and the string
+      // is the same (diffAnsiCodes of equal styles is empty).
+      text = replaceOnce(
+        text,
+        "import { styledCharsFromTokens, styledCharsToString, tokenize, } from '@alcalzone/ansi-tokenize';",
+        [
+          "import { ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize } from '@alcalzone/ansi-tokenize';",
+          'const lastlookSameStyles = (a, b) => a === b || (a.length === b.length &&',
+          '    a.every((c, i) => c.code === b[i].code && c.endCode === b[i].endCode));',
+          'function lastlookCharsToString(chars) {',
+          '    let ret = "";',
+          '    let previous;',
+          '    for (const char of chars) {',
+          '        if (previous === undefined) ret += ansiCodesToString(char.styles);',
+          '        else if (!lastlookSameStyles(previous, char.styles)) ret += ansiCodesToString(diffAnsiCodes(previous, char.styles));',
+          '        ret += char.value;',
+          '        previous = char.styles;',
+          '    }',
+          '    if (previous !== undefined && previous.length > 0) ret += ansiCodesToString(diffAnsiCodes(previous, []));',
+          '    return ret;',
+          '}',
         ].join('\n'),
         args.path,
       );
@@ -145,6 +170,35 @@ const bundleEverything = {
         args.path,
       );
       return { contents: text, loader: 'js' };
+    });
+    // string-width measures printable ASCII by its length and everything else grapheme by grapheme (Intl.Segmenter,
+    // emoji regular expressions): every line of the explorer has box-drawing characters, so every line took the slow
+    // path (~30 ms of the first frame). The fast path also takes the single-width characters below, as string-width
+    // itself measures them here, at build time: each one alone, and doubled between letters (no cluster forms).
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (args.path !== join(root, 'node_modules/string-width/index.js')) return { contents: text, loader: 'js' };
+      const { default: stringWidth } = await import(pathToFileURL(args.path).href);
+      const hex = (c) => `\\u${c.toString(16).padStart(4, '0')}`;
+      let narrow = '';
+      for (const [from, to] of [
+        [0xa1, 0xff],
+        [0x2010, 0x2027],
+        [0x2190, 0x21ff],
+        [0x2500, 0x25ff],
+      ]) {
+        for (let c = from; c <= to; c++) {
+          const ch = String.fromCodePoint(c);
+          if (c !== 0xad && stringWidth(ch) === 1 && stringWidth(`x${ch}${ch}x`) === 4) narrow += hex(c);
+        }
+      }
+      const contents = replaceOnce(
+        text,
+        'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
+        `if (/^[\\u0020-\\u007E${narrow}]*$/.test(string)) {`,
+        args.path,
+      );
+      return { contents, loader: 'js' };
     });
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
       let text = readFileSync(args.path, 'utf8');

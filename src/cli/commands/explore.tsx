@@ -152,6 +152,21 @@ type UiModules = {
   readonly Waiting: typeof import('../../ui/waiting.js').Waiting;
 };
 
+/** How long the first reads may take before the waiting screen is drawn. */
+const WAITING_SCREEN_AFTER_MS = 150;
+
+/** Whether `p` settles (either way) within `ms`. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    p.then(done, done);
+  });
+}
+
 /** The waiting screen until the engine answers, then the explorer, until the user quits. */
 async function explore(
   ctx: Parameters<Command>[0],
@@ -175,8 +190,10 @@ async function explore(
     patchConsole: false,
   };
   // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
-  // When it answered while the UI loaded, the first frame is the explorer's.
-  const waiting = start.ready()
+  // When it answers while the UI loads or within WAITING_SCREEN_AFTER_MS, the first frame is the explorer's (a
+  // waiting screen drawn and replaced at once would only delay it: Ink's first render is the slowest).
+  const answered = start.ready() || (await settlesWithin(first, WAITING_SCREEN_AFTER_MS));
+  const waiting = answered
     ? null
     : render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, options);
   let engine: Awaited<typeof first>[0];

@@ -1,5 +1,5 @@
 import type { Dispatch } from 'react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { buildDiffTree, type PathStat } from '../../core/diff-tree.js';
 import type { ExplorerAction } from '../../core/explorer-reducer.js';
 import type { ContainerInfo, MountPoint } from '../../core/model.js';
@@ -29,6 +29,8 @@ export function useSelectionDetail(
 ): SelectionDetail | null {
   const [detail, setDetail] = useState<SelectionDetail | null>(null);
   const id = container?.id ?? null;
+  /** The last selection and when it was made (a selection that moves fast loads nothing for the rows it passes). */
+  const moved = useRef<{ id: string | null; at: number }>({ id: null, at: Number.NEGATIVE_INFINITY });
   // The container object changes identity on every list refresh; reload only when the id changes or a reload
   // is asked for (after an execution).
   // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on id and reloadSeq on purpose
@@ -39,6 +41,12 @@ export function useSelectionDetail(
     }
     const ac = new AbortController();
     setDetail({ id: container.id, error: null });
+    // A selection that follows another within SELECTION_REST_MS waits until it has rested that long (each move
+    // cancels the wait); one made after a rest, a reload, and the first selection load at once.
+    const now = Date.now();
+    const last = moved.current;
+    const wait = last.id !== null && last.id !== container.id && now - last.at < SELECTION_REST_MS;
+    if (last.id !== container.id) moved.current = { id: container.id, at: now };
     const run = async () => {
       try {
         const inspectedInfo = services.port.inspectContainer(container.id, { signal: ac.signal }).then(
@@ -86,11 +94,24 @@ export function useSelectionDetail(
         }
       }
     };
-    void run();
-    return () => ac.abort();
+    if (!wait) {
+      void run();
+      return () => ac.abort();
+    }
+    const timer = setTimeout(() => void run(), SELECTION_REST_MS);
+    return () => {
+      clearTimeout(timer);
+      ac.abort();
+    };
   }, [id, services, reloadSeq, dispatch]);
   return detail?.id === id ? detail : null;
 }
+
+/**
+ * How long a selection must rest before its details (inspect, `/changes`, sizes, fates) load when it came within
+ * that time of the previous move: a key held down or tapped fast loads only where it stops.
+ */
+export const SELECTION_REST_MS = 200;
 
 /** Between two redraws of the tree while sizes arrive one by one (a tree rebuild per stat would be wasted). */
 const SIZES_REDRAW_MS = 100;
