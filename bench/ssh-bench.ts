@@ -6,7 +6,9 @@
  * minus median(`docker -H unix://… version`). Every command runs in the same namespaces (both sides pay the same
  * nsenter/unshare start), in interleaved rounds so that a shared machine's load hits all alike. It also counts the
  * SSH connections the server accepted per lastlook run. Exits 1 when a target is missed.
- * Run (as root): npm run build && node scripts/run-ts.mjs bench/ssh-bench.ts [runs]
+ * lastlook is started as users start it, with DOCKER_HOST (on a unix socket the launcher's early reads apply, over
+ * ssh:// its early ssh session); `--flag` starts both sides with `--host` instead (neither applies then).
+ * Run (as root): npm run build && node scripts/run-ts.mjs bench/ssh-bench.ts [runs] [--flag]
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +23,11 @@ import {
 } from '../test/engine/harness.js';
 import { DOCKER_PORT, startAgent, startSshd } from '../test/engine/remote-sshd.js';
 
-const runs = Math.max(3, Number(process.argv[2] ?? 7));
+const runs = Math.max(3, Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 7));
+const viaFlag = process.argv.includes('--flag');
+/** How lastlook is pointed at `host`: the --host flag, or DOCKER_HOST. */
+const target = (host: string): { args: string[]; env: Record<string, string> } =>
+  viaFlag ? { args: ['--host', host], env: {} } : { args: [], env: { DOCKER_HOST: host } };
 const bin = join(repoRoot, 'bin/lastlook.js');
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal escape sequences
 const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
@@ -49,16 +55,17 @@ async function main(): Promise<void> {
     SSH_AUTH_SOCK: agent.sock,
     DOCKER_CONFIG: join(sshd.dir, 'bench-config'),
   };
-  const timed = async (cmd: string, args: string[]) => {
+  const timed = async (cmd: string, args: string[], extra: Record<string, string> = {}) => {
     const t0 = process.hrtime.bigint();
-    const r = await sshd.run(home, cmd, args, env);
+    const r = await sshd.run(home, cmd, args, { ...env, ...extra });
     if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
   const firstFrame = async (host: string, marker: string) => {
     const t0 = process.hrtime.bigint();
-    const cmd = `stty cols 120 rows 40; exec node ${bin} --host ${host}`;
-    const child = sshd.spawn(home, 'script', ['-qfec', cmd, '/dev/null'], env);
+    const how = target(host);
+    const cmd = `stty cols 120 rows 40; exec node ${bin} ${how.args.join(' ')}`;
+    const child = sshd.spawn(home, 'script', ['-qfec', cmd, '/dev/null'], { ...env, ...how.env });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
@@ -95,9 +102,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       m.cliSock?.push(await timed(cliPath(), ['-H', socket, 'version']));
       m.cliSsh?.push(await timed(cliPath(), ['-H', ssh, 'version']));
-      m.planSock?.push(await timed('node', [bin, '--host', socket, ...plan]));
+      const [onSock, onSsh] = [target(socket), target(ssh)];
+      m.planSock?.push(await timed('node', [bin, ...onSock.args, ...plan], onSock.env));
       const before = sshd.connections();
-      m.planSsh?.push(await timed('node', [bin, '--host', ssh, ...plan]));
+      m.planSsh?.push(await timed('node', [bin, ...onSsh.args, ...plan], onSsh.env));
       conns.push(sshd.connections() - before);
       m.ffSock?.push(await firstFrame(socket, 'bench-0000'));
       const before2 = sshd.connections();
@@ -110,7 +118,9 @@ async function main(): Promise<void> {
       ['plan --json system prune --volumes', med('planSock'), med('planSsh')],
       ['explorer first frame', med('ffSock'), med('ffSsh')],
     ] as const;
-    console.log(`runs: ${runs}; cores: ${cpus().length}; load average: ${loadavg()[0]?.toFixed(1)}`);
+    console.log(
+      `runs: ${runs}; cores: ${cpus().length}; load average: ${loadavg()[0]?.toFixed(1)}; lastlook started with ${viaFlag ? '--host' : 'DOCKER_HOST'}`,
+    );
     console.log(
       `one handshake (docker CLI: ssh ${med('cliSsh').toFixed(0)} ms - socket ${med('cliSock').toFixed(0)} ms) = ${handshake.toFixed(0)} ms`,
     );

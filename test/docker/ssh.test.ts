@@ -98,20 +98,25 @@ describe("what ssh's stderr means", () => {
 });
 
 describe('which command lines start their ssh session in the launcher (src/docker/early-ssh.ts)', () => {
-  test('the explorer alone and plans of a docker command, with --json at most', () => {
-    expect(connectsFirst([])).toBe(true);
-    expect(connectsFirst(['plan', '--', 'docker', 'rm', '-v', 'web'])).toBe(true);
-    expect(connectsFirst(['plan', '--json', '--', 'docker', 'system', 'prune'])).toBe(true);
+  test('the explorer and plans of a docker command, with --json at most, on the engine their flags name', () => {
+    expect(connectsFirst([])).toEqual({});
+    expect(connectsFirst(['--read-only'])).toEqual({});
+    expect(connectsFirst(['plan', '--', 'docker', 'rm', '-v', 'web'])).toEqual({});
+    expect(connectsFirst(['plan', '--json', '--', 'docker', 'system', 'prune'])).toEqual({});
+    expect(connectsFirst(['--host', 'ssh://h'])).toEqual({ host: 'ssh://h' });
+    expect(connectsFirst(['-H', 'ssh://h', 'plan', '--', 'docker', 'rm', 'x'])).toEqual({ host: 'ssh://h' });
+    expect(connectsFirst(['plan', '--context', 'a', '--', 'docker', 'rm', 'x'])).toEqual({ context: 'a' });
   });
 
-  test('not with --host or --context (the connection is not the environment’s), nor anything else', () => {
-    expect(connectsFirst(['--host', 'ssh://h'])).toBe(false);
-    expect(connectsFirst(['plan', '--context', 'a', '--', 'docker', 'rm', 'x'])).toBe(false);
-    expect(connectsFirst(['plan', '--', 'docker'])).toBe(false);
-    expect(connectsFirst(['plan', '--', 'podman', 'rm', 'x'])).toBe(false);
-    expect(connectsFirst(['guard', '--', 'docker', 'rm', 'x'])).toBe(false);
-    expect(connectsFirst(['--help'])).toBe(false);
-    expect(connectsFirst(['plan', 'docker', 'rm', 'x'])).toBe(false);
+  test('nothing else: several contexts, other subcommands, help, a docker command line missing', () => {
+    expect(connectsFirst(['plan', '--context', 'a', '--context', 'b', '--', 'docker', 'rm', 'x'])).toBeNull();
+    expect(connectsFirst(['--all-contexts', 'plan', '--', 'docker', 'rm', 'x'])).toBeNull();
+    expect(connectsFirst(['plan', '--', 'docker'])).toBeNull();
+    expect(connectsFirst(['plan', '--', 'podman', 'rm', 'x'])).toBeNull();
+    expect(connectsFirst(['guard', '--', 'docker', 'rm', 'x'])).toBeNull();
+    expect(connectsFirst(['--help'])).toBeNull();
+    expect(connectsFirst(['--host'])).toBeNull();
+    expect(connectsFirst(['plan', 'docker', 'rm', 'x'])).toBeNull();
   });
 
   test('a unix socket or an unparseable host starts nothing', () => {

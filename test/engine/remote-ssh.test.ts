@@ -126,9 +126,9 @@ describe('ssh:// through the user’s own ssh', () => {
       expect(withoutHost(r.stdout)).toEqual(reference);
       expect(JSON.parse(r.stdout).engine.host).toBe(target);
       expect(sshd.connections() - before).toBe(1);
-      // Without --host or --context on the command line the launcher starts the ssh session before the bundle
-      // loads (src/docker/early-ssh.ts), and the plan's connection adopts it: still one handshake.
-      expect(earlySsh(report)).toBe(flags.length === 0 ? 'adopted' : null);
+      // On every path the launcher starts the ssh session before the bundle loads (src/docker/early-ssh.ts), and
+      // the plan's connection adopts it: still one handshake.
+      expect(earlySsh(report)).toBe('adopted');
       // The ControlMaster is lastlook's own child (ControlPersist=no): it ends with the run, nothing stays connected.
       await vi.waitFor(() => expect(sshd.openConnections()).toBe(0), { timeout: 30_000, interval: 100 });
     },
