@@ -14,7 +14,8 @@ if (!existsSync(bundle)) {
   );
   process.exit(2);
 }
-// A prune plan's first engine reads start here, while Node compiles the bundle (src/docker/early-reads.ts).
+// The first engine reads of a prune plan or the explorer (a unix socket), or the ssh session (ssh://), start here,
+// while Node compiles the bundle (src/cli/early.ts).
 const early = new URL('../dist/early.cjs', import.meta.url);
 if (existsSync(early)) require(fileURLToPath(early)).launch(process.argv.slice(2), process.env);
 require(fileURLToPath(bundle));

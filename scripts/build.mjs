@@ -243,10 +243,10 @@ await build({
   for (let i = 0; i < bundled.length && at < 0; i++) if (bundled.charCodeAt(i) > 0x7f) at = i;
   if (at >= 0) throw new Error(`build: the bundle is not ASCII at ${at}: …${bundled.slice(at - 60, at + 10)}…`);
 }
-// The launcher's early reads (src/docker/early-reads.ts): a small file of its own, loaded and started before the
-// bundle is compiled. Node builtins only.
+// The launcher's head start (src/cli/early.ts: early reads, early ssh): a small file of its own, loaded and started
+// before the bundle is compiled. Node builtins only.
 await build({
-  entryPoints: [join(root, 'src/docker/early-reads.ts')],
+  entryPoints: [join(root, 'src/cli/early.ts')],
   outfile: join(root, 'dist/early.cjs'),
   bundle: true,
   absWorkingDir: root,

@@ -6,14 +6,13 @@
  * environment); the SshAgent for that host adopts it as its ControlMaster instead of spawning one. Nothing is
  * written to it before that, so a run that never connects (a usage error) only ends it at exit.
  *
- * Only for what certainly connects to that host: the explorer and `lastlook plan [--json] -- docker …`, on the host
- * that the command's own connection resolves to (its --host or --context, else the environment and CLI config).
+ * Only for what certainly connects to that host (src/cli/early.ts decides), on the host that the command's own
+ * connection resolves to.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { splitArgv } from '../cli/options.js';
 import { resolveConnection } from './connection.js';
 import { parseSshUrl, type SshSpec, sshArgv } from './ssh.js';
 
@@ -77,44 +76,14 @@ export function spawnSession(
   });
 }
 
-const PLAN_FLAGS = new Set(['--json']);
-
 /**
- * Where this command line certainly connects first thing, as lastlook's own argv parser reads it (its global
- * flags: --host/-H, --context): the explorer (no subcommand) and `plan [--json] -- docker …`, on one engine. Null for
- * anything else (help, version, other subcommands, several contexts).
+ * Starts the first session when the command's connection (its --host or --context, else the environment and the
+ * CLI config) is an ssh:// host; otherwise null. The caller knows the command connects first thing (src/cli/early.ts).
  */
-export function connectsFirst(argv: readonly string[]): { host?: string; context?: string } | null {
-  let split: ReturnType<typeof splitArgv>;
-  try {
-    split = splitArgv(argv);
-  } catch {
-    return null;
-  }
-  const g = split.global;
-  if (g.help || g.version || g.allContexts || g.contexts.length > 1) return null;
-  const where = {
-    ...(g.host !== undefined ? { host: g.host } : {}),
-    ...(g.context !== undefined ? { context: g.context } : {}),
-  };
-  if (split.command === null) return split.rest.length === 0 ? where : null;
-  const dash = split.rest.indexOf('--');
-  const plan =
-    split.command === 'plan' &&
-    dash >= 0 &&
-    split.rest.slice(0, dash).every((a) => PLAN_FLAGS.has(a)) &&
-    split.rest[dash + 1] === 'docker' &&
-    split.rest.length > dash + 2;
-  return plan ? where : null;
-}
-
-/** Starts the first session for this command line when it will connect to an ssh:// host; otherwise null. */
 export function startEarlySsh(
-  argv: readonly string[],
+  where: { readonly host?: string; readonly context?: string },
   env: Readonly<Record<string, string | undefined>>,
 ): EarlySsh | null {
-  const where = connectsFirst(argv);
-  if (!where) return null;
   let host: string;
   let spec: SshSpec;
   try {

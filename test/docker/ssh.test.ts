@@ -4,7 +4,8 @@
  * test/engine/remote-ssh.test.ts).
  */
 import { describe, expect, test } from 'vitest';
-import { connectsFirst, sessionArgv, startEarlySsh } from '../../src/docker/early-ssh.js';
+import { connectsFirst } from '../../src/cli/early.js';
+import { sessionArgv, startEarlySsh } from '../../src/docker/early-ssh.js';
 import { DockerError } from '../../src/docker/errors.js';
 import { parseSshUrl, shellQuote, sshArgv, sshFailure } from '../../src/docker/ssh.js';
 
@@ -97,7 +98,7 @@ describe("what ssh's stderr means", () => {
   });
 });
 
-describe('which command lines start their ssh session in the launcher (src/docker/early-ssh.ts)', () => {
+describe('which command lines start their ssh session in the launcher (src/cli/early.ts)', () => {
   test('the explorer and plans of a docker command, with --json at most, on the engine their flags name', () => {
     expect(connectsFirst([])).toEqual({});
     expect(connectsFirst(['--read-only'])).toEqual({});
@@ -120,8 +121,9 @@ describe('which command lines start their ssh session in the launcher (src/docke
   });
 
   test('a unix socket or an unparseable host starts nothing', () => {
-    expect(startEarlySsh([], { DOCKER_HOST: 'unix:///nowhere.sock' })).toBeNull();
-    expect(startEarlySsh([], { DOCKER_HOST: 'ssh://user:secret@h' })).toBeNull();
+    expect(startEarlySsh({}, { DOCKER_HOST: 'unix:///nowhere.sock' })).toBeNull();
+    expect(startEarlySsh({}, { DOCKER_HOST: 'ssh://user:secret@h' })).toBeNull();
+    expect(startEarlySsh({ host: 'tcp://127.0.0.1:1' }, {})).toBeNull();
   });
 
   test('the session argv is docker’s with lastlook’s private sharing before --', () => {
