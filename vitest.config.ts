@@ -54,6 +54,8 @@ export default defineConfig({
           testTimeout: 30_000,
           // A beforeAll that imports the whole Ink app took over vitest's 10 s default at load 20 (no-color.test.tsx).
           hookTimeout: 30_000,
+          // Both cores (vitest leaves one free by default): the engines idle while this project runs, 55 s → 32 s.
+          maxWorkers: 2,
         },
       },
       {

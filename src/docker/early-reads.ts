@@ -17,6 +17,7 @@ import { Agent, request } from 'node:http';
 import { compareVersions } from '../core/plan/engine-version.js';
 import { CLIENT_MAX_API } from './api-version.js';
 import { resolveConnection } from './connection.js';
+import { EARLY_SSH, type EarlySsh, startEarlySsh } from './early-ssh.js';
 
 /** Where the launcher leaves the reads for the bundle (both run in one process; the bundle takes them once). */
 export const EARLY_READS = Symbol.for('lastlook.early-reads');
@@ -174,9 +175,20 @@ export function startEarlyReads(
  * adapter looks. `LASTLOOK_EARLY_REPORT=FILE` writes what was sent and taken at exit (test/engine/early-reads.test.ts).
  */
 export function launch(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): void {
-  const reads = startEarlyReads(argv, env);
-  if (!reads) return;
-  (globalThis as { [EARLY_READS]?: EarlyReads })[EARLY_READS] = reads;
   const file = env.LASTLOOK_EARLY_REPORT;
-  if (file) process.on('exit', () => writeFileSync(file, JSON.stringify(reads.report())));
+  const reads = startEarlyReads(argv, env);
+  if (reads) {
+    (globalThis as { [EARLY_READS]?: EarlyReads })[EARLY_READS] = reads;
+    if (file) process.on('exit', () => writeFileSync(file, JSON.stringify({ ...reads.report(), ssh: null })));
+    return;
+  }
+  // An ssh:// host: the handshake starts now instead (./early-ssh.ts).
+  const ssh = startEarlySsh(argv, env);
+  if (!ssh) return;
+  (globalThis as { [EARLY_SSH]?: EarlySsh })[EARLY_SSH] = ssh;
+  if (file) {
+    process.on('exit', () =>
+      writeFileSync(file, JSON.stringify({ sent: [], taken: [], ssh: ssh.adopted ? 'adopted' : 'unused' })),
+    );
+  }
 }

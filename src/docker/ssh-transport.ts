@@ -7,14 +7,14 @@
  * its own session. A master whose socket node is done with is not killed while other sessions ride on it: its
  * stdin is closed, and OpenSSH keeps it until the last multiplexed session ends. lastlook ends them all on exit.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { Agent, type ClientRequest, type ClientRequestArgs } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
+import { type Adopted, type EarlySsh, makeControlDir, sessionArgv, spawnSession, takeEarlySsh } from './early-ssh.js';
 import { DockerError } from './errors.js';
-import { type SshSpec, sshArgv, sshFailure } from './ssh.js';
+import { type SshSpec, sshFailure } from './ssh.js';
 
 const MAX_STDERR = 8192;
 
@@ -31,13 +31,19 @@ class CommandSocket extends Duplex {
    */
   master = false;
 
+  /**
+   * `prior`: the launcher started this process (early-ssh.ts); what it wrote to stderr and how it ended, if it did,
+   * before this socket listened.
+   */
   constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly spec: SshSpec,
     onFirstData: () => void,
-    onFailure: (e: DockerError) => void,
+    private readonly onFailure: (e: DockerError) => void,
+    prior: Pick<Adopted, 'stderr' | 'ended'> = { stderr: '', ended: null },
   ) {
     super();
+    this.stderr = prior.stderr;
     child.stdin.on('error', () => {
       // EPIPE when ssh has exited: the exit handler below reports why.
     });
@@ -48,30 +54,38 @@ class CommandSocket extends Duplex {
     child.stdout.on('data', (chunk: Buffer) => {
       if (!this.push(chunk)) child.stdout.pause();
     });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      this.exited = true;
-      const err =
-        e.code === 'ENOENT'
-          ? new DockerError(
-              'unreachable',
-              'cannot run `ssh`: it is not on the PATH',
-              'install the OpenSSH client (the docker CLI needs it for ssh:// hosts too)',
-            )
-          : new DockerError('unreachable', `cannot run ssh: ${e.message}`);
-      onFailure(err);
-      this.destroy(err);
-    });
-    child.on('close', (code) => {
-      this.exited = true;
-      if (this.destroyed) return;
-      if (code === 0) {
-        this.push(null);
-        return;
-      }
-      const err = sshFailure(this.spec, code, this.stderr);
-      onFailure(err);
-      this.destroy(err);
-    });
+    child.on('error', (e) => this.failedToRun(e));
+    child.on('close', (code) => this.ended(code));
+    const ended = prior.ended;
+    // It ended before anyone listened: report it as if it happened now (the request is attached by then).
+    if (ended) process.nextTick(() => ('error' in ended ? this.failedToRun(ended.error) : this.ended(ended.code)));
+  }
+
+  private failedToRun(e: NodeJS.ErrnoException): void {
+    if (this.exited) return;
+    this.exited = true;
+    const err =
+      e.code === 'ENOENT'
+        ? new DockerError(
+            'unreachable',
+            'cannot run `ssh`: it is not on the PATH',
+            'install the OpenSSH client (the docker CLI needs it for ssh:// hosts too)',
+          )
+        : new DockerError('unreachable', `cannot run ssh: ${e.message}`);
+    this.onFailure(err);
+    this.destroy(err);
+  }
+
+  private ended(code: number | null): void {
+    this.exited = true;
+    if (this.destroyed) return;
+    if (code === 0) {
+      this.push(null);
+      return;
+    }
+    const err = sshFailure(this.spec, code, this.stderr);
+    this.onFailure(err);
+    this.destroy(err);
   }
 
   override _read(): void {
@@ -132,6 +146,8 @@ class CommandSocket extends Duplex {
 }
 
 export interface SshAgentOptions {
+  /** The connection's host, `ssh://…` (the launcher's early session is taken only for it). */
+  readonly host?: string;
   readonly spec: SshSpec;
   /** The environment ssh runs with (SSH_AUTH_SOCK, PATH, …): the user's own. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -146,6 +162,8 @@ export class SshAgent extends Agent {
   private readonly env: Record<string, string | undefined>;
   private readonly controlDir: string;
   private readonly controlPath: string;
+  /** The launcher's session (early-ssh.ts), until the first session adopts it as the master. */
+  private early: EarlySsh | null = null;
   private readonly sockets_ = new Set<CommandSocket>();
   /** Every ssh process still running (a retired master included): close() ends them. */
   private readonly children = new Set<ChildProcessWithoutNullStreams>();
@@ -163,24 +181,21 @@ export class SshAgent extends Agent {
     super({ keepAlive: true, maxSockets: opts.maxSockets ?? 1 });
     this.spec = opts.spec;
     this.env = { ...opts.env };
-    const base = tmpdir().length < 60 ? tmpdir() : '/tmp';
-    this.controlDir = mkdtempSync(join(base, 'lastlook-ssh-'));
+    const early = opts.host === undefined ? null : takeEarlySsh(opts.host, opts.env);
+    // The launcher's session is adopted only if it is exactly the one this agent would start.
+    if (early && sameArgv(early.argv, sessionArgv(this.spec, early.controlDir))) {
+      this.early = early;
+      this.controlDir = early.controlDir;
+    } else {
+      this.controlDir = makeControlDir();
+    }
     this.controlPath = join(this.controlDir, 'mux');
     process.once('exit', this.onExit);
   }
 
   /** The ssh argv (after `ssh`) of every session: docker's, plus the private connection sharing. */
   argv(): string[] {
-    return sshArgv(this.spec, [
-      '-o',
-      'ControlMaster=auto',
-      '-o',
-      `ControlPath=${this.controlPath}`,
-      // The master is lastlook's own child: close() ends it; if lastlook is killed, its stdin closes, the remote
-      // `docker system dial-stdio` ends, and so does the master.
-      '-o',
-      'ControlPersist=no',
-    ]);
+    return sessionArgv(this.spec, this.controlDir);
   }
 
   /**
@@ -249,18 +264,16 @@ export class SshAgent extends Agent {
     onFirstData: () => void,
     onFailure: (e: DockerError) => void,
   ): CommandSocket {
-    const child = spawn('ssh', this.argv(), {
-      env: this.env,
-      // Like docker/cli's commandconn: a session of its own, so ssh has no terminal to prompt on and the TUI's
-      // Ctrl+C is not delivered to it.
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.spawned++;
+    // The master may be the launcher's session, already connecting (early-ssh.ts).
+    const adopted = master ? (this.early?.adopt() ?? null) : null;
+    this.early = null;
+    const child = adopted?.child ?? spawnSession(this.argv(), this.env);
+    if (!adopted) this.spawned++;
     this.children.add(child);
+    if (adopted?.ended) this.children.delete(child);
     child.once('close', () => this.children.delete(child));
     child.once('error', () => this.children.delete(child));
-    const socket = new CommandSocket(child, this.spec, onFirstData, onFailure);
+    const socket = new CommandSocket(child, this.spec, onFirstData, onFailure, adopted ?? undefined);
     socket.stream = options._agentKey?.startsWith('events:') ?? false;
     socket.master = master;
     this.sockets_.add(socket);
@@ -282,3 +295,7 @@ export class SshAgent extends Agent {
 }
 
 function noop(): void {}
+
+function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -65,7 +65,7 @@ export function createTransport(c: Connection): Transport {
     return { ...base, docker, mapError: (err) => tlsError(err, c.host, useTls ? tls : null) ?? base.mapError(err) };
   }
   if (url.protocol === 'ssh:') {
-    const ssh = new SshAgent({ spec: parseSshUrl(c.host), env: c.env });
+    const ssh = new SshAgent({ host: c.host, spec: parseSshUrl(c.host), env: c.env });
     const docker = withoutDockerEnv(
       () => new Docker({ protocol: 'http', host: 'docker', agent: ssh } as Docker.DockerOptions),
     );

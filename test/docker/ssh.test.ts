@@ -4,6 +4,7 @@
  * test/engine/remote-ssh.test.ts).
  */
 import { describe, expect, test } from 'vitest';
+import { connectsFirst, sessionArgv, startEarlySsh } from '../../src/docker/early-ssh.js';
 import { DockerError } from '../../src/docker/errors.js';
 import { parseSshUrl, shellQuote, sshArgv, sshFailure } from '../../src/docker/ssh.js';
 
@@ -93,5 +94,35 @@ describe("what ssh's stderr means", () => {
     expect(e.kind).toBe(kind);
     expect(e.message).toMatch(message);
     expect(e.remedy).toBeTruthy();
+  });
+});
+
+describe('which command lines start their ssh session in the launcher (src/docker/early-ssh.ts)', () => {
+  test('the explorer alone and plans of a docker command, with --json at most', () => {
+    expect(connectsFirst([])).toBe(true);
+    expect(connectsFirst(['plan', '--', 'docker', 'rm', '-v', 'web'])).toBe(true);
+    expect(connectsFirst(['plan', '--json', '--', 'docker', 'system', 'prune'])).toBe(true);
+  });
+
+  test('not with --host or --context (the connection is not the environment’s), nor anything else', () => {
+    expect(connectsFirst(['--host', 'ssh://h'])).toBe(false);
+    expect(connectsFirst(['plan', '--context', 'a', '--', 'docker', 'rm', 'x'])).toBe(false);
+    expect(connectsFirst(['plan', '--', 'docker'])).toBe(false);
+    expect(connectsFirst(['plan', '--', 'podman', 'rm', 'x'])).toBe(false);
+    expect(connectsFirst(['guard', '--', 'docker', 'rm', 'x'])).toBe(false);
+    expect(connectsFirst(['--help'])).toBe(false);
+    expect(connectsFirst(['plan', 'docker', 'rm', 'x'])).toBe(false);
+  });
+
+  test('a unix socket or an unparseable host starts nothing', () => {
+    expect(startEarlySsh([], { DOCKER_HOST: 'unix:///nowhere.sock' })).toBeNull();
+    expect(startEarlySsh([], { DOCKER_HOST: 'ssh://user:secret@h' })).toBeNull();
+  });
+
+  test('the session argv is docker’s with lastlook’s private sharing before --', () => {
+    const argv = sessionArgv({ user: 'u', host: 'h', port: null, path: null }, '/tmp/x');
+    expect(argv.slice(argv.indexOf('--'))).toEqual(['--', 'h', 'docker system dial-stdio']);
+    expect(argv).toContain('ControlPath=/tmp/x/mux');
+    expect(argv).toContain('ControlPersist=no');
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { CONTAINER_SCRIPT, IMAGE_SCRIPT } from '../engine/fixtures/content-cases.js';
+import { given } from '../engine/given.js';
 import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
 
@@ -19,12 +20,12 @@ const sessions: TmuxSession[] = [];
 
 beforeAll(async () => {
   engine = await startEngine('current');
-  const base = (await docker(engine, ['create', engine.volumeImage, 'sh', '-c', IMAGE_SCRIPT])).trim();
+  const base = (await given(engine, ['create', engine.volumeImage, 'sh', '-c', IMAGE_SCRIPT])).trim();
   await docker(engine, ['start', '-a', base]);
   await docker(engine, ['commit', base, `${p}-img:1`]);
   await docker(engine, ['rm', '-v', base]);
   id = (
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', `${p}-img:1`, 'sh', '-c', CONTAINER_SCRIPT])
+    await given(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', `${p}-img:1`, 'sh', '-c', CONTAINER_SCRIPT])
   ).trim();
   const deadline = Date.now() + 20_000;
   while (!(await docker(engine, ['diff', id])).includes('/ready')) {

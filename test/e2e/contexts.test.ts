@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { given } from '../engine/given.js';
 import { docker, engineEnv, prefix, RUN_ROOT_ENV, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
 
@@ -26,8 +27,8 @@ beforeAll(async () => {
   const env = { DOCKER_CONFIG: configDir };
   await docker(modern, ['context', 'create', 'site-a', '--docker', `host=${modern.host}`], { env });
   await docker(modern, ['context', 'create', 'site-b', '--docker', `host=${legacy.host}`], { env });
-  await docker(modern, ['create', '--name', `${P}-on-a`, modern.image, 'true']);
-  await docker(legacy, ['create', '--name', `${P}-on-b`, legacy.image, 'true']);
+  await given(modern, ['create', '--name', `${P}-on-a`, modern.image, 'true']);
+  await given(legacy, ['create', '--name', `${P}-on-b`, legacy.image, 'true']);
 });
 
 afterAll(async () => {

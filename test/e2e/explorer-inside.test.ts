@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { given } from '../engine/given.js';
 import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
 
@@ -81,7 +82,7 @@ describe.each(SIZES)('inside the explorer at %i×%i', (columns, rows) => {
     const project = prefix(`b${columns}`);
     await seedProject(project);
     const bystander = `${project}-keep`;
-    await docker(engine, ['volume', 'create', bystander]);
+    await given(engine, ['volume', 'create', bystander]);
     const argv = ['docker', 'compose', '-p', project, 'down', '-v'];
     const plan = JSON.parse(
       execFileSync('node', [lastlookBin, '--host', engine.host, 'plan', '--json', '--', ...argv], {
@@ -146,7 +147,7 @@ describe.each(SIZES)('inside the explorer at %i×%i', (columns, rows) => {
   test("l follows a container's log; a log driver that cannot be read says so; enter on a volume opens its contents", async () => {
     const p = prefix(`l${columns}`);
     const volume = `${p}-files`;
-    await docker(engine, ['volume', 'create', volume]);
+    await given(engine, ['volume', 'create', volume]);
     await docker(engine, [
       'run',
       '--rm',
@@ -160,9 +161,9 @@ describe.each(SIZES)('inside the explorer at %i×%i', (columns, rows) => {
     const talker = `${p}-talker`;
     const script =
       'echo hello-from-the-log; echo to-stderr >&2; i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.5; done';
-    await docker(engine, ['run', '-d', '--name', talker, engine.image, 'sh', '-c', script]);
+    await given(engine, ['run', '-d', '--name', talker, engine.image, 'sh', '-c', script]);
     const silent = `${p}-silent`;
-    await docker(engine, ['run', '-d', '--name', silent, '--log-driver', 'none', engine.image, 'sleep', '3600']);
+    await given(engine, ['run', '-d', '--name', silent, '--log-driver', 'none', engine.image, 'sleep', '3600']);
     const t = open(columns, rows);
     await t.waitForText('standalone');
     t.send('/');

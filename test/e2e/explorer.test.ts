@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { given } from '../engine/given.js';
 import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
 
@@ -94,7 +95,7 @@ describe('the explorer in a real terminal', () => {
     const project = prefix('e');
     await seedProject(project);
     const solo = `${prefix('s')}-solo`;
-    await docker(engine, ['run', '--name', solo, '-v', '/cache', engine.image, 'sh', '-c', 'echo x > /root/f']);
+    await given(engine, ['run', '--name', solo, '-v', '/cache', engine.image, 'sh', '-c', 'echo x > /root/f']);
     const t = open();
     await t.waitForText(`${project} (compose)`);
     await t.waitForText('standalone');
@@ -162,7 +163,7 @@ describe('the explorer in a real terminal', () => {
     // A recreate: the anonymous volumes are now inherited by name, so down -v must leave them (orphaned).
     await docker(engine, ['compose', 'up', '-d', '--force-recreate', 'db'], { cwd: pdir });
     const bystander = `${prefix('b')}-keep`;
-    await docker(engine, ['volume', 'create', bystander]);
+    await given(engine, ['volume', 'create', bystander]);
     const before = await state();
 
     // The same plan, as JSON, from the real binary: what the preview will show.
@@ -294,7 +295,7 @@ describe('the explorer in a real terminal', () => {
     const evil = '\u001b]0;PWNED\u0007\u001b]52;c;UFdORUQ=\u0007\u001b[2J\u009b7m\u202eevil';
     const project = `${p}${evil}`;
     const vol = `${p}-vol`;
-    await docker(engine, ['volume', 'create', '--label', `com.docker.compose.project=${project}`, vol]);
+    await given(engine, ['volume', 'create', '--label', `com.docker.compose.project=${project}`, vol]);
     // The same three sequences, as bytes, in a file name of the writable layer.
     const touch = `touch "$(printf '/f\\033]0;PWNED\\007\\033]52;c;UFdORUQ=\\007\\302\\233\\342\\200\\256x')"`;
     await docker(engine, [
@@ -399,7 +400,7 @@ describe('the explorer at 80×24 and 120×40: nothing hidden without saying so',
   ])('%i×%i: a CJK and emoji file name stays inside its pane (borders straight)', async (columns, rows) => {
     const name = `${prefix('w')}-cjk`;
     const file = '数据库备份-日本語のファイル名-😀📦-报告.txt';
-    await docker(engine, ['run', '--name', name, engine.image, 'sh', '-c', `mkdir -p /srv && echo x > '/srv/${file}'`]);
+    await given(engine, ['run', '--name', name, engine.image, 'sh', '-c', `mkdir -p /srv && echo x > '/srv/${file}'`]);
     const t = open(columns, rows);
     // At 80 columns the list cuts the name: wait for the list, then filter on it.
     await t.waitForText('standalone');

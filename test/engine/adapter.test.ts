@@ -4,6 +4,7 @@ import { CLIENT_MAX_API } from '../../src/docker/api-version.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { isDockerError } from '../../src/docker/errors.js';
+import { given } from './given.js';
 import { docker, prefix } from './harness.js';
 
 const engines = inject('allEngines');
@@ -24,7 +25,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
 
   test('lists a container the test created, with its mounts', async () => {
     const p = prefix('ad');
-    await docker(engine, ['volume', 'create', `${p}-named`]);
+    await given(engine, ['volume', 'create', `${p}-named`]);
     const id = (
       await docker(engine, [
         'create',
@@ -56,14 +57,14 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
 
   test("network endpoints from the container list equal each network's inspect (running, paused, created, exited)", async () => {
     const p = prefix('ne');
-    await docker(engine, ['network', 'create', `${p}-n`]);
-    await docker(engine, ['network', 'create', `${p}-idle`]);
+    await given(engine, ['network', 'create', `${p}-n`]);
+    await given(engine, ['network', 'create', `${p}-idle`]);
     const names = ['run', 'pause', 'created', 'exited'].map((s) => `${p}-${s}`);
-    await docker(engine, ['run', '-d', '--name', `${p}-run`, '--network', `${p}-n`, engine.image, 'sleep', '600']);
-    await docker(engine, ['run', '-d', '--name', `${p}-pause`, '--network', `${p}-n`, engine.image, 'sleep', '600']);
-    await docker(engine, ['pause', `${p}-pause`]);
-    await docker(engine, ['create', '--name', `${p}-created`, '--network', `${p}-n`, engine.image, 'true']);
-    await docker(engine, ['run', '--name', `${p}-exited`, '--network', `${p}-n`, engine.image, 'true']);
+    await given(engine, ['run', '-d', '--name', `${p}-run`, '--network', `${p}-n`, engine.image, 'sleep', '600']);
+    await given(engine, ['run', '-d', '--name', `${p}-pause`, '--network', `${p}-n`, engine.image, 'sleep', '600']);
+    await given(engine, ['pause', `${p}-pause`]);
+    await given(engine, ['create', '--name', `${p}-created`, '--network', `${p}-n`, engine.image, 'true']);
+    await given(engine, ['run', '--name', `${p}-exited`, '--network', `${p}-n`, engine.image, 'true']);
     try {
       const a = port();
       const containers = await a.listContainers();
@@ -88,7 +89,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
 
   test('changes are [] for a fresh container (the engine answers null)', async () => {
     const p = prefix('ch');
-    const id = (await docker(engine, ['create', '--name', `${p}-c`, engine.image, 'true'])).trim();
+    const id = (await given(engine, ['create', '--name', `${p}-c`, engine.image, 'true'])).trim();
     expect(await port().containerChanges(id)).toEqual([]);
     await docker(engine, ['rm', id]);
   });

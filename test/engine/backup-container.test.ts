@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { DockerPort } from '../../src/docker/port.js';
 import { portFor, readTree, runCli, type TreeRecord } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, prefix } from './harness.js';
 
 const engines = inject('engines');
@@ -49,8 +50,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('writable layer backup o
 
   test('backup of added, changed and deleted paths; restore onto a new container from the same image', async () => {
     const p = prefix('bc');
-    await docker(engine, ['volume', 'create', `${p}-vol`]);
-    await docker(engine, ['run', '--name', `${p}-src`, '-v', `${p}-vol:/data`, engine.image, 'sh', '-c', CHANGES]);
+    await given(engine, ['volume', 'create', `${p}-vol`]);
+    await given(engine, ['run', '--name', `${p}-src`, '-v', `${p}-vol:/data`, engine.image, 'sh', '-c', CHANGES]);
     const port = portFor(engine);
     const changes = await port.containerChanges(`${p}-src`);
     const kept = new Set(changes.filter((c) => c.kind !== 'deleted').map((c) => c.path));
@@ -77,7 +78,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('writable layer backup o
     expect([...before.keys()].some((k) => k.startsWith('/data/'))).toBe(false);
     expect(before.get('/srv/app/owned')).toMatchObject({ uid: 1234, gid: 5678, mode: 0o4750 });
 
-    await docker(engine, ['create', '--name', `${p}-dst`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-dst`, engine.image, 'true']);
     const r = await runCli(engine, ['restore', item?.archive as string, '--container', `${p}-dst`]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

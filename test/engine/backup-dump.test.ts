@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { runCli } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, prefix } from './harness.js';
 
 const engines = inject('engines');
@@ -16,7 +17,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('database dump on the %s
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lldd-'));
-    await docker(engine, ['tag', engine.image, 'postgres:ll-test']);
+    await given(engine, ['tag', engine.image, 'postgres:ll-test']);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -24,7 +25,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('database dump on the %s
 
   test('a running postgres gets the warning, and --dump takes pg_dumpall output beside the archive', async () => {
     const p = prefix('db');
-    await docker(engine, ['volume', 'create', `${p}-pg`]);
+    await given(engine, ['volume', 'create', `${p}-pg`]);
     await docker(engine, [
       'run',
       '-d',

@@ -9,6 +9,7 @@ import { backupForPlan } from '../../src/backup/for-plan.js';
 import { PLAN_SCHEMA, type Plan } from '../../src/core/plan/types.js';
 import { makeArchive } from '../backup/craft.js';
 import { portFor, runCli, volumeTree } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, prefix } from './harness.js';
 
 const engines = inject('engines');
@@ -59,7 +60,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 
     test('a volume bigger than the target is refused before anything is written (size known from df)', async () => {
       const vol = `${prefix('full')}-big`;
-      await docker(engine, ['volume', 'create', vol]);
+      await given(engine, ['volume', 'create', vol]);
       await docker(engine, [
         'run',
         '--rm',
@@ -119,8 +120,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 
     test('backupForPlan: a later failure removes the archives already finished', async () => {
       const p = prefix('set');
-      await docker(engine, ['volume', 'create', `${p}-ok`]);
-      await docker(engine, ['run', '--rm', '-v', `${p}-ok:/d`, engine.image, 'sh', '-c', 'echo hi > /d/x']);
+      await given(engine, ['volume', 'create', `${p}-ok`]);
+      await given(engine, ['run', '--rm', '-v', `${p}-ok:/d`, engine.image, 'sh', '-c', 'echo hi > /d/x']);
       const dir = join(work, p);
       const err = await backupForPlan(portFor(engine), planOf([`${p}-ok`, `${p}-missing`]), { dir }).catch(
         (e: unknown) => e,
@@ -135,7 +136,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 
     test('an aborted backup leaves no temporary file and no helper container', async () => {
       const vol = `${prefix('abort')}-v`;
-      await docker(engine, ['volume', 'create', vol]);
+      await given(engine, ['volume', 'create', vol]);
       await docker(engine, [
         'run',
         '--rm',
@@ -201,8 +202,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
     ] as const)('a malicious archive (%s) is refused and nothing is written', async (_what, entries, message) => {
       const p = prefix('mal');
       const vol = `${p}-target`;
-      await docker(engine, ['volume', 'create', vol]);
-      await docker(engine, ['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c', 'echo keep > /d/marker']);
+      await given(engine, ['volume', 'create', vol]);
+      await given(engine, ['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c', 'echo keep > /d/marker']);
       const port = portFor(engine);
       const before = await volumeTree(port, vol);
       const archive = await makeArchive(join(work, `${p}.tar.gz`), [
@@ -224,8 +225,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 
     test('verify: a corrupted or truncated archive fails with exit 1, a missing one exits 2', async () => {
       const vol = `${prefix('ver')}-v`;
-      await docker(engine, ['volume', 'create', vol]);
-      await docker(engine, ['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c', 'seq 1 20000 > /d/numbers']);
+      await given(engine, ['volume', 'create', vol]);
+      await given(engine, ['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c', 'seq 1 20000 > /d/numbers']);
       const dir = join(work, `ver-${vol}`);
       const b = await runCli(engine, ['backup', vol, '--to', dir, '--json']);
       expect(b.code).toBe(0);

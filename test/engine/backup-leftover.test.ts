@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, inject, test } from 'vitest';
 import { runCli } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
@@ -28,7 +29,7 @@ const temps = (dir: string) => {
 
 test('the temporary file of a backup killed with SIGKILL is removed by the next backup into that folder', async () => {
   const vol = `${prefix('left')}-v`;
-  await docker(engine, ['volume', 'create', vol]);
+  await given(engine, ['volume', 'create', vol]);
   await docker(engine, [
     'run',
     '--rm',

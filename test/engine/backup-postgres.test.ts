@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { runCli, until } from '../backup/helpers.js';
+import { given } from './given.js';
 import { cliPath, docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const run = promisify(execFile);
@@ -29,7 +30,7 @@ async function psql(container: string, sql: string): Promise<string> {
 
 /** Starts a postgres container on a fresh named volume and waits (bounded) until it answers a query. */
 async function startPostgres(name: string, volume: string): Promise<void> {
-  await docker(engine, ['volume', 'create', volume]);
+  await given(engine, ['volume', 'create', volume]);
   await docker(engine, [
     'run',
     '-d',

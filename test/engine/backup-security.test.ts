@@ -14,6 +14,7 @@ import { restoreVolume } from '../../src/backup/restore.js';
 import type { DockerPort } from '../../src/docker/port.js';
 import { editManifest, makeArchive, makeRawArchive, paxEntry, rawEntry } from '../backup/craft.js';
 import { portFor, runCli, until, volumeTree } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, prefix, type TestEngine } from './harness.js';
 
 const engines = inject('engines');
@@ -58,8 +59,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     const long = `${prefix('long')}-${'x'.repeat(110)}`;
     const [a, b] = [`${long}-a`, `${long}-b`];
     for (const v of [a, b]) {
-      await docker(engine, ['volume', 'create', v]);
-      await docker(engine, ['run', '--rm', '-v', `${v}:/d`, engine.image, 'sh', '-c', `echo ${v.slice(-1)} > /d/who`]);
+      await given(engine, ['volume', 'create', v]);
+      await given(engine, ['run', '--rm', '-v', `${v}:/d`, engine.image, 'sh', '-c', `echo ${v.slice(-1)} > /d/who`]);
     }
     const dir = join(work, 'collide');
     // Both archives stamped in the same second (the clock stands still): only the names can keep them apart.
@@ -86,7 +87,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
       const r = await runCli(engine, ['restore', archive as string, '--volume', target]);
       expect(r.code).toBe(0);
       const m = JSON.parse(readFileSync(`${archive}.manifest.json`, 'utf8')) as { source: { name: string } };
-      const helper = await docker(engine, ['run', '--rm', '-v', `${target}:/d`, engine.image, 'cat', '/d/who']);
+      const helper = await given(engine, ['run', '--rm', '-v', `${target}:/d`, engine.image, 'cat', '/d/who']);
       expect(helper.trim()).toBe(m.source.name.slice(-1));
       await docker(engine, ['volume', 'rm', target]);
     }
@@ -97,7 +98,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     const host = join(work, p);
     mkdirSync(host);
     writeFileSync(join(host, 'live'), 'old\n');
-    await docker(engine, ['volume', 'create', '-o', 'type=none', '-o', 'o=bind', '-o', `device=${host}`, p]);
+    await given(engine, ['volume', 'create', '-o', 'type=none', '-o', 'o=bind', '-o', `device=${host}`, p]);
     const b = await runCli(engine, ['backup', p, '--to', join(work, `${p}-bk`), '--json']);
     expect(b.code).toBe(0);
     const [archive] = await archivesOf(b.stdout);
@@ -163,7 +164,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
 
   test('4: absolute and climbing symlinks back up, verify, and restore as links (guard already removed the volume)', async () => {
     const vol = prefix('sym');
-    await docker(engine, ['volume', 'create', vol]);
+    await given(engine, ['volume', 'create', vol]);
     await docker(engine, [
       ...['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c'],
       'echo data > /d/f && ln -s /etc/hostname /d/abs && ln -s ../../x /d/climb && mkdir /d/sub && ln -s ../../../.. /d/sub/up',
@@ -189,7 +190,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
 
   test('4: what restore would refuse never counts as verified: guard keeps the volume, verify fails', async () => {
     const vol = prefix('dev');
-    await docker(engine, ['volume', 'create', vol]);
+    await given(engine, ['volume', 'create', vol]);
     await docker(engine, [
       ...['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c'],
       'echo data > /d/f && mknod /d/null c 1 3',
@@ -361,7 +362,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     const p = prefix('exit');
     const small = tmpfs(`${p}-small`, 'size=1m');
     const ro = tmpfs(`${p}-ro`, 'ro,size=1m');
-    await docker(engine, ['volume', 'create', p]);
+    await given(engine, ['volume', 'create', p]);
     await docker(engine, [
       ...['run', '--rm', '-v', `${p}:/d`, engine.image],
       ...['dd', 'if=/dev/urandom', 'of=/d/big', 'bs=1M', 'count=48'],
@@ -369,7 +370,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     const host = join(work, `${p}-src`);
     mkdirSync(host);
     execFileSync('dd', ['if=/dev/urandom', `of=${join(host, 'big')}`, 'bs=1024', 'count=3072'], { stdio: 'ignore' });
-    await docker(engine, ['volume', 'create', '-o', 'type=none', '-o', 'o=bind', '-o', `device=${host}`, `${p}-bind`]);
+    await given(engine, ['volume', 'create', '-o', 'type=none', '-o', 'o=bind', '-o', `device=${host}`, `${p}-bind`]);
     const guard = (dir: string, vol: string, signal?: AbortSignal) =>
       runCli(engine, ['guard', '--backup-to', dir, '--yes', '--', 'docker', 'volume', 'rm', vol], signal);
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { portFor, runCli, volumeTree } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, prefix } from './harness.js';
 
 const engines = inject('engines');
@@ -54,8 +55,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume backup on the %s
   test('round trip of an odd 10,000-file tree: backup, verify, remove, restore, identical', async () => {
     const p = prefix('bv');
     const vol = `${p}-data`;
-    await docker(engine, ['volume', 'create', '--label', 'app=test', vol]);
-    await docker(engine, ['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c', ODD_TREE]);
+    await given(engine, ['volume', 'create', '--label', 'app=test', vol]);
+    await given(engine, ['run', '--rm', '-v', `${vol}:/d`, engine.image, 'sh', '-c', ODD_TREE]);
     const port = portFor(engine);
     const before = await volumeTree(port, vol);
     expect(before.size).toBeGreaterThan(10_000);

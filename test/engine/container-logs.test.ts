@@ -9,6 +9,7 @@ import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { isDockerError } from '../../src/docker/errors.js';
 import { followLogs } from '../../src/docker/logs.js';
+import { given } from './given.js';
 import { docker, prefix } from './harness.js';
 
 const engines = inject('engines');
@@ -31,7 +32,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('container logs on the %
       // Frames of stdout and stderr, one line with an escape sequence and a byte that is not UTF-8.
       const script =
         "printf 'one\\n'; printf 'two\\n' >&2; printf 'esc \\033]0;t\\007 \\377\\n'; sleep 0.3; printf 'four\\n'";
-      await docker(engine, ['run', '--name', name, '--log-driver', driver, engine.image, 'sh', '-c', script]);
+      await given(engine, ['run', '--name', name, '--log-driver', driver, engine.image, 'sh', '-c', script]);
       const all = await readAll(port(), name, 100);
       // json-file stores each line as a JSON string: a byte that is not UTF-8 comes back as U+FFFD (its UTF-8 bytes
       // here, read as latin1); local keeps the byte.
@@ -46,14 +47,14 @@ describe.each(engines.map((e) => [e.kind, e] as const))('container logs on the %
 
   test('a TTY container: the stream is the terminal output as is', async () => {
     const name = `${prefix('lt')}-tty`;
-    await docker(engine, ['run', '-t', '--name', name, engine.image, 'sh', '-c', 'echo on-a-tty']);
+    await given(engine, ['run', '-t', '--name', name, engine.image, 'sh', '-c', 'echo on-a-tty']);
     expect(await readAll(port(), name, 100)).toContain('on-a-tty\r\n');
     await docker(engine, ['rm', name]);
   });
 
   test('the none driver: the engine refuses to read, and says so', async () => {
     const name = `${prefix('ln')}-none`;
-    await docker(engine, ['run', '--name', name, '--log-driver', 'none', engine.image, 'true']);
+    await given(engine, ['run', '--name', name, '--log-driver', 'none', engine.image, 'true']);
     const err = await readAll(port(), name, 10).then(
       () => null,
       (e: unknown) => e,

@@ -19,6 +19,7 @@ import { connect } from '../../src/docker/dockerode-adapter.js';
 import { readFromImage } from '../../src/docker/file-read.js';
 import type { DockerPort } from '../../src/docker/port.js';
 import { CONTAINER_SCRIPT, IMAGE_SCRIPT } from './fixtures/content-cases.js';
+import { given } from './given.js';
 import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from './harness.js';
 
 const sorted = (c: Change[]) => c.map((x) => `${x.kind} ${x.path}`).sort();
@@ -176,7 +177,7 @@ describe.each(['current', 'modern', 'legacy'] as const)('diff CONTAINER PATH on 
   }, async () => {
     // The image: the base files committed on top of the busybox image that declares VOLUME /data.
     const base = (
-      await docker(engine, ['create', '--name', `${p}-base`, engine.volumeImage, 'sh', '-c', IMAGE_SCRIPT])
+      await given(engine, ['create', '--name', `${p}-base`, engine.volumeImage, 'sh', '-c', IMAGE_SCRIPT])
     ).trim();
     await docker(engine, ['start', '-a', base]);
     image = (await docker(engine, ['commit', base, `${p}-img:1`])).trim();
@@ -213,7 +214,7 @@ describe.each(['current', 'modern', 'legacy'] as const)('diff CONTAINER PATH on 
       };
       const volsWithContainer = await volumes();
       for (const state of ['running', 'paused', 'exited'] as const) {
-        if (state === 'paused') await docker(engine, ['pause', id]);
+        if (state === 'paused') await given(engine, ['pause', id]);
         if (state === 'exited') {
           await docker(engine, ['unpause', id]);
           await docker(engine, ['stop', '-t', '0', id]);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { FLEET_SCHEMA, type FleetPlan } from '../../src/core/plan/fleet.js';
 import type { Plan } from '../../src/core/plan/types.js';
+import { given } from './given.js';
 import { docker, prefix, RUN_ROOT_ENV, type TestEngine } from './harness.js';
 import { runLastlook } from './oracle/oracle.js';
 
@@ -58,10 +59,10 @@ beforeAll(async () => {
   );
   await docker(current, ['context', 'create', 'gone', '--docker', `host=unix://${goneSocket}`], { env });
   for (const e of [current, modern, legacy]) {
-    await docker(e, ['volume', 'create', `${P}-data`]);
-    await docker(e, ['create', '--name', `${P}-app`, '-v', `${P}-data:/data`, '-v', '/anon', e.image, 'true']);
+    await given(e, ['volume', 'create', `${P}-data`]);
+    await given(e, ['create', '--name', `${P}-app`, '-v', `${P}-data:/data`, '-v', '/anon', e.image, 'true']);
   }
-  await docker(modern, ['create', '--name', `${P}-only-a`, '-v', '/anon', modern.image, 'true']);
+  await given(modern, ['create', '--name', `${P}-only-a`, '-v', '/anon', modern.image, 'true']);
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
+import { given } from './given.js';
 import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
 
 const engines = inject('engines');
@@ -137,7 +138,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
     const bad = await lastlook(engine, ['diff', 'x', '--sort', 'colour']);
     expect(bad.code).toBe(2);
     const q = prefix('de');
-    await docker(engine, ['create', '--name', `${q}-c`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${q}-c`, engine.image, 'true']);
     const empty = await lastlook(engine, ['diff', `${q}-c`]);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe(`${q}-c: no changes in the writable layer\n`);
@@ -147,7 +148,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
   test('a path near 4 KiB: the engine itself fails /changes (HTTP 500), reported as an engine error', async () => {
     const q = prefix('dl');
     // 20 segments of 200 bytes: 4,029 bytes; the engine's lstat of <root>/overlay2/<id>/merged/<path> is too long.
-    const cid = (await docker(engine, ['run', '-d', '--name', `${q}-c`, engine.image, 'sleep', '3600'])).trim();
+    const cid = (await given(engine, ['run', '-d', '--name', `${q}-c`, engine.image, 'sleep', '3600'])).trim();
     const script =
       'l=/tmp/long; i=0; while [ $i -lt 20 ]; do l="$l/$(printf %0200d $i)"; i=$((i+1)); done; mkdir -p "$l"';
     await docker(engine, ['exec', cid, 'sh', '-c', script]);
@@ -161,7 +162,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
 
   test('the export briefly creates /.pivot_root<N> in the writable layer: a concurrent /changes sees it', async () => {
     const q = prefix('dp');
-    const cid = (await docker(engine, ['create', '--name', `${q}-c`, engine.image, 'true'])).trim();
+    const cid = (await given(engine, ['create', '--name', `${q}-c`, engine.image, 'true'])).trim();
     const port = connect(resolveConnection({ host: engine.host, env: {} }));
     let seen: string[] = [];
     for (let i = 0; i < 20 && seen.length === 0; i++) {

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
+import { given } from './given.js';
 import { docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engines = inject('allEngines');
@@ -104,7 +105,7 @@ test('an engine that is not there: the same error and exit code as without early
 test('the explorer takes its early reads (/version, the container list, the volumes) for its first frame', async () => {
   const engine = engines.find((e) => e.kind === 'current') as TestEngine;
   const name = prefix('early');
-  await docker(engine, ['create', '--name', name, engine.image, 'true']);
+  await given(engine, ['create', '--name', name, engine.image, 'true']);
   const reportFile = join(work, 'explorer.json');
   // A real terminal (util-linux `script`): q once the first frame names the container.
   const child = spawn('script', ['-qfec', `${process.execPath} ${join(repoRoot, 'bin/lastlook.js')}`, '/dev/null'], {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { main } from '../../src/cli/index.js';
+import { given } from './given.js';
 import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
 import { type EngineState, readState } from './oracle/oracle.js';
 
@@ -93,8 +94,8 @@ async function until(pred: () => boolean, what: string, timeoutMs = 20_000): Pro
 describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine', (_kind, engine) => {
   test('--yes removes exactly the planned container and its anonymous volume, and reports it', async () => {
     const p = prefix('g');
-    await docker(engine, ['volume', 'create', `${p}-named`]);
-    await docker(engine, ['create', '--name', `${p}-c`, '-v', '/anon', '-v', `${p}-named:/n`, engine.image, 'true']);
+    await given(engine, ['volume', 'create', `${p}-named`]);
+    await given(engine, ['create', '--name', `${p}-c`, '-v', '/anon', '-v', `${p}-named:/n`, engine.image, 'true']);
     const before = await readState(engine);
     const [anon] = anonymousOf(before, `${p}-c`);
     expect(anon).toBeDefined();
@@ -111,7 +112,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
 
   test('without a terminal and without --yes it asks no one and removes nothing (exit 1)', async () => {
     const p = prefix('g');
-    await docker(engine, ['create', '--name', `${p}-c`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-c`, engine.image, 'true']);
     const before = await mine(engine, p);
     const r = guard(engine, ['--', 'docker', 'rm', `${p}-c`]);
     expect(await r.code).toBe(1);
@@ -122,7 +123,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
 
   test('a running container without -f is blocked: exit 3, nothing removed', async () => {
     const p = prefix('g');
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, engine.image, 'sleep', '600']);
+    await given(engine, ['run', '-d', '--name', `${p}-c`, engine.image, 'sleep', '600']);
     const before = await mine(engine, p);
     const r = guard(engine, ['--yes', '--', 'docker', 'rm', `${p}-c`]);
     expect(await r.code).toBe(3);
@@ -133,7 +134,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
 
   test('at the prompt, anything but the volume name declines (exit 1) and nothing is removed', async () => {
     const p = prefix('g');
-    await docker(engine, ['create', '--name', `${p}-c`, '-v', '/anon', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-c`, '-v', '/anon', engine.image, 'true']);
     const before = await mine(engine, p);
     const r = guard(engine, ['--', 'docker', 'rm', '-v', `${p}-c`], true);
     await until(() => r.stderr().includes(`Type ${p}-c to confirm`), 'the prompt');
@@ -146,13 +147,13 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
 
   test('drift between the preview and the answer: exit 5 and nothing removed', async () => {
     const p = prefix('g');
-    await docker(engine, ['create', '--name', `${p}-a`, '-v', '/anon', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-a`, '-v', '/anon', engine.image, 'true']);
     const r = guard(engine, ['--', 'docker', 'rm', '-v', `${p}-a`], true);
     await until(() => r.stderr().includes(`Type ${p}-a to confirm`), 'the prompt');
     // Someone mounts the anonymous volume into another container: rm -v would now keep it.
     const [anon] = anonymousOf(await readState(engine), `${p}-a`);
     if (!anon) throw new Error('no anonymous volume');
-    await docker(engine, ['create', '--name', `${p}-b`, '-v', `${anon}:/x`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-b`, '-v', `${anon}:/x`, engine.image, 'true']);
     const before = await mine(engine, p);
     r.answer(`${p}-a`);
     expect(await r.code).toBe(5);
@@ -165,7 +166,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
 
   test('a volume removed and recreated under its name before the answer is drift: exit 5, the new one stays', async () => {
     const p = prefix('g');
-    await docker(engine, ['volume', 'create', `${p}-v`]);
+    await given(engine, ['volume', 'create', `${p}-v`]);
     const created = (await docker(engine, ['volume', 'inspect', '--format', '{{.CreatedAt}}', `${p}-v`])).trim();
     const r = guard(engine, ['--', 'docker', 'volume', 'rm', `${p}-v`], true);
     await until(() => r.stderr().includes(`Type ${p}-v to confirm`), 'the prompt');
@@ -175,13 +176,13 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
       'a new second',
     );
     await docker(engine, ['volume', 'rm', `${p}-v`]);
-    await docker(engine, ['volume', 'create', `${p}-v`]);
-    await docker(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'sh', '-c', 'echo new > /d/marker']);
+    await given(engine, ['volume', 'create', `${p}-v`]);
+    await given(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'sh', '-c', 'echo new > /d/marker']);
     r.answer(`${p}-v`);
     expect(await r.code).toBe(5);
     expect(r.stderr()).toContain('NOTHING was removed');
     expect(r.stderr()).toMatch(new RegExp(`volume ${p}-v: was destroy .*now destroy a different volume`));
-    const marker = await docker(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'cat', '/d/marker']);
+    const marker = await given(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'cat', '/d/marker']);
     expect(marker.trim()).toBe('new');
     await docker(engine, ['volume', 'rm', `${p}-v`]);
   });
@@ -189,7 +190,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
   test('interrupted while removing: it stops, reads the engine back, lists what went and what stays (exit 6)', async () => {
     const p = prefix('g');
     const names = Array.from({ length: 12 }, (_, i) => `${p}-c${String(i).padStart(2, '0')}`);
-    for (const n of names) await docker(engine, ['create', '--name', n, engine.image, 'true']);
+    for (const n of names) await given(engine, ['create', '--name', n, engine.image, 'true']);
     const controller = new AbortController();
     const r = guard(engine, ['--yes', '--', 'docker', 'rm', ...names], false, controller.signal);
     await until(() => r.stderr().includes('removed container'), 'the first removal');
@@ -209,8 +210,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
 
   test('--backup-to: the volume is backed up and verified first, then removed', async () => {
     const p = prefix('g');
-    await docker(engine, ['volume', 'create', `${p}-v`]);
-    await docker(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'sh', '-c', 'echo hello > /d/a; mkdir /d/b']);
+    await given(engine, ['volume', 'create', `${p}-v`]);
+    await given(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'sh', '-c', 'echo hello > /d/a; mkdir /d/b']);
     const dir = tempDir();
     const r = guard(engine, ['--backup-to', dir, '--yes', '--', 'docker', 'volume', 'rm', `${p}-v`]);
     expect(await r.code).toBe(0);
@@ -222,7 +223,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
 
   test('a backup that cannot be written destroys nothing', async () => {
     const p = prefix('g');
-    await docker(engine, ['volume', 'create', `${p}-v`]);
+    await given(engine, ['volume', 'create', `${p}-v`]);
     const file = join(tempDir(), 'not-a-folder');
     writeFileSync(file, 'x');
     const before = await mine(engine, p);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { KEYS, TmuxSession } from '../e2e/tmux.js';
+import { given } from './given.js';
 import { cliPath, docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
@@ -33,7 +34,7 @@ beforeAll(async () => {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Stopped, with an anonymous volume, labelled: what `rm -v` and a filtered container prune would destroy.
-  await docker(engine, ['create', '--name', `${P}-c`, '--label', `${P}=1`, '-v', '/anon', engine.image, 'true']);
+  await given(engine, ['create', '--name', `${P}-c`, '--label', `${P}=1`, '-v', '/anon', engine.image, 'true']);
 }, 300_000);
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { given } from './given.js';
 import { docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
@@ -100,7 +101,7 @@ describe('the packed npm package', () => {
     expect(installedLastlook(['--version']).stdout.trim()).toBe(
       (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version,
     );
-    await docker(engine, ['create', '--name', `${P}-c`, '-v', '/anon', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${P}-c`, '-v', '/anon', engine.image, 'true']);
     try {
       const r = installedLastlook(['plan', '--', 'docker', 'rm', '-v', `${P}-c`]);
       expect(r.stderr).toBe('');

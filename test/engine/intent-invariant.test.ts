@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { askClient } from '../../src/docker/intent-client.js';
+import { given } from './given.js';
 import { docker, engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from './harness.js';
 
 let engine: TestEngine;
@@ -26,14 +27,14 @@ const clis = ['modern', 'current']
 beforeAll(async () => {
   engine = await startEngine('modern');
   const e = engine;
-  await docker(e, ['volume', 'create', 'free']);
-  await docker(e, ['volume', 'create', '--label', 'com.docker.volume.anonymous=', 'anonlike']);
-  await docker(e, ['network', 'create', 'net1']);
-  await docker(e, ['tag', e.image, 'extra/tag:1']);
-  await docker(e, ['run', '-d', '--name', 'running', '-v', 'data:/data', '-v', '/anon', e.image, 'sleep', '600']);
-  await docker(e, ['run', '-d', '--name', 'paused', e.image, 'sleep', '600']);
-  await docker(e, ['pause', 'paused']);
-  await docker(e, ['create', '--name', 'stopped', '-v', '/scratch', e.volumeImage, 'true']);
+  await given(e, ['volume', 'create', 'free']);
+  await given(e, ['volume', 'create', '--label', 'com.docker.volume.anonymous=', 'anonlike']);
+  await given(e, ['network', 'create', 'net1']);
+  await given(e, ['tag', e.image, 'extra/tag:1']);
+  await given(e, ['run', '-d', '--name', 'running', '-v', 'data:/data', '-v', '/anon', e.image, 'sleep', '600']);
+  await given(e, ['run', '-d', '--name', 'paused', e.image, 'sleep', '600']);
+  await given(e, ['pause', 'paused']);
+  await given(e, ['create', '--name', 'stopped', '-v', '/scratch', e.volumeImage, 'true']);
   project = await mkdtemp(join(tmpdir(), 'llinv-'));
   await writeFile(
     join(project, 'compose.yaml'),

@@ -9,6 +9,7 @@ import { parseForPlan, planParsed } from '../../src/cli/planning.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import type { DockerPort } from '../../src/docker/port.js';
+import { given } from './given.js';
 import { docker, prefix, startEngine, stopEngine, type TestEngine } from './harness.js';
 import { readState, runLastlook } from './oracle/oracle.js';
 
@@ -38,7 +39,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('plan errors on the %s e
   }
 
   test('an unknown container exits 4', async () => {
-    await docker(engine, ['create', '--name', `${P}-bystander`, '-v', '/anon', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${P}-bystander`, '-v', '/anon', engine.image, 'true']);
     const r = await unchanged(['plan', '--', 'docker', 'rm', '-v', `${prefix('nx')}-missing`]);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/no such container/);
@@ -57,7 +58,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('plan errors on the %s e
     // Create containers until two share a first hex digit (at most 17 by pigeonhole).
     let shared: string | null = null;
     for (let i = 0; i < 17 && shared === null; i++) {
-      const id = (await docker(engine, ['create', '--name', `${p}-${i}`, engine.image, 'true'])).trim();
+      const id = (await given(engine, ['create', '--name', `${p}-${i}`, engine.image, 'true'])).trim();
       shared = ids.find((x) => x[0] === id[0])?.[0] ?? null;
       ids.push(id);
     }
@@ -100,7 +101,7 @@ test('an engine that disappears mid-plan exits 3 and the plan stops', async () =
   const own = await startEngine('modern');
   let stopped = false;
   try {
-    await docker(own, ['create', '--name', 'victim', '-v', '/anon', own.image, 'true']);
+    await given(own, ['create', '--name', 'victim', '-v', '/anon', own.image, 'true']);
     const real = connect(resolveConnection({ host: own.host, env: {} }));
     // Deterministic: the engine answers GET /version, then is stopped before the container list is read.
     const port: DockerPort = Object.create(real, {

@@ -10,6 +10,7 @@ import { containersToInspect, donorsOf, planCommand } from '../../src/core/plan/
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { measurePlan, readSnapshot, snapshotNeeds } from '../../src/docker/snapshot.js';
+import { given } from './given.js';
 import { docker, prefix } from './harness.js';
 
 const engines = inject('engines');
@@ -19,7 +20,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('measurePlan on the %s e
 
   test('per-container and bulk measures agree; changes exact up to the limit, null above it', async () => {
     const p = prefix('pm');
-    await docker(engine, ['volume', 'create', `${p}-vol`]);
+    await given(engine, ['volume', 'create', `${p}-vol`]);
     // A ran: 3,000 bytes and a directory in its writable layer, 5,000 bytes in its named volume, one log line.
     await docker(engine, [
       'run',
@@ -39,7 +40,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('measurePlan on the %s e
       'head -c 3000 /dev/zero >/f; mkdir /d; touch /d/1; head -c 5000 /dev/zero >/named/g; echo logged',
     ]);
     // B never started: no log file, nothing written.
-    await docker(engine, ['create', '--name', `${p}-b`, '--label', p, '--network', 'none', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-b`, '--label', p, '--network', 'none', engine.image, 'true']);
     const real = port();
     const inspectedA = await real.inspectContainer(`${p}-a`, { size: true });
     const changesA = await real.containerChanges(`${p}-a`);

@@ -7,9 +7,10 @@
  * reference for what the user's ssh setup allows.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
+import { given } from './given.js';
 import { cliPath, docker, engineEnv, prefix, RUN_ROOT_ENV, repoRoot, type TestEngine } from './harness.js';
 import { DOCKER_PORT, NO_DOCKER_PORT, type PrivateSshd, startAgent, startSshd } from './remote-sshd.js';
 
@@ -63,8 +64,8 @@ beforeAll(async () => {
   const root = process.env[RUN_ROOT_ENV] ?? '';
   sshd = await startSshd(engine, root);
   agent = await startAgent(sshd.dir, sshd.keys.agent);
-  await docker(engine, ['volume', 'create', `${P}-data`]);
-  await docker(engine, ['create', '--name', `${P}-app`, '-v', `${P}-data:/data`, '-v', '/anon', engine.image, 'true']);
+  await given(engine, ['volume', 'create', `${P}-data`]);
+  await given(engine, ['create', '--name', `${P}-app`, '-v', `${P}-data:/data`, '-v', '/anon', engine.image, 'true']);
   configDir = join(sshd.dir, 'docker-config');
   const cfgEnv = { DOCKER_CONFIG: configDir };
   await docker(engine, ['context', 'create', 'remote', '--docker', `host=${target}`], { env: cfgEnv });
@@ -88,6 +89,16 @@ async function runSocket(args: readonly string[]) {
   });
 }
 
+let reports = 0;
+/** A file for the launcher's LASTLOOK_EARLY_REPORT (what it started early, and whether it was taken). */
+function reportFile(): string {
+  return join(sshd.dir, `early-${reports++}.json`);
+}
+/** The early ssh session's fate from that report: 'adopted', 'unused', or null when none was started. */
+function earlySsh(file: string): string | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { ssh: string | null }).ssh : null;
+}
+
 function writeKnownHosts(home: string, text: string): void {
   writeFileSync(join(home, '.ssh/known_hosts'), text);
 }
@@ -103,17 +114,21 @@ describe('ssh:// through the user’s own ssh', () => {
     async (_n, flags, env) => {
       const home = knownHome(`agent-${_n.replace(/-/g, '')}`);
       const before = sshd.connections();
+      const report = reportFile();
       const r = await sshd.run(
         home,
         process.execPath,
         [lastlook, ...flags, ...planArgs],
-        clientEnv({ SSH_AUTH_SOCK: agent.sock, ...env }),
+        clientEnv({ SSH_AUTH_SOCK: agent.sock, LASTLOOK_EARLY_REPORT: report, ...env }),
       );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(withoutHost(r.stdout)).toEqual(reference);
       expect(JSON.parse(r.stdout).engine.host).toBe(target);
       expect(sshd.connections() - before).toBe(1);
+      // Without --host or --context on the command line the launcher starts the ssh session before the bundle
+      // loads (src/docker/early-ssh.ts), and the plan's connection adopts it: still one handshake.
+      expect(earlySsh(report)).toBe(flags.length === 0 ? 'adopted' : null);
       // The ControlMaster is lastlook's own child (ControlPersist=no): it ends with the run, nothing stays connected.
       await vi.waitFor(() => expect(sshd.openConnections()).toBe(0), { timeout: 30_000, interval: 100 });
     },
@@ -148,7 +163,11 @@ describe('ssh:// through the user’s own ssh', () => {
     const env = clientEnv({ SSH_AUTH_SOCK: agent.sock, DOCKER_CONFIG: cfg });
     const cli = await sshd.run(home, cliPath(), ['volume', 'inspect', `${P}-data`], env);
     expect(cli.code, cli.stderr).toBe(0);
-    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    const report = reportFile();
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], {
+      ...env,
+      LASTLOOK_EARLY_REPORT: report,
+    });
     expect(r.stderr).toBe('');
     expect(withoutHost(r.stdout)).toEqual(reference);
   });
@@ -157,12 +176,19 @@ describe('ssh:// through the user’s own ssh', () => {
     const home = knownHome('explorer');
     const before = sshd.connections();
     const listeners = Number(await docker(engine, ['info', '--format', '{{.NEventsListener}}']));
-    const cmd = `stty cols 160 rows 40; exec node ${lastlook} --host ${target}`;
+    // Started as users start it, on DOCKER_HOST: the launcher's early session (src/docker/early-ssh.ts) carries it.
+    const cmd = `stty cols 160 rows 40; exec node ${lastlook}`;
+    const report = reportFile();
     const child = sshd.spawn(
       home,
       'script',
       ['-qfec', cmd, '/dev/null'],
-      clientEnv({ SSH_AUTH_SOCK: agent.sock, TERM: 'xterm-256color' }),
+      clientEnv({
+        SSH_AUTH_SOCK: agent.sock,
+        TERM: 'xterm-256color',
+        DOCKER_HOST: target,
+        LASTLOOK_EARLY_REPORT: report,
+      }),
     );
     let screen = '';
     const waitFor = (text: string) =>
@@ -184,7 +210,7 @@ describe('ssh:// through the user’s own ssh', () => {
       while (Number(await docker(engine, ['info', '--format', '{{.NEventsListener}}'])) <= listeners) {
         await new Promise((r) => setTimeout(r, 100));
       }
-      await docker(engine, ['create', '--name', `${P}-late`, engine.image, 'true']);
+      await given(engine, ['create', '--name', `${P}-late`, engine.image, 'true']);
       await waitFor(`${P}-late`);
       child.stdin.write('q');
       await new Promise((r) => child.once('close', r));
@@ -192,6 +218,7 @@ describe('ssh:// through the user’s own ssh', () => {
       if (child.exitCode === null) child.kill('SIGTERM');
     }
     expect(sshd.connections() - before).toBe(1);
+    expect(earlySsh(report)).toBe('adopted');
     await docker(engine, ['rm', `${P}-late`]);
   });
 
@@ -217,7 +244,15 @@ describe('ssh:// through the user’s own ssh', () => {
     const env = clientEnv({ DOCKER_HOST: target });
     const cli = await sshd.run(home, cliPath(), ['volume', 'ls'], env);
     expect(cli.code).not.toBe(0);
-    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    const report = reportFile();
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], {
+      ...env,
+      LASTLOOK_EARLY_REPORT: report,
+    });
+    // The session that failed was the launcher's early one: its failure is reported the same way.
+    expect(earlySsh(report)).toBe('adopted');
+    // The session that failed was the launcher's early one: its failure is reported the same way.
+    expect(earlySsh(report)).toBe('adopted');
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/SSH login to root@127\.0\.0\.1:2222 failed/);
@@ -234,7 +269,13 @@ describe('ssh:// through the user’s own ssh', () => {
     const cli = await sshd.run(home, cliPath(), ['volume', 'ls'], env);
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toMatch(/Host key verification failed/);
-    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
+    const report = reportFile();
+    const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], {
+      ...env,
+      LASTLOOK_EARLY_REPORT: report,
+    });
+    // The session that failed was the launcher's early one: its failure is reported the same way.
+    expect(earlySsh(report)).toBe('adopted');
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/SSH host key of root@127\.0\.0\.1:2222 has changed/);
@@ -247,6 +288,24 @@ describe('ssh:// through the user’s own ssh', () => {
     const r = await sshd.run(home, process.execPath, [lastlook, ...planArgs], env);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/SSH host key of root@127\.0\.0\.1:2222 is not known/);
+  });
+
+  test('a command refused before it connects: the early ssh session is ended at exit, nothing stays', async () => {
+    const home = knownHome('refused');
+    const report = reportFile();
+    const env = clientEnv({ SSH_AUTH_SOCK: agent.sock, DOCKER_HOST: target, LASTLOOK_EARLY_REPORT: report });
+    const tmp = join(home, 'tmp');
+    mkdirSync(tmp);
+    const r = await sshd.run(home, process.execPath, [lastlook, 'plan', '--json', '--', 'docker', 'rm'], {
+      ...env,
+      TMPDIR: tmp,
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(earlySsh(report)).toBe('unused');
+    // Its ControlPath folder is removed, and the server sees the connection end.
+    expect(readdirSync(tmp)).toEqual([]);
+    await vi.waitFor(() => expect(sshd.openConnections()).toBe(0), { timeout: 30_000, interval: 100 });
   });
 
   test('a remote without docker: exit 3 and what to install', async () => {

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { expect, inject, test } from 'vitest';
 import { runCli } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
@@ -41,13 +42,13 @@ async function ids(): Promise<string[]> {
 test('a helper left by a killed run is swept at start; live and unowned ones and user containers stay', async () => {
   const p = prefix('sw');
   const vol = `${p}-data`;
-  await docker(engine, ['volume', 'create', vol]);
+  await given(engine, ['volume', 'create', vol]);
   const leftover = await killedRunLeavesHelper(vol);
   expect(await ids()).toContain(leftover);
 
   // A helper of a live run (this test process), one without an owner, and a user's container: all kept.
   const other = `${p}-other`;
-  await docker(engine, ['volume', 'create', other]);
+  await given(engine, ['volume', 'create', other]);
   const live = (
     await docker(engine, [
       'create',
@@ -67,7 +68,7 @@ test('a helper left by a killed run is swept at start; live and unowned ones and
     ])
   ).trim();
   const user = (
-    await docker(engine, ['create', '--name', `${p}-user`, '-v', `${other}:/v`, engine.image, 'true'])
+    await given(engine, ['create', '--name', `${p}-user`, '-v', `${other}:/v`, engine.image, 'true'])
   ).trim();
 
   // The leftover held the volume: `docker volume rm` would be refused. After the sweep it is not.

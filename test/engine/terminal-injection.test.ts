@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { runCli } from '../backup/helpers.js';
+import { given } from './given.js';
 import { docker, prefix, type TestEngine } from './harness.js';
 
 const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
@@ -31,7 +32,7 @@ describe('CLI output with hostile engine data', () => {
 
   test('plan (text and --json), mounts and a not-found error print no raw escape sequence', async () => {
     const vol = `${p}-vol`;
-    await docker(engine, ['volume', 'create', '--label', `note=${EVIL}`, vol]);
+    await given(engine, ['volume', 'create', '--label', `note=${EVIL}`, vol]);
     await docker(engine, [
       'create',
       ...['--name', `${p}-c`, '--label', `com.docker.compose.project=${p}${EVIL}`],
@@ -66,8 +67,8 @@ describe('CLI output with hostile engine data', () => {
   });
 
   test("backup --dump does not print the dump tool's stderr raw", async () => {
-    await docker(engine, ['tag', engine.image, 'postgres:ll-ti']);
-    await docker(engine, ['volume', 'create', `${p}-pg`]);
+    await given(engine, ['tag', engine.image, 'postgres:ll-ti']);
+    await given(engine, ['volume', 'create', `${p}-pg`]);
     await docker(engine, [
       'run',
       ...['-d', '--name', `${p}-db`, '-v', `${p}-pg:/var/lib/postgresql/data`],

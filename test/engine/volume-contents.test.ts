@@ -5,6 +5,7 @@ import { resolveConnection } from '../../src/docker/connection.js';
 import { connect, HELPER_LABEL } from '../../src/docker/dockerode-adapter.js';
 import { isDockerError } from '../../src/docker/errors.js';
 import { volumeSummary } from '../../src/docker/filesystem.js';
+import { given } from './given.js';
 import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
 
 const engines = inject('engines');
@@ -25,11 +26,11 @@ async function helpers(engine: TestEngine, volume: string): Promise<string[]> {
 
 /** A volume with a known tree: /a/b/x (1000 B), /a/y (24 B), /top (200 B), /empty/, /many/ (n × 4096 B). */
 async function filledVolume(engine: TestEngine, name: string, many: number): Promise<void> {
-  await docker(engine, ['volume', 'create', name]);
+  await given(engine, ['volume', 'create', name]);
   const script =
     'mkdir -p /v/a/b /v/empty /v/many && head -c 1000 /dev/zero >/v/a/b/x && head -c 24 /dev/zero >/v/a/y && ' +
     `head -c 200 /dev/zero >/v/top && i=0; while [ $i -lt ${many} ]; do head -c 4096 /dev/zero >/v/many/f$i; i=$((i+1)); done`;
-  await docker(engine, ['run', '--rm', '-v', `${name}:/v`, engine.image, 'sh', '-c', script]);
+  await given(engine, ['run', '--rm', '-v', `${name}:/v`, engine.image, 'sh', '-c', script]);
 }
 
 describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the %s engine', (_kind, engine) => {
@@ -85,7 +86,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
 
   test('an already-aborted signal creates nothing', async () => {
     const v = `${prefix('va')}-vol`;
-    await docker(engine, ['volume', 'create', v]);
+    await given(engine, ['volume', 'create', v]);
     const ac = new AbortController();
     ac.abort();
     const err = await volumeSummary(port(), v, { signal: ac.signal }).catch((e: unknown) => e);

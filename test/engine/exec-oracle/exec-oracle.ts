@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { given } from '../given.js';
 import { docker, type EngineKind, engineApi, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { buildCache, buildxConfig } from '../oracle/build-cache.js';
 import { runLastlook } from '../oracle/oracle.js';
@@ -52,28 +53,28 @@ async function build(e: TestEngine): Promise<void> {
   const img = e.image;
   // Independent objects are made side by side (the engine serialises only what it must).
   await Promise.all([
-    docker(e, ['network', 'create', 'net-used']),
-    docker(e, ['network', 'create', 'net-idle']),
-    docker(e, ['network', 'create', '--label', 'x=1', 'net-labelled']),
-    docker(e, ['volume', 'create', 'named']),
-    docker(e, ['volume', 'create', '--label', 'keep=1', 'kept']),
-    docker(e, ['volume', 'create', 'loose']),
+    given(e, ['network', 'create', 'net-used']),
+    given(e, ['network', 'create', 'net-idle']),
+    given(e, ['network', 'create', '--label', 'x=1', 'net-labelled']),
+    given(e, ['volume', 'create', 'named']),
+    given(e, ['volume', 'create', '--label', 'keep=1', 'kept']),
+    given(e, ['volume', 'create', 'loose']),
     // An image of its own, tagged in several repositories and used by nothing.
     (async () => {
-      await docker(e, ['create', '--name', 'seed', img, 'true']);
+      await given(e, ['create', '--name', 'seed', img, 'true']);
       await docker(e, ['commit', 'seed', 'multi/one:a']);
-      await docker(e, ['tag', 'multi/one:a', 'multi/two:b']);
-      await docker(e, ['tag', 'multi/one:a', 'multi/one:c']);
+      await given(e, ['tag', 'multi/one:a', 'multi/two:b']);
+      await given(e, ['tag', 'multi/one:a', 'multi/one:c']);
       await docker(e, ['rm', 'seed']);
     })(),
   ]);
   await Promise.all([
-    docker(e, ['create', '--name', 'created', '-v', '/anon', '-v', 'named:/n', img, 'true']),
-    docker(e, ['run', '--name', 'exited', '-v', '/anon', '--network', 'net-labelled', img, 'true']),
-    docker(e, ['run', '-d', '--name', 'running', '-v', '/anon', '--network', 'net-used', img, 'sleep', '600']),
+    given(e, ['create', '--name', 'created', '-v', '/anon', '-v', 'named:/n', img, 'true']),
+    given(e, ['run', '--name', 'exited', '-v', '/anon', '--network', 'net-labelled', img, 'true']),
+    given(e, ['run', '-d', '--name', 'running', '-v', '/anon', '--network', 'net-used', img, 'sleep', '600']),
     (async () => {
-      await docker(e, ['run', '-d', '--name', 'paused', '-v', '/anon', e.volumeImage, 'sleep', '600']);
-      await docker(e, ['pause', 'paused']);
+      await given(e, ['run', '-d', '--name', 'paused', '-v', '/anon', e.volumeImage, 'sleep', '600']);
+      await given(e, ['pause', 'paused']);
     })(),
   ]);
 }
@@ -93,8 +94,8 @@ async function buildLegacyImages(e: TestEngine): Promise<void> {
     });
   await build('first');
   await build('second');
-  await docker(e, ['tag', 'legacy/app:1', 'legacy/app:extra']);
-  await docker(e, ['run', '-d', '--name', 'app-user', '--network', 'none', 'legacy/app:extra', 'sleep', '600']);
+  await given(e, ['tag', 'legacy/app:1', 'legacy/app:extra']);
+  await given(e, ['run', '-d', '--name', 'app-user', '--network', 'none', 'legacy/app:extra', 'sleep', '600']);
 }
 
 /**
@@ -263,8 +264,8 @@ function composeScenarios(kind: EngineKind, engines: () => readonly [TestEngine,
       // Outside the project: db's image under a second tag, used by a running container; Compose's --rmi all
       // then untags lltest/busybox:1 (the image keeps outside/base:1) while web's image goes.
       const outsider = async (e: TestEngine) => {
-        await docker(e, ['tag', e.image, 'outside/base:1']);
-        await docker(e, ['run', '-d', '--name', 'outsider', 'outside/base:1', 'sleep', '600']);
+        await given(e, ['tag', e.image, 'outside/base:1']);
+        await given(e, ['run', '-d', '--name', 'outsider', 'outside/base:1', 'sleep', '600']);
       };
       const up = (e: TestEngine) => docker(e, ['compose', '-p', 'shop', 'up', '-d'], { cwd: dir });
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));

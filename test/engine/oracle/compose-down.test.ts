@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { INHERITED_REASON } from '../../../src/core/plan/compose.js';
+import { given } from '../given.js';
 import { docker, prefix } from '../harness.js';
 import { composeOracle, planned, projectDir } from './compose-helpers.js';
 import { type OracleResult, prefixScope } from './oracle.js';
@@ -186,8 +187,8 @@ describe.each(composeEngines)('compose down oracle on the %s engine', (kind, mod
 
   test('external volume is kept; a pre-existing same-name volume is removed by name, with a warning', async () => {
     const p = prefix('cd7');
-    await docker(modern, ['volume', 'create', `${p}-ext`]);
-    await docker(modern, ['volume', 'create', `${p}-custom`]);
+    await given(modern, ['volume', 'create', `${p}-ext`]);
+    await given(modern, ['volume', 'create', `${p}-custom`]);
     const cwd = projectDir({
       'compose.yaml': `name: ${p}
 services:
@@ -249,7 +250,7 @@ volumes:
     expect(label.plan.warnings[0]).toMatch(/^label mode: -p without -f/);
 
     const { p: p2, cwd: cwd2 } = newProject('cd8b', (x) => shop(x));
-    await docker(modern, ['volume', 'create', '--label', `com.docker.compose.project=${p2}`, `${p2}_stale`]);
+    await given(modern, ['volume', 'create', '--label', `com.docker.compose.project=${p2}`, `${p2}_stale`]);
     await compose(cwd2, ['up', '-d']);
     const keepStale = await composeOracle(modern, {
       cwd: cwd2,
@@ -311,10 +312,10 @@ volumes:
   test('--rmi all removes the service images no surviving container uses; a shared image is only untagged', async () => {
     const p = prefix('cd12');
     // A unique image (its own ID) from a commit, and a second tag on the shared busybox image.
-    await docker(modern, ['create', '--name', `${p}-base`, modern.image, 'true']);
+    await given(modern, ['create', '--name', `${p}-base`, modern.image, 'true']);
     await docker(modern, ['commit', `${p}-base`, `${p}-solo:1`]);
     await docker(modern, ['rm', `${p}-base`]);
-    await docker(modern, ['tag', modern.image, `${p}-shared:1`]);
+    await given(modern, ['tag', modern.image, `${p}-shared:1`]);
     const cwd = projectDir({
       'compose.yaml': `name: ${p}
 services:

@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { given } from '../given.js';
 import { docker, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { buildxConfig, cacheIds } from './build-cache.js';
 import { oracle } from './oracle.js';
@@ -51,12 +52,12 @@ async function imageZoo(e: TestEngine): Promise<void> {
   });
   const classic = { cwd: dir, env: { DOCKER_BUILDKIT: '0' } };
   await docker(e, ['build', '-q', '--no-cache', '-t', 'fam/chain:1', '.'], classic);
-  await docker(e, ['tag', 'fam/chain:1', 'fam/chain:2']);
+  await given(e, ['tag', 'fam/chain:1', 'fam/chain:2']);
   await docker(e, ['build', '-q', '--no-cache', '-f', 'D2', '-t', 'fam/rebuilt:1', '.'], classic);
   writeFileSync(join(dir, 'c.txt'), 'c2\n');
   await docker(e, ['build', '-q', '--no-cache', '-f', 'D2', '-t', 'fam/rebuilt:1', '.'], classic);
-  await docker(e, ['tag', e.image, 'fam/multi:a']);
-  await docker(e, ['tag', e.image, 'fam/multi:b']);
+  await given(e, ['tag', e.image, 'fam/multi:a']);
+  await given(e, ['tag', e.image, 'fam/multi:b']);
   await docker(e, ['import', '-c', 'LABEL keep=1', '-c', 'CMD ["/bin/sh"]', '-', 'fam/labelled:1'], {
     input: Buffer.alloc(1024),
   });
@@ -97,14 +98,14 @@ async function networkScenarios(e: TestEngine, kind: (typeof kinds)[number]): Pr
   await reset(e);
   const net = 60 + kinds.indexOf(kind);
   const subnet = (i: number) => ['--subnet', `10.${net}.${i}.0/24`];
-  await docker(e, ['network', 'create', ...subnet(1), 'n-idle']);
-  await docker(e, ['network', 'create', ...subnet(2), '--label', 'keep=1', 'n-labelled']);
-  await docker(e, ['network', 'create', ...subnet(3), 'n-running']);
-  await docker(e, ['network', 'create', ...subnet(4), 'n-stopped']);
-  await docker(e, ['network', 'create', ...subnet(5), 'n-created']);
-  await docker(e, ['run', '-d', '--name', 'c-running', '--network', 'n-running', e.image, 'sleep', '600']);
-  await docker(e, ['run', '--name', 'c-stopped', '--network', 'n-stopped', e.image, 'true']);
-  await docker(e, ['create', '--name', 'c-created', '--network', 'n-created', e.image, 'true']);
+  await given(e, ['network', 'create', ...subnet(1), 'n-idle']);
+  await given(e, ['network', 'create', ...subnet(2), '--label', 'keep=1', 'n-labelled']);
+  await given(e, ['network', 'create', ...subnet(3), 'n-running']);
+  await given(e, ['network', 'create', ...subnet(4), 'n-stopped']);
+  await given(e, ['network', 'create', ...subnet(5), 'n-created']);
+  await given(e, ['run', '-d', '--name', 'c-running', '--network', 'n-running', e.image, 'sleep', '600']);
+  await given(e, ['run', '--name', 'c-stopped', '--network', 'n-stopped', e.image, 'true']);
+  await given(e, ['create', '--name', 'c-created', '--network', 'n-created', e.image, 'true']);
   // until=1h: every network is fresh, nothing goes (until applies to networks).
   const u = await oracle(e, { argv: ['docker', 'network', 'prune', '-f', '--filter', 'until=1h'] });
   expect(u.destroyed.networks).toEqual([]);
@@ -121,7 +122,7 @@ async function networkScenarios(e: TestEngine, kind: (typeof kinds)[number]): Pr
 async function imageScenarios(e: TestEngine): Promise<void> {
   await resetAll(e);
   await imageZoo(e);
-  await docker(e, ['create', '--name', 'uses-chain', 'fam/chain:1', 'true']);
+  await given(e, ['create', '--name', 'uses-chain', 'fam/chain:1', 'true']);
   const refs = async () => (await docker(e, ['images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n');
   // Dangling only: the rebuilt tag's old image; never the classic builder's untagged parent.
   const d = await oracle(e, { argv: ['docker', 'image', 'prune', '-f'] });

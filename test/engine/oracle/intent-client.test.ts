@@ -15,6 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
+import { given } from '../given.js';
 import { docker, engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { readState, runLastlook } from './oracle.js';
 
@@ -49,11 +50,11 @@ async function reset(e: TestEngine): Promise<void> {
 
 /** Unused volumes: named, named and protected (label keep), anonymous-labelled; stopped containers, one protected. */
 async function build(e: TestEngine): Promise<void> {
-  await docker(e, ['volume', 'create', 'named']);
-  await docker(e, ['volume', 'create', '--label', 'keep=1', 'protected']);
-  await docker(e, ['volume', 'create', '--label', 'com.docker.volume.anonymous=', 'anonlike']);
-  await docker(e, ['create', '--name', 'plain', e.image, 'true']);
-  await docker(e, ['create', '--name', 'guarded', '--label', 'keep=1', e.image, 'true']);
+  await given(e, ['volume', 'create', 'named']);
+  await given(e, ['volume', 'create', '--label', 'keep=1', 'protected']);
+  await given(e, ['volume', 'create', '--label', 'com.docker.volume.anonymous=', 'anonlike']);
+  await given(e, ['create', '--name', 'plain', e.image, 'true']);
+  await given(e, ['create', '--name', 'guarded', '--label', 'keep=1', e.image, 'true']);
 }
 
 interface Scenario {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { given } from '../given.js';
 import { docker, engineApi, repoRoot, type TestEngine, testImageChanges } from '../harness.js';
 
 /** Empties the engine, keeping (or re-importing) the two test images. Through the API: it runs before every scenario. */
@@ -41,13 +42,13 @@ function ignoreGone(err: { statusCode?: number }): void {
 
 /** Unused volumes of every kind: -v anonymous, image VOLUME, --mount anonymous, named, labelled, with options. */
 export async function volumeZoo(e: TestEngine): Promise<void> {
-  await docker(e, ['create', '--name', 'zoo', '-v', '/anon-v', '--mount', 'type=volume,dst=/anon-m', e.volumeImage]);
+  await given(e, ['create', '--name', 'zoo', '-v', '/anon-v', '--mount', 'type=volume,dst=/anon-m', e.volumeImage]);
   await docker(e, ['rm', 'zoo']);
-  await docker(e, ['volume', 'create', 'named']);
-  await docker(e, ['volume', 'create', '--label', 'com.docker.volume.anonymous=', 'fakeanon']);
-  await docker(e, ['volume', 'create', '--label', 'foo=bar', 'labelled']);
-  await docker(e, ['volume', 'create', '--label', 'keep=1', 'kept']);
-  await docker(e, ['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', 'withopts']);
-  await docker(e, ['volume', 'create', 'inuse']);
-  await docker(e, ['create', '--name', 'holder', '-v', 'inuse:/x', e.image, 'true']);
+  await given(e, ['volume', 'create', 'named']);
+  await given(e, ['volume', 'create', '--label', 'com.docker.volume.anonymous=', 'fakeanon']);
+  await given(e, ['volume', 'create', '--label', 'foo=bar', 'labelled']);
+  await given(e, ['volume', 'create', '--label', 'keep=1', 'kept']);
+  await given(e, ['volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', 'withopts']);
+  await given(e, ['volume', 'create', 'inuse']);
+  await given(e, ['create', '--name', 'holder', '-v', 'inuse:/x', e.image, 'true']);
 }

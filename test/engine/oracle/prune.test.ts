@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { given } from '../given.js';
 import { docker, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { oracle } from './oracle.js';
 import { reset, volumeZoo } from './prune-helpers.js';
@@ -123,11 +124,11 @@ describe.each(kinds)('container prune on an own %s engine', (kind) => {
   beforeEach(async () => reset(engine()));
 
   async function containerZoo(e: TestEngine): Promise<void> {
-    await docker(e, ['create', '--name', 'created', '-v', '/anon', '--label', 'x=1', e.image, 'true']);
-    await docker(e, ['run', '--name', 'exited', '-v', '/anon', e.image, 'true']);
-    await docker(e, ['run', '-d', '--name', 'running', '-v', '/anon', e.image, 'sleep', '600']);
-    await docker(e, ['run', '-d', '--name', 'paused', e.image, 'sleep', '600']);
-    await docker(e, ['pause', 'paused']);
+    await given(e, ['create', '--name', 'created', '-v', '/anon', '--label', 'x=1', e.image, 'true']);
+    await given(e, ['run', '--name', 'exited', '-v', '/anon', e.image, 'true']);
+    await given(e, ['run', '-d', '--name', 'running', '-v', '/anon', e.image, 'sleep', '600']);
+    await given(e, ['run', '-d', '--name', 'paused', e.image, 'sleep', '600']);
+    await given(e, ['pause', 'paused']);
   }
 
   test('removes created and exited, keeps running and paused, orphans their anonymous volumes (§4)', async () => {
@@ -159,13 +160,13 @@ describe.each(kinds)('system prune on an own %s engine', (kind) => {
     const tar = readFileSync(join(repoRoot, '.cache/busybox-rootfs.tar'));
     await docker(e, ['import', '-'], { input: tar }); // dangling (no tag)
     await docker(e, ['import', '-', 'unused/tagged:1'], { input: tar });
-    await docker(e, ['network', 'create', 'net-stopped']);
-    await docker(e, ['network', 'create', 'net-running']);
-    await docker(e, ['network', 'create', '--label', 'x=1', 'net-labelled']);
-    await docker(e, ['create', '--name', 'stopped', '--network', 'net-stopped', '-v', '/anon', e.volumeImage, 'true']);
-    await docker(e, ['create', '--name', 'keeper', '--network', 'net-labelled', e.image, 'true']);
-    await docker(e, ['run', '-d', '--name', 'running', '--network', 'net-running', e.image, 'sleep', '600']);
-    await docker(e, ['volume', 'create', 'named']);
+    await given(e, ['network', 'create', 'net-stopped']);
+    await given(e, ['network', 'create', 'net-running']);
+    await given(e, ['network', 'create', '--label', 'x=1', 'net-labelled']);
+    await given(e, ['create', '--name', 'stopped', '--network', 'net-stopped', '-v', '/anon', e.volumeImage, 'true']);
+    await given(e, ['create', '--name', 'keeper', '--network', 'net-labelled', e.image, 'true']);
+    await given(e, ['run', '-d', '--name', 'running', '--network', 'net-running', e.image, 'sleep', '600']);
+    await given(e, ['volume', 'create', 'named']);
   }
 
   test('containers, then networks without running endpoints, then dangling images; volumes kept (§4)', async () => {

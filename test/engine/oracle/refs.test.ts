@@ -4,6 +4,7 @@
  * compares only those (prefixScope). Run: npx vitest run --project engine test/engine/oracle/refs.test.ts
  */
 import { describe, expect, inject, test } from 'vitest';
+import { given } from '../given.js';
 import { docker, prefix, type TestEngine } from '../harness.js';
 import { oracle, prefixScope, readState, runLastlook } from './oracle.js';
 
@@ -29,9 +30,9 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
   (_kind, engine) => {
     test('rm -fv web/ //db removes both, a paused one too, and their anonymous volumes (CLI trims /)', async () => {
       const p = prefix('nm1');
-      await docker(engine, ['run', '-d', '--name', `${p}-web`, '-v', '/a', engine.volumeImage, 'sleep', '600']);
-      await docker(engine, ['pause', `${p}-web`]);
-      await docker(engine, ['create', '--name', `${p}-db`, '-v', '/b', engine.image, 'true']);
+      await given(engine, ['run', '-d', '--name', `${p}-web`, '-v', '/a', engine.volumeImage, 'sleep', '600']);
+      await given(engine, ['pause', `${p}-web`]);
+      await given(engine, ['create', '--name', `${p}-db`, '-v', '/b', engine.image, 'true']);
       const r = await oracle(engine, {
         argv: ['docker', 'rm', '-fv', `${p}-web/`, `//${p}-db`],
         scope: prefixScope(p),
@@ -44,7 +45,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
     test('rm -v without -f: web/, ./db and x/../c reach the engine as plain names', async () => {
       const p = prefix('nm2');
       for (const n of ['web', 'db', 'c']) {
-        await docker(engine, ['create', '--name', `${p}-${n}`, '-v', '/a', engine.image, 'true']);
+        await given(engine, ['create', '--name', `${p}-${n}`, '-v', '/a', engine.image, 'true']);
       }
       const r = await oracle(engine, {
         argv: ['docker', 'rm', '-v', `${p}-web/`, `./${p}-db`, `x/../${p}-c`],
@@ -57,7 +58,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 
     test('rm -f / NAME: the CLI refuses "/" but removes the other, and exits non-zero', async () => {
       const p = prefix('nm3');
-      await docker(engine, ['create', '--name', `${p}-c`, engine.image, 'true']);
+      await given(engine, ['create', '--name', `${p}-c`, engine.image, 'true']);
       const r = await oracle(engine, { argv: ['docker', 'rm', '-f', '/', `${p}-c`], scope: prefixScope(p) });
       expect(r.commandOk).toBe(false);
       expect(r.destroyed.containers).toHaveLength(1);
@@ -66,8 +67,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 
     test('volume rm NAME/ //NAME2: the client cleans the path, both volumes go', async () => {
       const p = prefix('nm4');
-      await docker(engine, ['volume', 'create', `${p}-v`]);
-      await docker(engine, ['volume', 'create', `${p}-w`]);
+      await given(engine, ['volume', 'create', `${p}-v`]);
+      await given(engine, ['volume', 'create', `${p}-w`]);
       const r = await oracle(engine, {
         argv: ['docker', 'volume', 'rm', `${p}-v/`, `//${p}-w`],
         scope: prefixScope(p),
@@ -77,7 +78,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 
     test('rm ../volumes/NAME removes a volume: lastlook refuses to preview it (exit 2), docker does remove it', async () => {
       const p = prefix('nm5');
-      await docker(engine, ['volume', 'create', `${p}-v`]);
+      await given(engine, ['volume', 'create', `${p}-v`]);
       const planned = await runLastlook(engine, ['plan', '--json', '--', 'docker', 'rm', `../volumes/${p}-v`]);
       expect(planned.code).toBe(2);
       expect(planned.stderr).toMatch(new RegExp(`would remove the volume "${p}-v", not a container`));
@@ -96,8 +97,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
 describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history, %s engine', (_kind, engine) => {
   test('donor removed, its named volume: rm -v of the recipient keeps (orphans) it', async () => {
     const p = prefix('vf1');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
     await docker(engine, ['rm', `${p}-donor`]);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
@@ -107,11 +108,11 @@ describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history,
 
   test("a new container holds the donor's name: the recipient's anonymous copy is still destroyed", async () => {
     const p = prefix('vf2');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', '/p', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', '/p', engine.image, 'true']);
     const anon = await volumeAt(engine, `${p}-donor`, '/p');
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
     await docker(engine, ['rm', `${p}-donor`]);
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([anon]);
     await docker(engine, ['rm', `${p}-donor`]);
@@ -120,10 +121,10 @@ describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history,
 
   test("a new container holds the donor's name: the recipient's named copy is kept", async () => {
     const p = prefix('vf3');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
     await docker(engine, ['rm', `${p}-donor`]);
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', '/p', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', '/p', engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
     expect(r.orphaned).toEqual([`${p}-named`]);
@@ -133,8 +134,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history,
 
   test("the donor's named volume on an image VOLUME path, donor removed: kept, not 'anonymous'", async () => {
     const p = prefix('vf4');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/data`, engine.volumeImage, 'true']);
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.volumeImage, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/data`, engine.volumeImage, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.volumeImage, 'true']);
     await docker(engine, ['rm', `${p}-donor`]);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
@@ -144,8 +145,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history,
 
   test("the donor's named volume on an image VOLUME path, donor still there: rm -v of both keeps it", async () => {
     const p = prefix('vf5');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/data`, engine.volumeImage, 'true']);
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.volumeImage, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/data`, engine.volumeImage, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.volumeImage, 'true']);
     const r = await oracle(engine, {
       argv: ['docker', 'rm', '-v', `${p}-rcpt`, `${p}-donor`],
       scope: prefixScope(p),

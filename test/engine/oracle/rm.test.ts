@@ -3,6 +3,7 @@
  * shared engines (28.5.2, 26.1.5, 20.10.24). Every scenario names its objects with its own prefix and compares only those (prefixScope).
  */
 import { describe, expect, inject, test } from 'vitest';
+import { given } from '../given.js';
 import { docker, prefix, type TestEngine } from '../harness.js';
 import { oracle, prefixScope } from './oracle.js';
 
@@ -36,7 +37,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm -v destroys -v /p, image VOLUME and --mount anonymous volumes, keeps a named one (§1 rm -v)', async () => {
     const p = prefix('rm2');
-    await docker(engine, ['volume', 'create', `${p}-named`]);
+    await given(engine, ['volume', 'create', `${p}-named`]);
     await docker(engine, [
       'create',
       '--name',
@@ -59,7 +60,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm of a running container without -f is blocked and nothing changes (§1 refusal)', async () => {
     const p = prefix('rm3');
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', engine.image, 'sleep', '600']);
+    await given(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', engine.image, 'sleep', '600']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-c`], scope: prefixScope(p) });
     expect(r.plan.blocked?.reason).toMatch(/running/);
     expect(r.commandOk).toBe(false);
@@ -68,7 +69,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm -fv of a running container kills it and destroys its anonymous volume (§1 rm -f -v)', async () => {
     const p = prefix('rm4');
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', engine.image, 'sleep', '600']);
+    await given(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', engine.image, 'sleep', '600']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-fv', `${p}-c`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toHaveLength(1);
     expect(r.plan.destroy.containers[0]?.state).toBe('running');
@@ -76,7 +77,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm -f without -v orphans the anonymous volume of a running container (§1 rm -f)', async () => {
     const p = prefix('rm5');
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', engine.image, 'sleep', '600']);
+    await given(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', engine.image, 'sleep', '600']);
     const anon = await volumeAt(engine, `${p}-c`, '/anon');
     const r = await oracle(engine, { argv: ['docker', 'rm', '--force', `${p}-c`], scope: prefixScope(p) });
     expect(r.orphaned).toEqual([anon]);
@@ -85,8 +86,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm of a paused container without -f is blocked (§1 state checks)', async () => {
     const p = prefix('rm6');
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, engine.image, 'sleep', '600']);
-    await docker(engine, ['pause', `${p}-c`]);
+    await given(engine, ['run', '-d', '--name', `${p}-c`, engine.image, 'sleep', '600']);
+    await given(engine, ['pause', `${p}-c`]);
     const r = await oracle(engine, { argv: ['docker', 'rm', `${p}-c`], scope: prefixScope(p) });
     expect(r.plan.blocked?.reason).toMatch(/paused/);
     const forced = await oracle(engine, { argv: ['docker', 'rm', '-f', `${p}-c`], scope: prefixScope(p) });
@@ -95,8 +96,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm -fv of a --volumes-from recipient keeps volumes the donor still uses (§1 shared anonymous volume)', async () => {
     const p = prefix('rm7');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', '/anon', engine.volumeImage, 'true']);
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', '/anon', engine.volumeImage, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-fv', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
     expect(r.plan.keep.volumes).toHaveLength(2);
@@ -105,8 +106,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm -v of a recipient after the donor was removed destroys the donor anonymous volumes (§1 volumes-from)', async () => {
     const p = prefix('rm8');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', '/anon', engine.image, 'true']);
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', '/anon', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
     const r0 = await oracle(engine, { argv: ['docker', 'rm', `${p}-donor`], scope: prefixScope(p) });
     expect(r0.orphaned).toEqual([]);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
@@ -115,8 +116,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm -v of donor and recipient together destroys the shared anonymous volume (§6 refcounts across targets)', async () => {
     const p = prefix('rm9');
-    await docker(engine, ['create', '--name', `${p}-donor`, '-v', '/anon', engine.image, 'true']);
-    await docker(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-donor`, '-v', '/anon', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
     const r = await oracle(engine, {
       argv: ['docker', 'rm', '-v', `${p}-donor`, `${p}-rcpt`],
       scope: prefixScope(p),
@@ -127,9 +128,9 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('an anonymous volume also mounted by name elsewhere is kept by rm -v, then orphaned (§1 named mount)', async () => {
     const p = prefix('rma');
-    await docker(engine, ['create', '--name', `${p}-c5`, '-v', '/anon5', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-c5`, '-v', '/anon5', engine.image, 'true']);
     const anon = await volumeAt(engine, `${p}-c5`, '/anon5');
-    await docker(engine, ['create', '--name', `${p}-c6`, '-v', `${anon}:/x`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-c6`, '-v', `${anon}:/x`, engine.image, 'true']);
     const r1 = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-c5`], scope: prefixScope(p) });
     expect(r1.plan.keep.volumes.map((v) => v.name)).toEqual([anon]);
     const r2 = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-c6`], scope: prefixScope(p) });
@@ -139,7 +140,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('bind mounts and tmpfs are untouched by rm -v (§1 bind, tmpfs)', async () => {
     const p = prefix('rmb');
-    await docker(engine, ['create', '--name', `${p}-c`, '-v', '/tmp:/hostb', '--tmpfs', '/t', engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-c`, '-v', '/tmp:/hostb', '--tmpfs', '/t', engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-c`], scope: prefixScope(p) });
     expect(r.plan.destroy.volumes).toEqual([]);
     expect(r.destroyed.containers).toHaveLength(1);
@@ -147,8 +148,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('several containers: a running one without -f is refused, the others go (§1, docker rm per container)', async () => {
     const p = prefix('rmc');
-    await docker(engine, ['run', '-d', '--name', `${p}-run`, engine.image, 'sleep', '600']);
-    await docker(engine, ['create', '--name', `${p}-stopped`, '-v', '/anon', engine.image, 'true']);
+    await given(engine, ['run', '-d', '--name', `${p}-run`, engine.image, 'sleep', '600']);
+    await given(engine, ['create', '--name', `${p}-stopped`, '-v', '/anon', engine.image, 'true']);
     const r = await oracle(engine, {
       argv: ['docker', 'rm', '-v', `${p}-run`, `${p}-stopped`],
       scope: prefixScope(p),
@@ -173,7 +174,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 
   test('rm -l removes only a link: nothing is destroyed (§1 link)', async () => {
     const p = prefix('rme');
-    await docker(engine, ['create', '--name', `${p}-c`, engine.image, 'true']);
+    await given(engine, ['create', '--name', `${p}-c`, engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-l', `${p}-c/alias`], scope: prefixScope(p) });
     expect(r.destroyed.containers).toEqual([]);
     await docker(engine, ['rm', `${p}-c`]);
@@ -183,15 +184,15 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
 describe.each(engines.map((e) => [e.kind, e] as const))('docker volume rm on the %s engine', (_kind, engine) => {
   test('an unused named volume is destroyed (§0.2)', async () => {
     const p = prefix('vr1');
-    await docker(engine, ['volume', 'create', `${p}-v`]);
+    await given(engine, ['volume', 'create', `${p}-v`]);
     const r = await oracle(engine, { argv: ['docker', 'volume', 'rm', `${p}-v`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([`${p}-v`]);
   });
 
   test('a volume used by a created container is refused, even with -f (§0.2 in use)', async () => {
     const p = prefix('vr2');
-    await docker(engine, ['volume', 'create', `${p}-v`]);
-    await docker(engine, ['create', '--name', `${p}-c`, '-v', `${p}-v:/v`, engine.image, 'true']);
+    await given(engine, ['volume', 'create', `${p}-v`]);
+    await given(engine, ['create', '--name', `${p}-c`, '-v', `${p}-v:/v`, engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'volume', 'rm', '-f', `${p}-v`], scope: prefixScope(p) });
     expect(r.commandOk).toBe(false);
     expect(r.plan.blocked?.reason).toMatch(/in use/);
@@ -201,9 +202,9 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker volume rm on the
 
   test('with several names, the free one goes and the used one stays (§0.2, per-volume errors)', async () => {
     const p = prefix('vr3');
-    await docker(engine, ['volume', 'create', `${p}-free`]);
-    await docker(engine, ['volume', 'create', `${p}-used`]);
-    await docker(engine, ['create', '--name', `${p}-c`, '-v', `${p}-used:/v`, engine.image, 'true']);
+    await given(engine, ['volume', 'create', `${p}-free`]);
+    await given(engine, ['volume', 'create', `${p}-used`]);
+    await given(engine, ['create', '--name', `${p}-c`, '-v', `${p}-used:/v`, engine.image, 'true']);
     const r = await oracle(engine, {
       argv: ['docker', 'volume', 'rm', `${p}-used`, `${p}-free`],
       scope: prefixScope(p),
