@@ -127,21 +127,29 @@ describe('browsing', () => {
     expect(f).toContain('container shop-web-1 is running');
   });
 
-  test('latest wins: a late change list for the previous selection does not replace the current one', async () => {
-    // The first container's changes arrive after the second's, as a response already on its way would.
-    const { lastFrame, stdin, port } = setup({ port: { deferred: ['containerChanges'], honourAbort: false } });
+  /** Resolves once the hook has asked for `id`'s details (its inspect comes right before its change read). */
+  const detailsAsked = (port: MemoryPort, id: string) =>
+    vi.waitFor(() => expect(port.calls.some((c) => c.method === 'inspectContainer' && c.arg === id)).toBe(true), {
+      timeout: 2000,
+    });
+
+  test('one walk at a time: moving on leaves the running /changes be, the next waits; its late answer does not replace the current selection', async () => {
+    // The engine walks the whole layer for /changes and closing the request does not stop it (src/ui/change-walks.ts).
+    const { lastFrame, stdin, port } = setup({ port: { deferred: ['containerChanges'] } });
     const db = containerNamed(fixture, 'shop-db-1');
     const web = containerNamed(fixture, 'shop-web-1');
     const first = await port.nextPending('containerChanges');
     expect(first.args[0]).toBe(db.id);
     press(stdin, 'j');
+    await detailsAsked(port, web.id);
+    expect(port.pending('containerChanges')).toHaveLength(1);
+    expect(first.aborted).toBe(false);
+    first.resolve();
     const second = await port.nextPending('containerChanges');
     expect(second.args[0]).toBe(web.id);
-    expect(first.aborted).toBe(true);
     second.resolve();
     let f = await waitForText(lastFrame, 'Mounts: shop-web-1', 'Changes (docker diff): 4 paths');
-    first.resolve();
-    // Let the late result run through: the hook must drop it. A further key proves the UI processed it all.
+    // A further key proves the UI processed everything: db's answer did not replace web's tree.
     press(stdin, '?');
     await waitForText(lastFrame, 'Keys');
     press(stdin, ESC);
@@ -150,15 +158,46 @@ describe('browsing', () => {
     expect(f).not.toContain('Changes (docker diff): 5 paths');
   });
 
-  test('moving on aborts the previous change request (the port sees the abort)', async () => {
+  test('rows passed over while a walk runs are never walked; coming back while it runs shares it', async () => {
     const { lastFrame, stdin, port } = setup({ port: { deferred: ['containerChanges'] } });
+    const db = containerNamed(fixture, 'shop-db-1');
+    const web = containerNamed(fixture, 'shop-web-1');
     const first = await port.nextPending('containerChanges');
     press(stdin, 'j');
-    const second = await port.nextPending('containerChanges');
-    expect(first.aborted).toBe(true);
-    expect(first.settled).toBe(true);
-    second.resolve();
-    await waitForText(lastFrame, 'Mounts: shop-web-1', 'Changes (docker diff): 4 paths');
+    await detailsAsked(port, web.id);
+    // Past the `standalone` group's header to its first container.
+    press(stdin, 'j');
+    press(stdin, 'j');
+    const third = await vi.waitFor(
+      () => {
+        const ids = port.calls.filter((c) => c.method === 'inspectContainer').map((c) => c.arg);
+        const id = ids.find((x) => x !== db.id && x !== web.id);
+        expect(id).toBeDefined();
+        return id;
+      },
+      { timeout: 2000 },
+    );
+    first.resolve();
+    // web was passed over while db's walk ran: only the row the selection rests on is walked next.
+    const next = await port.nextPending('containerChanges');
+    expect(next.args[0]).toBe(third);
+    // Back up to db (over the header and web) while the third one's walk runs.
+    press(stdin, 'k');
+    press(stdin, 'k');
+    press(stdin, 'k');
+    await waitForText(lastFrame, 'Mounts: shop-db-1');
+    next.resolve();
+    const again = await port.nextPending('containerChanges');
+    expect(again.args[0]).toBe(db.id);
+    // Away and back while db's walk runs: the selection shares it, no second walk of db.
+    press(stdin, 'j');
+    press(stdin, 'k');
+    await waitForText(lastFrame, 'Mounts: shop-db-1');
+    again.resolve();
+    await waitForText(lastFrame, 'Mounts: shop-db-1', 'Changes (docker diff): 5 paths');
+    const walked = port.calls.filter((c) => c.method === 'containerChanges').map((c) => c.arg);
+    expect(walked.filter((id) => id === web.id)).toEqual([]);
+    expect(walked.filter((id) => id === db.id)).toHaveLength(2);
   });
 
   test('/ filters the list live; esc clears the filter', async () => {

@@ -6,6 +6,7 @@ import type { ContainerInfo, MountPoint } from '../../core/model.js';
 import { type FateCommand, fateCommandLines, mountFates } from '../../core/mount-fates.js';
 import { mountsOf } from '../../core/mounts.js';
 import type { Plan } from '../../core/plan/types.js';
+import { changeWalksOf } from '../change-walks.js';
 import type { ExplorerServices } from '../services.js';
 
 export interface SelectionDetail {
@@ -58,7 +59,8 @@ export function useSelectionDetail(
           () => container,
         );
         const inspected = inspectedInfo.then((info) => (info === container ? container.mounts : mountsOf(info)));
-        const changes = await services.port.containerChanges(container.id, { signal: ac.signal });
+        // One walk of the layer at a time, shared if the selection comes back while it runs (./change-walks.ts).
+        const changes = await changeWalksOf(services.port).read(container.id, ac.signal);
         if (ac.signal.aborted) return;
         dispatch({ type: 'tree-loaded', id: container.id, tree: buildDiffTree(changes, { mounts: container.mounts }) });
         const fatesPromise = inspected
