@@ -152,8 +152,13 @@ type UiModules = {
   readonly Waiting: typeof import('../../ui/waiting.js').Waiting;
 };
 
-/** How long the first reads may take before the waiting screen is drawn. */
+/**
+ * How long the first reads may take before the waiting screen is drawn: over ssh:// the first reads include the
+ * handshake and the remote `docker` start (~0.3 s here), and a waiting screen drawn and replaced a moment later
+ * delays the explorer's first frame by Ink's slowest render.
+ */
 const WAITING_SCREEN_AFTER_MS = 150;
+const WAITING_SCREEN_AFTER_SSH_MS = 1000;
 
 /** Whether `p` settles (either way) within `ms`. */
 function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -192,7 +197,8 @@ async function explore(
   // Until the engine answers: "waiting for the engine…", and q / Ctrl+C leave (a frozen engine never answers).
   // When it answers while the UI loads or within WAITING_SCREEN_AFTER_MS, the first frame is the explorer's (a
   // waiting screen drawn and replaced at once would only delay it: Ink's first render is the slowest).
-  const answered = start.ready() || (await settlesWithin(first, WAITING_SCREEN_AFTER_MS));
+  const after = ctx.connection().host.startsWith('ssh://') ? WAITING_SCREEN_AFTER_SSH_MS : WAITING_SCREEN_AFTER_MS;
+  const answered = start.ready() || (await settlesWithin(first, after));
   const waiting = answered
     ? null
     : render(<Waiting host={ctx.connection().host} onQuit={() => quit.abort()} />, options);
