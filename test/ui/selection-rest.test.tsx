@@ -4,21 +4,16 @@
  * (test/fixtures/engine-json/README.md). The clock is vitest's: "fast" and "rests" are decided by it, not by how fast
  * this machine runs the test.
  */
-import { cleanup, render } from 'ink-testing-library';
 import { afterEach, expect, test, vi } from 'vitest';
-import { App } from '../../src/ui/app.js';
 import { SELECTION_REST_MS } from '../../src/ui/hooks/use-selection-detail.js';
+import { mountApp } from '../helpers/app.js';
 import { DOWN, plain, press, waitForFrame, waitForText } from '../helpers/ink.js';
 import { containerNamed, type EngineFixture, loadFixture, MemoryPort } from '../helpers/memory-port.js';
-import { demoPlans, memoryServices } from '../helpers/plans.js';
 
 const fixture: EngineFixture = loadFixture();
 
-let instance: ReturnType<typeof render> | null = null;
+const renderApp = mountApp();
 afterEach(() => {
-  instance?.unmount();
-  instance = null;
-  cleanup();
   vi.useRealTimers();
 });
 
@@ -32,18 +27,7 @@ const selectedLine = (frame: string) => frame.split('\n').find((l) => /[┃│]�
 test('keys in quick succession load details only for the row the selection rests on', async () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   const port = new MemoryPort(fixture);
-  const app = render(
-    <App
-      services={memoryServices(port, demoPlans(fixture))}
-      engine={fixture.engine}
-      columns={100}
-      rows={30}
-      readOnly={false}
-      noColor
-      onExit={vi.fn()}
-    />,
-  );
-  instance = app;
+  const app = renderApp(fixture, port);
   const { lastFrame, stdin } = app;
   const changesOf = (name: string) =>
     port.calls.filter((c) => c.method === 'containerChanges' && c.arg === containerNamed(fixture, name).id).length;
