@@ -16,6 +16,7 @@
  *
  * What each prints is what the CLI prints (an ID, a name, a container's output), so callers can read it the same way.
  */
+import { PassThrough, Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { docker, engineApi, recordProfile, type TestEngine } from './harness.js';
 
@@ -110,20 +111,22 @@ async function createContainer(api: Docker, s: RunSpec): Promise<string> {
   // `docker run` without -d: waits, prints the container's output, and fails with its exit status.
   const { StatusCode } = (await c.wait()) as { StatusCode: number };
   const log = (await c.logs({ stdout: true, stderr: false, follow: false })) as unknown as Buffer;
-  const out = demux(log);
+  const out = await stdoutOf(api, log);
   if (StatusCode !== 0) throw new Error(`docker ${s.image}: the container exited with ${StatusCode}`);
   return out;
 }
 
-/** The stdout frames of a non-TTY log stream (8-byte headers). */
-function demux(buf: Buffer): string {
-  let out = '';
-  for (let at = 0; at + 8 <= buf.length; ) {
-    const size = buf.readUInt32BE(at + 4);
-    if (buf[at] === 1) out += buf.subarray(at + 8, at + 8 + size).toString('utf8');
-    at += 8 + size;
-  }
-  return out;
+/** The stdout of a non-TTY log stream, split by dockerode's own demultiplexer (as the adapter reads logs). */
+function stdoutOf(api: Docker, log: Buffer): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const raw = Readable.from([log]);
+  api.modem.demuxStream(raw, out, new PassThrough().resume());
+  return new Promise((resolve, reject) => {
+    raw.on('error', reject);
+    raw.on('end', () => setImmediate(() => resolve(Buffer.concat(chunks).toString('utf8'))));
+  });
 }
 
 /** `repo[:tag]` as the CLI splits a reference (a `:` after the last `/` starts the tag; default `latest`). */
