@@ -130,7 +130,7 @@ describe('ssh:// through the user’s own ssh', () => {
       // the plan's connection adopts it: still one handshake.
       expect(earlySsh(report)).toBe('adopted');
       // The ControlMaster is lastlook's own child (ControlPersist=no): it ends with the run, nothing stays connected.
-      await vi.waitFor(() => expect(sshd.openConnections()).toBe(0), { timeout: 30_000, interval: 100 });
+      await vi.waitFor(() => expect(sshd.openConnections(), sshd.log()).toBe(0), { timeout: 30_000, interval: 100 });
     },
   );
 
@@ -305,7 +305,7 @@ describe('ssh:// through the user’s own ssh', () => {
     expect(earlySsh(report)).toBe('unused');
     // Its ControlPath folder is removed, and the server sees the connection end.
     expect(readdirSync(tmp)).toEqual([]);
-    await vi.waitFor(() => expect(sshd.openConnections()).toBe(0), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(sshd.openConnections(), sshd.log()).toBe(0), { timeout: 30_000, interval: 100 });
   });
 
   test('a remote without docker: exit 3 and what to install', async () => {
