@@ -162,6 +162,11 @@ export function recordProfile(
   if (!file) return;
   const line = {
     test: process.env.VITEST_WORKER_ID,
+    // The test file (vitest's worker state; absent outside a test worker).
+    file: (globalThis as { __vitest_worker__?: { filepath?: string } }).__vitest_worker__?.filepath?.replace(
+      `${repoRoot}/`,
+      '',
+    ),
     kind: engine.kind,
     args: what,
     ...extra,
