@@ -52,7 +52,7 @@ export interface TestEngine {
 /** Folder under which every engine of this run lives; short, so socket paths stay under 108 bytes. */
 export const RUN_ROOT_ENV = 'LASTLOOK_TEST_RUN_ROOT';
 
-function runRoot(): string {
+export function runRoot(): string {
   const root = process.env[RUN_ROOT_ENV];
   if (!root) throw new Error(`${RUN_ROOT_ENV} is not set: engine tests must run under test/engine/global-setup.ts`);
   return root;

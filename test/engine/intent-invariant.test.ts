@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { resolveConnection } from '../../src/docker/connection.js';
@@ -35,7 +34,7 @@ beforeAll(async () => {
   await given(e, ['run', '-d', '--name', 'paused', e.image, 'sleep', '600']);
   await given(e, ['pause', 'paused']);
   await given(e, ['create', '--name', 'stopped', '-v', '/scratch', e.volumeImage, 'true']);
-  project = await mkdtemp(join(tmpdir(), 'llinv-'));
+  project = await mkdtemp(join(e.dir, 'project-'));
   await writeFile(
     join(project, 'compose.yaml'),
     `services:\n  app:\n    image: ${e.image}\n    command: sleep 600\n    volumes: [db:/db, /cache]\n    networks: [back]\nvolumes:\n  db: {}\nnetworks:\n  back: {}\n`,

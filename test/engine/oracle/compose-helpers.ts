@@ -1,14 +1,14 @@
 /** Helpers for the `docker compose down` oracle scenarios (the comparison itself is ./oracle.ts). */
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
-import { repoRoot, type TestEngine } from '../harness.js';
+import { repoRoot, runRoot, type TestEngine } from '../harness.js';
 import { type OracleOptions, type OracleResult, oracle, runLastlook } from './oracle.js';
 
 export function projectDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'llcomp-'));
+  // Under the run's root, removed with it.
+  const dir = mkdtempSync(join(runRoot(), 'comp-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
@@ -45,11 +45,12 @@ export type ComposePath = 'compose' | 'builtin';
 
 const binDirs = new Map<string, string>();
 
-export function pathEnv(engine: { readonly kind: string }, path: ComposePath): { PATH: string } {
-  const key = `${engine.kind}:${path}`;
+export function pathEnv(engine: { readonly kind: string; readonly dir: string }, path: ComposePath): { PATH: string } {
+  const key = `${engine.dir}:${path}`;
   let dir = binDirs.get(key);
   if (!dir) {
-    dir = mkdtempSync(join(tmpdir(), `llbin-${path}-`));
+    // In the engine's folder, removed with the run's root.
+    dir = mkdtempSync(join(engine.dir, `bin-${path}-`));
     if (path === 'compose') {
       const tree = join(repoRoot, '.cache/engines', engine.kind === 'current' ? 'current' : 'modern');
       symlinkSync(join(tree, 'usr/bin/docker'), join(dir, 'docker'));
