@@ -7,7 +7,8 @@ import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { changedSizes, readChangeSizes, readTarHeaders } from '../../src/docker/filesystem.js';
 import type { DockerPort } from '../../src/docker/port.js';
-import { docker, prefix, type TestEngine } from './harness.js';
+import { given } from './given.js';
+import { engineApi, prefix, type TestEngine } from './harness.js';
 
 // Every engine the harness runs: Docker 28.5.2, 26.1.5, 20.10.24 and Podman 4.3.1.
 const engines = [...inject('allEngines'), inject('podman')];
@@ -26,7 +27,10 @@ type State = 'created' | 'running' | 'paused' | 'stopped';
 const net = (e: TestEngine) => (e.kind === 'podman' ? ['--network', 'none'] : []);
 const img = (e: TestEngine) => e.volumeImage;
 
-/** A container in `state`, with a named volume, an anonymous volume, a bind mount and a tmpfs. */
+/**
+ * A container in `state`, with a named volume, an anonymous volume, a bind mount and a tmpfs. Set up through the
+ * API (given(), and the endpoints `docker diff|pause|stop|inspect` call); on Podman through its docker CLI.
+ */
 async function containerIn(engine: TestEngine, state: State, p: string): Promise<string> {
   const bind = mkdtempSync(join(engine.dir, 'bind-'));
   writeFileSync(join(bind, 'h.txt'), 'host');
@@ -34,18 +38,17 @@ async function containerIn(engine: TestEngine, state: State, p: string): Promise
   const script =
     'printf 12345 >/rw.txt; ln -s rw.txt /rwlink; mkdir -p /newdir/sub; printf 1234567 >/newdir/sub/f; ' +
     'ln /newdir/sub/f /newdir/zhard; echo x >>/etc/profile; exec sleep 3600';
-  if (state === 'created') {
-    return (
-      await docker(engine, ['create', '--name', `${p}-c`, ...net(engine), ...mounts, img(engine), 'sh', '-c', script])
-    ).trim();
-  }
+  const argv = [state === 'created' ? 'create' : 'run', ...(state === 'created' ? [] : ['-d'])];
   const id = (
-    await docker(engine, ['run', '-d', '--name', `${p}-c`, ...net(engine), ...mounts, img(engine), 'sh', '-c', script])
+    await given(engine, [...argv, '--name', `${p}-c`, ...net(engine), ...mounts, img(engine), 'sh', '-c', script])
   ).trim();
-  await until(async () => (await docker(engine, ['diff', id])).includes('/newdir/sub/f'));
-  if (state === 'paused') await docker(engine, ['pause', id]);
-  if (state === 'stopped') await docker(engine, ['stop', '-t', '0', id]);
-  const status = (await docker(engine, ['inspect', '-f', '{{.State.Status}}', id])).trim();
+  if (state === 'created') return id;
+  const c = engineApi(engine).getContainer(id);
+  const changed = async () => ((await c.changes()) ?? []).some((x: { Path: string }) => x.Path === '/newdir/sub/f');
+  await until(changed);
+  if (state === 'paused') await c.pause();
+  if (state === 'stopped') await c.stop({ t: 0 });
+  const status = ((await c.inspect()) as { State: { Status: string } }).State.Status;
   expect(status).toBe(state === 'stopped' ? 'exited' : state);
   return id;
 }
@@ -64,8 +67,9 @@ const ARCHIVE_ON_CREATED: Record<string, string[]> = {
 };
 
 async function cleanup(engine: TestEngine, id: string, p: string): Promise<void> {
-  await docker(engine, ['rm', '-f', '-v', id]);
-  await docker(engine, ['volume', 'rm', `${p}-named`]);
+  const api = engineApi(engine);
+  await api.getContainer(id).remove({ force: true, v: true });
+  await api.getVolume(`${p}-named`).remove();
 }
 
 describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s engine', (_kind, engine) => {

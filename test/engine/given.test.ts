@@ -91,7 +91,7 @@ const FORMS: readonly Form[] = [
     made: (n) => ({ network: n }),
   },
   {
-    name: 'create with anonymous, named and host volumes, a network and labels',
+    name: 'create with anonymous, named and host volumes, a tmpfs, a network and labels',
     before: async (e, tag) => {
       await given(e, ['volume', 'create', `${tag}-named`]);
       await given(e, ['network', 'create', `${tag}-net`]);
@@ -106,6 +106,8 @@ const FORMS: readonly Form[] = [
       `${tag}-named:/n:ro`,
       '-v',
       '/tmp:/hostb',
+      '--tmpfs',
+      '/scratch',
       '--network',
       `${tag}-net`,
       '--label',

@@ -10,7 +10,8 @@
  *
  *   volume create [--label K[=V]]… NAME
  *   network create [--label K[=V]]… [--subnet CIDR] NAME
- *   create | run [-d] [--name N] [-v /path | -v SRC:/path[:mode]]… [--network NET] [--label K[=V]]… IMAGE [CMD…]
+ *   create | run [-d] [--name N] [-v /path | -v SRC:/path[:mode]]… [--tmpfs /path]… [--network NET] [--label K[=V]]…
+ *     IMAGE [CMD…]
  *   pause NAME
  *   tag SOURCE TARGET
  *
@@ -34,6 +35,7 @@ interface RunSpec {
   readonly name: string | null;
   readonly anonymous: string[];
   readonly binds: string[];
+  readonly tmpfs: string[];
   readonly network: string | null;
   readonly labels: Record<string, string>;
   readonly image: string;
@@ -48,6 +50,7 @@ function parseRun(argv: readonly string[]): RunSpec | null {
   let network: string | null = null;
   const anonymous: string[] = [];
   const binds: string[] = [];
+  const tmpfs: string[] = [];
   const labels: Record<string, string> = {};
   let i = 1;
   for (; i < argv.length; i++) {
@@ -66,13 +69,14 @@ function parseRun(argv: readonly string[]): RunSpec | null {
       if (parts.length === 1 && value.startsWith('/')) anonymous.push(value);
       else if ((parts.length === 2 || parts.length === 3) && parts[0] && parts[1]?.startsWith('/')) binds.push(value);
       else return null;
-    } else if (a.startsWith('-')) return null;
+    } else if (a === '--tmpfs' && value?.startsWith('/') && !value.includes(':')) tmpfs.push(value);
+    else if (a.startsWith('-')) return null;
     else break;
     if (a !== '-d') i++;
   }
   const image = argv[i];
   if (image === undefined) return null;
-  return { run, detach, name, anonymous, binds, network, labels, image, cmd: argv.slice(i + 1) as string[] };
+  return { run, detach, name, anonymous, binds, tmpfs, network, labels, image, cmd: argv.slice(i + 1) as string[] };
 }
 
 async function createContainer(api: Docker, s: RunSpec): Promise<string> {
@@ -89,6 +93,8 @@ async function createContainer(api: Docker, s: RunSpec): Promise<string> {
     // The CLI's defaults, sent as it sends them (empty lists, not absent ones), so that inspect reads the same.
     HostConfig: {
       ...(s.binds.length > 0 ? { Binds: s.binds } : {}),
+      // `--tmpfs /path` without options: the path with an empty option string.
+      ...(s.tmpfs.length > 0 ? { Tmpfs: Object.fromEntries(s.tmpfs.map((p) => [p, ''])) } : {}),
       NetworkMode: network,
       RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
       PortBindings: {},

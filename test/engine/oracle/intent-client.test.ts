@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
 import { given } from '../given.js';
-import { docker, engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { engineApi, engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { readState, runLastlook } from './oracle.js';
 
 type Kind = 'current' | 'modern' | 'legacy';
@@ -39,13 +39,13 @@ afterAll(async () => {
   await Promise.all(Object.values(own).map((e) => stopEngine(e)));
 });
 
-const lines = (s: string) => s.split('\n').filter(Boolean);
-
+/** Every container and volume removed (`docker rm -f $(docker ps -aq)`, `docker volume rm -f …`), through the API. */
 async function reset(e: TestEngine): Promise<void> {
-  const cs = lines(await docker(e, ['ps', '-aq']));
-  if (cs.length) await docker(e, ['rm', '-f', ...cs]);
-  const vs = lines(await docker(e, ['volume', 'ls', '-q']));
-  if (vs.length) await docker(e, ['volume', 'rm', '-f', ...vs]);
+  const api = engineApi(e);
+  const cs = await api.listContainers({ all: true });
+  await Promise.all(cs.map((c) => api.getContainer(c.Id).remove({ force: true })));
+  const { Volumes: vs } = await api.listVolumes();
+  await Promise.all((vs ?? []).map((v) => api.getVolume(v.Name).remove({ force: true })));
 }
 
 /** Unused volumes: named, named and protected (label keep), anonymous-labelled; stopped containers, one protected. */
