@@ -16,6 +16,10 @@ if (!existsSync(bundle)) {
 }
 // The first engine reads of a prune plan or the explorer (a unix socket), or the ssh session (ssh://), start here,
 // while Node compiles the bundle (src/cli/early.ts).
+// It then runs the bundle with the code cache the build made (dist/lastlook.cjs.cache), if that cache fits.
 const early = new URL('../dist/early.cjs', import.meta.url);
-if (existsSync(early)) require(fileURLToPath(early)).launch(process.argv.slice(2), process.env);
-require(fileURLToPath(bundle));
+if (existsSync(early)) {
+  const { launch, runBundle } = require(fileURLToPath(early));
+  launch(process.argv.slice(2), process.env);
+  runBundle(fileURLToPath(bundle));
+} else require(fileURLToPath(bundle));

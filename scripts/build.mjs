@@ -10,6 +10,7 @@
 //   debug's optional supports-color and Ink's react-devtools-core are replaced by stand-ins.
 // Subcommands are reached through import(): in this bundle they are evaluated only when called, so `plan` and
 // `--help` still never evaluate Ink and React.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -258,3 +259,21 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// V8's code cache of the bundle, for this Node (bin/lastlook.js passes it over under another V8): made by running
+// `lastlook --version` once. The bundle is run from a vm.Script there, which cannot load a module with import():
+// refuse one here rather than fail at run time.
+{
+  const bundled = readFileSync(join(root, 'dist/lastlook.cjs'), 'latin1');
+  const at = bundled.search(/(?<![\w$.])import\(/);
+  if (at >= 0) throw new Error(`build: the bundle calls import() at ${at}: …${bundled.slice(at - 60, at + 30)}…`);
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      'require(process.argv[1]).writeCodeCache(process.argv[2])',
+      join(root, 'dist/early.cjs'),
+      join(root, 'dist/lastlook.cjs'),
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}

@@ -14,8 +14,9 @@
  * helper containers are removed.
  */
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ContainerInfo, EngineInfo } from '../core/model.js';
@@ -310,7 +311,6 @@ export function interrupted(): BackupError {
 
 /** Removes finished backup files (used when a multi-item backup fails later on). Never throws. */
 export async function removeFiles(paths: readonly string[]): Promise<void> {
-  const { rm } = await import('node:fs/promises');
   for (const p of paths) await rm(p, { force: true }).catch(() => {});
 }
 
@@ -492,10 +492,7 @@ export async function backupContainer(
       root: '',
       // Nothing changed: no need to export the whole root filesystem just to keep none of it.
       open: async (signal) => {
-        if (keep.size === 0) {
-          const { Readable } = await import('node:stream');
-          return Readable.from([]);
-        }
+        if (keep.size === 0) return Readable.from([]);
         return port.exportContainer(info.id, { signal });
       },
       filter: (stats) => layerFilter(keep, stats, skippedLinks),

@@ -26,6 +26,20 @@ beforeAll(() => {
 });
 
 describe('lastlook binary', () => {
+  test('the build writes a code cache that this Node takes for the bundle (src/cli/early.ts compileWithCache)', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const early = require(${JSON.stringify(join(repoRoot, 'dist/early.cjs'))});
+         process.stdout.write(early.compileWithCache(${JSON.stringify(join(repoRoot, 'dist/lastlook.cjs'))}).cache);`,
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home' } },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('used');
+  });
+
   test('--help lists every subcommand and the exit codes', () => {
     const r = lastlook(['--help']);
     expect(r.code).toBe(0);
