@@ -238,8 +238,8 @@ await build({
 });
 // One character above U+007F anywhere makes Node hold the whole 1.7 MB source as UTF-16 (decoded and scanned at
 // twice the size on every start); esbuild escapes strings, not regular expressions, so keep those ASCII too.
+const bundled = readFileSync(join(root, 'dist/lastlook.cjs'), 'latin1');
 {
-  const bundled = readFileSync(join(root, 'dist/lastlook.cjs'), 'latin1');
   let at = -1;
   for (let i = 0; i < bundled.length && at < 0; i++) if (bundled.charCodeAt(i) > 0x7f) at = i;
   if (at >= 0) throw new Error(`build: the bundle is not ASCII at ${at}: …${bundled.slice(at - 60, at + 10)}…`);
@@ -263,7 +263,6 @@ await build({
 // `lastlook --version` once. The bundle is run from a vm.Script there, which cannot load a module with import():
 // refuse one here rather than fail at run time.
 {
-  const bundled = readFileSync(join(root, 'dist/lastlook.cjs'), 'latin1');
   const at = bundled.search(/(?<![\w$.])import\(/);
   if (at >= 0) throw new Error(`build: the bundle calls import() at ${at}: …${bundled.slice(at - 60, at + 30)}…`);
   execFileSync(

@@ -75,7 +75,14 @@ const HASH_BYTES = 20;
 /** What became of the code cache: used, none beside the bundle, made from other bytes, or refused by this V8. */
 export type CodeCache = 'used' | 'none' | 'other-bytes' | 'rejected';
 
-function compileBundle(bundle: string, cache: Buffer | null): { script: Script; cache: CodeCache } {
+interface Compiled {
+  readonly script: Script;
+  readonly cache: CodeCache;
+  /** The bundle's bytes as compiled. */
+  readonly source: Buffer;
+}
+
+function compileBundle(bundle: string, cache: Buffer | null): Compiled {
   const source = readFileSync(bundle);
   // V8 checks a cache against the source's length only: a cache of other bytes of the same length would run code
   // that is not in the file (test/cli/code-cache.test.ts). Used only when it was made from these very bytes.
@@ -89,7 +96,7 @@ function compileBundle(bundle: string, cache: Buffer | null): { script: Script; 
   });
   const status: CodeCache =
     cache === null ? 'none' : !usable ? 'other-bytes' : script.cachedDataRejected ? 'rejected' : 'used';
-  return { script, cache: status };
+  return { script, cache: status, source };
 }
 
 function runCompiled(script: Script, bundle: string): void {
@@ -111,7 +118,7 @@ export function runBundle(bundle: string): CodeCache {
 }
 
 /** The bundle compiled with the cache beside it, not run (runBundle; test/cli/bin.test.ts checks the build's). */
-export function compileWithCache(bundle: string): { script: Script; cache: CodeCache } {
+export function compileWithCache(bundle: string): Compiled {
   let cache: Buffer | null = null;
   try {
     cache = readFileSync(`${bundle}.cache`);
@@ -126,8 +133,8 @@ export function compileWithCache(bundle: string): { script: Script; cache: CodeC
  * compiled for it (the module's whole top level and what that start-up ran).
  */
 export function writeCodeCache(bundle: string): void {
-  const { script } = compileBundle(bundle, null);
-  const hash = createHash('sha1').update(readFileSync(bundle)).digest();
+  const { script, source } = compileBundle(bundle, null);
+  const hash = createHash('sha1').update(source).digest();
   process.on('exit', () => writeFileSync(`${bundle}.cache`, Buffer.concat([hash, script.createCachedData()])));
   process.argv = [process.execPath, bundle, '--version'];
   runCompiled(script, bundle);
