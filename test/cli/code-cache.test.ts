@@ -61,32 +61,29 @@ test('V8 alone: a cache of other bytes of the same length is accepted, and runs 
   expect(ran.__lastlookCodeCacheTest).toBe('A:functionobject');
 });
 
-test('runBundle: the cache made from the file is used, and the file runs as a CommonJS module', () => {
-  const file = join(dir, 'bundle.cjs');
-  writeFileSync(file, B('used'));
-  writeFileSync(`${file}.cache`, cacheOf(B('used'), file));
-  expect(runBundle(file)).toBe('used');
-  expect(ran.__lastlookCodeCacheTest).toBe('B:functionobject');
-});
-
-test('runBundle: a cache made from other bytes of the same length is passed over; the file itself runs', () => {
-  const file = join(dir, 'bundle.cjs');
-  writeFileSync(file, B('other'));
-  writeFileSync(`${file}.cache`, cacheOf(A('other'), file));
-  expect(runBundle(file)).toBe('other-bytes');
-  expect(ran.__lastlookCodeCacheTest).toBe('B:functionobject');
-});
-
-test('runBundle: a cache of another V8 (its header differs) is refused by V8; the file itself runs', () => {
-  const file = join(dir, 'bundle.cjs');
-  writeFileSync(file, B('foreign'));
-  const made = cacheOf(B('foreign'), file);
-  // V8 keeps a header (magic number, version hash, source hash, flag hash) before the code: another V8 writes
-  // another one. Its version hash changed here, as a Node upgrade changes it.
-  const foreign = Buffer.from(made);
+/**
+ * The cache as another V8 would have written it: V8 keeps a header (magic number, version hash, source hash, flag
+ * hash) before the code, and a Node upgrade changes its version hash, flipped here (after our 20-byte SHA-1).
+ */
+function otherV8(cache: Buffer): Buffer {
+  const foreign = Buffer.from(cache);
   for (let i = 24; i < 28; i++) foreign[i] = (foreign[i] ?? 0) ^ 0xff;
-  writeFileSync(`${file}.cache`, foreign);
-  expect(runBundle(file)).toBe('rejected');
+  return foreign;
+}
+
+test.each([
+  ['the cache made from the file is used', 'used', (tag: string, file: string) => cacheOf(B(tag), file)],
+  [
+    'a cache made from other bytes of the same length is passed over',
+    'other-bytes',
+    (tag: string, file: string) => cacheOf(A(tag), file),
+  ],
+  ['a cache of another V8 is refused by V8', 'rejected', (tag: string, file: string) => otherV8(cacheOf(B(tag), file))],
+] as const)('runBundle: %s (%s), and the file itself runs as a CommonJS module', (_name, status, cache) => {
+  const file = join(dir, 'bundle.cjs');
+  writeFileSync(file, B(status));
+  writeFileSync(`${file}.cache`, cache(status, file));
+  expect(runBundle(file)).toBe(status);
   expect(ran.__lastlookCodeCacheTest).toBe('B:functionobject');
 });
 

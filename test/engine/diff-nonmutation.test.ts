@@ -28,8 +28,8 @@ const net = (e: TestEngine) => (e.kind === 'podman' ? ['--network', 'none'] : []
 const img = (e: TestEngine) => e.volumeImage;
 
 /**
- * A container in `state`, with a named volume, an anonymous volume, a bind mount and a tmpfs. Set up through the
- * API (given(), and the endpoints `docker diff|pause|stop|inspect` call); on Podman through its docker CLI.
+ * A container in `state`, with a named volume, an anonymous volume, a bind mount and a tmpfs: made by given() (the
+ * API; its docker CLI on Podman), then waited for, paused, stopped and inspected through the API.
  */
 async function containerIn(engine: TestEngine, state: State, p: string): Promise<string> {
   const bind = mkdtempSync(join(engine.dir, 'bind-'));
@@ -38,7 +38,7 @@ async function containerIn(engine: TestEngine, state: State, p: string): Promise
   const script =
     'printf 12345 >/rw.txt; ln -s rw.txt /rwlink; mkdir -p /newdir/sub; printf 1234567 >/newdir/sub/f; ' +
     'ln /newdir/sub/f /newdir/zhard; echo x >>/etc/profile; exec sleep 3600';
-  const argv = [state === 'created' ? 'create' : 'run', ...(state === 'created' ? [] : ['-d'])];
+  const argv = state === 'created' ? ['create'] : ['run', '-d'];
   const id = (
     await given(engine, [...argv, '--name', `${p}-c`, ...net(engine), ...mounts, img(engine), 'sh', '-c', script])
   ).trim();

@@ -16,8 +16,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
 import { given } from '../given.js';
-import { engineApi, engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { readState, runLastlook } from './oracle.js';
+import { removeContainersAndVolumes } from './prune-helpers.js';
 
 type Kind = 'current' | 'modern' | 'legacy';
 const kinds: Kind[] = ['current', 'modern', 'legacy'];
@@ -38,15 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(Object.values(own).map((e) => stopEngine(e)));
 });
-
-/** Every container and volume removed (`docker rm -f $(docker ps -aq)`, `docker volume rm -f …`), through the API. */
-async function reset(e: TestEngine): Promise<void> {
-  const api = engineApi(e);
-  const cs = await api.listContainers({ all: true });
-  await Promise.all(cs.map((c) => api.getContainer(c.Id).remove({ force: true })));
-  const { Volumes: vs } = await api.listVolumes();
-  await Promise.all((vs ?? []).map((v) => api.getVolume(v.Name).remove({ force: true })));
-}
 
 /** Unused volumes: named, named and protected (label keep), anonymous-labelled; stopped containers, one protected. */
 async function build(e: TestEngine): Promise<void> {
@@ -131,7 +123,7 @@ describe.each(kinds)('engine %s', (kind) => {
   describe.each(clis)('docker CLI $name', (cli) => {
     test.each(SCENARIOS)('$name', async (s) => {
       const e = own[kind] as TestEngine;
-      await reset(e);
+      await removeContainersAndVolumes(e);
       await build(e);
       const config = join(e.dir, `config-${cli.name}`);
       await mkdir(join(config), { recursive: true });

@@ -7,13 +7,19 @@ import { join } from 'node:path';
 import { given } from '../given.js';
 import { docker, engineApi, repoRoot, type TestEngine, testImageChanges } from '../harness.js';
 
-/** Empties the engine, keeping (or re-importing) the two test images. Through the API: it runs before every scenario. */
-export async function reset(e: TestEngine): Promise<void> {
+/** Every container and volume removed (`docker rm -f $(docker ps -aq)`, `docker volume rm -f …`), through the API. */
+export async function removeContainersAndVolumes(e: TestEngine): Promise<void> {
   const api = engineApi(e);
   const cs = await api.listContainers({ all: true });
   await Promise.all(cs.map((c) => api.getContainer(c.Id).remove({ force: true })));
   const { Volumes: vs } = await api.listVolumes();
   await Promise.all((vs ?? []).map((v) => api.getVolume(v.Name).remove({ force: true })));
+}
+
+/** Empties the engine, keeping (or re-importing) the two test images. Through the API: it runs before every scenario. */
+export async function reset(e: TestEngine): Promise<void> {
+  await removeContainersAndVolumes(e);
+  const api = engineApi(e);
   const ns = await api.listNetworks({ filters: JSON.stringify({ type: ['custom'] }) });
   await Promise.all(ns.map((n) => api.getNetwork(n.Id).remove()));
   const images = await api.listImages();
