@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { given } from '../engine/given.js';
-import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
+import { compose, docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
 
 let engine: TestEngine;
@@ -64,7 +64,7 @@ async function seedProject(project: string): Promise<void> {
       '',
     ].join('\n'),
   );
-  await docker(engine, ['compose', 'up', '-d', '--wait'], { cwd: pdir });
+  await compose(engine, ['up', '-d', '--wait'], { cwd: pdir });
 }
 
 interface PlanJson {

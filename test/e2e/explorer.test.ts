@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { given } from '../engine/given.js';
-import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
+import { compose, docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from '../engine/harness.js';
 import { KEYS, lastlookBin, TmuxSession } from './tmux.js';
 
 let engine: TestEngine;
@@ -75,7 +75,7 @@ async function seedProject(project: string): Promise<string> {
       '',
     ].join('\n'),
   );
-  await docker(engine, ['compose', 'up', '-d'], { cwd: pdir });
+  await compose(engine, ['up', '-d'], { cwd: pdir });
   return pdir;
 }
 
@@ -153,7 +153,7 @@ describe('the explorer in a real terminal', () => {
     t.send('q');
     await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
     expect(t.exitStatus()).toBe(0);
-    await docker(engine, ['compose', '-p', project, 'down', '-v']);
+    await compose(engine, ['-p', project, 'down', '-v']);
     await docker(engine, ['rm', '-v', solo]);
   });
 
@@ -161,7 +161,7 @@ describe('the explorer in a real terminal', () => {
     const project = prefix('c');
     const pdir = await seedProject(project);
     // A recreate: the anonymous volumes are now inherited by name, so down -v must leave them (orphaned).
-    await docker(engine, ['compose', 'up', '-d', '--force-recreate', 'db'], { cwd: pdir });
+    await compose(engine, ['up', '-d', '--force-recreate', 'db'], { cwd: pdir });
     const bystander = `${prefix('b')}-keep`;
     await given(engine, ['volume', 'create', bystander]);
     const before = await state();
@@ -249,7 +249,7 @@ describe('the explorer in a real terminal', () => {
     t.send(KEYS.escape);
     await t.waitFor((s) => !s.includes('NOTHING was removed'), 20_000, 'the result to close');
     t.send('q');
-    await docker(engine, ['compose', '-p', project, 'down', '-v']);
+    await compose(engine, ['-p', project, 'down', '-v']);
   });
 
   test.each([
@@ -274,7 +274,7 @@ describe('the explorer in a real terminal', () => {
     expect(await state()).toEqual(before);
     t.send(KEYS.ctrlC);
     await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
-    await docker(engine, ['compose', '-p', project, 'down', '-v']);
+    await compose(engine, ['-p', project, 'down', '-v']);
   });
 
   test('80x24 fits, and a smaller terminal gets a notice', async () => {
@@ -372,7 +372,7 @@ describe('the explorer at 80×24 and 120×40: nothing hidden without saying so',
       const project = prefix('l');
       const pdir = await seedProject(project);
       // A recreate, as on the demo: db's anonymous volumes are then orphaned by down -v, its named one LOST.
-      await docker(engine, ['compose', 'up', '-d', '--force-recreate', 'db'], { cwd: pdir });
+      await compose(engine, ['up', '-d', '--force-recreate', 'db'], { cwd: pdir });
       const t = open(columns, rows);
       await only(t, project);
       const screen = await t.waitForText(/\/var\/lib\/db .*LOST/);
@@ -390,7 +390,7 @@ describe('the explorer at 80×24 and 120×40: nothing hidden without saying so',
       await t.waitForText(`Mounts: ${project}-db-1`);
       t.send('q');
       await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
-      await docker(engine, ['compose', '-p', project, 'down', '-v']);
+      await compose(engine, ['-p', project, 'down', '-v']);
     },
   );
 

@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { parseRequest } from '../../src/core/client-intent.js';
 import { askClient } from '../../src/docker/intent-client.js';
-import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
+import { compose, docker, engineEnv, prefix, type TestEngine } from './harness.js';
 import { projectDir } from './oracle/compose-helpers.js';
 import { readState } from './oracle/oracle.js';
 
@@ -43,7 +43,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('recorded compose down o
     const p = prefix('icd');
     const cwd = projectDir({ 'compose.yaml': yaml(engine.image) });
     dirs.push(cwd);
-    await docker(engine, ['compose', '-p', p, 'up', '-d'], { cwd });
+    await compose(engine, ['-p', p, 'up', '-d'], { cwd });
     const before = await readState(engine);
     const names = new Map<string, string>([
       ...before.containers.map((c) => [c.id, c.name] as [string, string]),

@@ -13,7 +13,7 @@ import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { askClient } from '../../src/docker/intent-client.js';
 import { given } from './given.js';
-import { docker, engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from './harness.js';
+import { compose, docker, engineEnv, repoRoot, startEngine, stopEngine, type TestEngine } from './harness.js';
 
 let engine: TestEngine;
 let project: string;
@@ -39,7 +39,7 @@ beforeAll(async () => {
     join(project, 'compose.yaml'),
     `services:\n  app:\n    image: ${e.image}\n    command: sleep 600\n    volumes: [db:/db, /cache]\n    networks: [back]\nvolumes:\n  db: {}\nnetworks:\n  back: {}\n`,
   );
-  await docker(e, ['compose', '-p', 'inv', 'up', '-d'], { cwd: project });
+  await compose(e, ['-p', 'inv', 'up', '-d'], { cwd: project });
 });
 
 afterAll(async () => {

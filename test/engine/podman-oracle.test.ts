@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { formatPlan } from '../../src/core/plan/format.js';
 import { portFor, runCli } from '../backup/helpers.js';
-import { docker, engineApi, prefix, type TestEngine } from './harness.js';
+import { compose, docker, engineApi, prefix, type TestEngine } from './harness.js';
 import { projectDir } from './oracle/compose-helpers.js';
 import { oracle, prefixScope, readState } from './oracle/oracle.js';
 
@@ -236,7 +236,7 @@ volumes:
 `,
     });
     try {
-      await docker(podman, ['compose', 'up', '-d'], { cwd });
+      await compose(podman, ['up', '-d'], { cwd });
       const r = await oracle(podman, { argv: ['docker', 'compose', 'down', '-v'], cwd, scope: prefixScope(p) });
       expect(r.commandError).toBeNull();
       expect(r.destroyed.containers).toHaveLength(1);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { INHERITED_REASON } from '../../../src/core/plan/compose.js';
 import { given } from '../given.js';
-import { docker, prefix } from '../harness.js';
+import { compose as composeSetup, docker, prefix } from '../harness.js';
 import { composeOracle, planned, projectDir } from './compose-helpers.js';
 import { type OracleResult, prefixScope } from './oracle.js';
 
@@ -58,7 +58,7 @@ const anonOf = (run: OracleResult, container: string) =>
     .map((m) => m.name as string) ?? [];
 
 describe.each(composeEngines)('compose down oracle on the %s engine', (kind, modern) => {
-  const compose = (cwd: string, args: readonly string[]) => docker(modern, ['compose', ...args], { cwd });
+  const compose = (cwd: string, args: readonly string[]) => composeSetup(modern, args, { cwd });
 
   test('fresh project, down without -v: containers and network go, every volume is orphaned', async () => {
     const { p, cwd } = newProject('cd1', (x) => shop(x));

@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { docker, prefix } from '../harness.js';
+import { compose as composeSetup, docker, prefix } from '../harness.js';
 import { composeOracle, planned, projectDir } from './compose-helpers.js';
 import { dockerCompose, prefixScope, readState } from './oracle.js';
 
@@ -49,7 +49,7 @@ const anon = (name: string | null) => name !== null && /^[0-9a-f]{64}$/.test(nam
 
 describe.each(composeEngines)('compose down oracle, more scenarios, on the %s engine', (kind, modern) => {
   const compose = (cwd: string, args: readonly string[], env?: Record<string, string>) =>
-    docker(modern, ['compose', ...args], { cwd, ...(env ? { env } : {}) });
+    composeSetup(modern, args, { cwd, ...(env ? { env } : {}) });
 
   test('a declared, used volume that does not exist: a warning, nothing to remove, and Compose succeeds', async () => {
     const { p, cwd } = project('cx1', (x) => ({

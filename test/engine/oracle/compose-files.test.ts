@@ -11,7 +11,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import type { Plan } from '../../../src/core/plan/types.js';
-import { docker, prefix } from '../harness.js';
+import { compose as composeSetup, docker, prefix } from '../harness.js';
 import { composeOracle, pathEnv, planned, projectDir, verdict } from './compose-helpers.js';
 import { type OracleOptions, type OracleResult, oracle, prefixScope, readState, runLastlook } from './oracle.js';
 
@@ -25,7 +25,7 @@ const net = () =>
   `networks:\n  default:\n    ipam:\n      config:\n        - subnet: 10.${randomInt(100, 250)}.${randomInt(0, 256)}.0/24\n`;
 
 describe.each(engines.map((e) => [`${e.kind} ${e.version}`, e] as const))('compose files (%s)', (_, engine) => {
-  const compose = (cwd: string, args: readonly string[]) => docker(engine, ['compose', ...args], { cwd });
+  const compose = (cwd: string, args: readonly string[]) => composeSetup(engine, args, { cwd });
   const svc = (extra = '', image = engine.volumeImage) =>
     `    image: ${image}\n    command: ["sleep", "3600"]\n    stop_signal: SIGKILL\n${extra}`;
   const project = (tag: string, files: (p: string) => Record<string, string>) => {

@@ -8,7 +8,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { docker, prefix } from '../harness.js';
+import { compose as composeSetup, docker, prefix } from '../harness.js';
 import { composeOracle, planned, projectDir } from './compose-helpers.js';
 import { prefixScope } from './oracle.js';
 
@@ -45,7 +45,7 @@ describe.each(composeEngines)('compose rm oracle on the %s engine', (_kind, engi
     const p = prefix('crm');
     const cwd = projectDir({ 'compose.yaml': project(p, true) });
     dirs.push(cwd);
-    const compose = (args: readonly string[]) => docker(engine, ['compose', ...args], { cwd });
+    const compose = (args: readonly string[]) => composeSetup(engine, args, { cwd });
     await compose(['up', '-d']);
     await compose(['stop', 'web', 'old']);
     await compose(['run', '-d', '--name', `${p}-oneoff`, 'web', 'true']);

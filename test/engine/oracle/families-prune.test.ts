@@ -14,7 +14,7 @@ import { given } from '../given.js';
 import { docker, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { buildxConfig, cacheIds } from './build-cache.js';
 import { oracle } from './oracle.js';
-import { reset } from './prune-helpers.js';
+import { clearBuildCache, reset } from './prune-helpers.js';
 
 const kinds = ['current', 'modern', 'legacy'] as const;
 const own: Partial<Record<(typeof kinds)[number], TestEngine>> = {};
@@ -30,7 +30,7 @@ afterAll(async () => {
 /** Empties the engine, its build cache included. */
 async function resetAll(e: TestEngine): Promise<void> {
   await reset(e);
-  await docker(e, ['builder', 'prune', '-af']);
+  await clearBuildCache(e);
 }
 
 /** A build context with a Dockerfile per name. */

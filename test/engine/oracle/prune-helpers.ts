@@ -16,6 +16,25 @@ export async function removeContainersAndVolumes(e: TestEngine): Promise<void> {
   await Promise.all((vs ?? []).map((v) => api.getVolume(v.Name).remove({ force: true })));
 }
 
+/**
+ * The whole build cache removed (`docker builder prune -af`), through the API: `POST /build/prune?all=1`, the request
+ * that command sends (dockerode's pruneBuilder sends no query).
+ */
+export function clearBuildCache(e: TestEngine): Promise<void> {
+  const api = engineApi(e);
+  return new Promise((resolve, reject) => {
+    api.modem.dial(
+      {
+        path: '/build/prune?',
+        method: 'POST',
+        options: { _query: { all: true }, _body: {} },
+        statusCodes: { 200: true },
+      },
+      (err: unknown) => (err ? reject(err) : resolve()),
+    );
+  });
+}
+
 /** Empties the engine, keeping (or re-importing) the two test images. Through the API: it runs before every scenario. */
 export async function reset(e: TestEngine): Promise<void> {
   await removeContainersAndVolumes(e);
