@@ -48,13 +48,13 @@ describe.each(engines.map((e) => [e.kind, e] as const))('database dump on the %s
     ]);
 
     const plain = await runCli(engine, ['backup', `${p}-pg`, '--to', join(dir, 'plain')]);
-    expect(plain.code).toBe(0);
+    expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr).toContain(`warning: ${p}-db is a postgres database`);
     expect(plain.stderr).toContain('not a backup');
     expect(plain.stderr).toContain('--dump');
 
     const r = await runCli(engine, ['backup', `${p}-pg`, '--to', join(dir, 'dump'), '--dump', '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const items = (JSON.parse(r.stdout) as { items: { kind: string; archive: string }[] }).items;
     expect(items.map((i) => i.kind)).toEqual(['volume', 'dump']);
     const dump = items[1]?.archive as string;
@@ -62,7 +62,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('database dump on the %s
     expect(text.startsWith('-- dump as app\n1\n2\n')).toBe(true);
     expect(text.trimEnd().endsWith('\n5000')).toBe(true);
     const v = await runCli(engine, ['verify', dump]);
-    expect(v.code).toBe(0);
+    expect(v.code, v.stderr).toBe(0);
 
     // A failing dump tool: exit 1, and nothing of the set is kept.
     await docker(engine, [
@@ -73,7 +73,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('database dump on the %s
       "printf '#!/bin/sh\\necho boom >&2\\nexit 3\\n' > /bin/pg_dumpall",
     ]);
     const bad = await runCli(engine, ['backup', `${p}-pg`, '--to', join(dir, 'bad'), '--dump']);
-    expect(bad.code).toBe(1);
+    expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stderr).toMatch(/postgres dump in .* failed \(exit 3\): boom/);
     expect(readdirSync(join(dir, 'bad'))).toEqual([]);
     await docker(engine, ['rm', '-f', `${p}-db`]);

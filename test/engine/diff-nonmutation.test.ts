@@ -75,38 +75,42 @@ async function cleanup(engine: TestEngine, id: string, p: string): Promise<void>
 describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s engine', (_kind, engine) => {
   const port = (): DockerPort => connect(resolveConnection({ host: engine.host, env: {} }));
 
-  test.each(['created', 'running', 'paused', 'stopped'] as const)(
-    'leaves changes identical on a %s container (export)',
-    async (state) => {
-      const p = prefix('nm');
-      const id = await containerIn(engine, state, p);
-      try {
-        const before = await port().containerChanges(id);
-        const read = await changedSizes(port(), id, before);
-        // changedSizes stops early, or does not export at all when nothing was added: also read a whole export.
-        const whole = await readTarHeaders(await port().exportContainer(id), () => true);
-        expect(whole.entries).toBeGreaterThan(100);
-        const after = await port().containerChanges(id);
-        expect(sorted(after)).toEqual(sorted(before));
-        if (state === 'created') {
-          // Never started: nothing changed, and reading must not create the mountpoints.
-          expect(before).toEqual([]);
-        } else {
-          expect(read.sizes.get('/rw.txt')).toMatchObject({ type: 'file', size: 5 });
-          expect(read.sizes.get('/newdir/sub/f')).toMatchObject({ type: 'file', size: 7 });
-          expect(read.sizes.get('/newdir')?.type).toBe('directory');
-          // Every added or changed path was found in the export.
-          expect(read.sizes.size).toBe(before.filter((c) => c.kind !== 'deleted').length);
-        }
-        console.log(
-          `${engine.kind} ${engine.version} ${state}: ${before.length} changes before = ${after.length} after; ` +
-            `export read ${read.entriesRead} entries, ${read.bytesStreamed} bytes; whole export ${whole.entries} entries`,
-        );
-      } finally {
-        await cleanup(engine, id, p);
-      }
-    },
-  );
+  /** A whole export and lastlook's export read leave `state`'s changes identical, and find every changed path. */
+  async function exportLeavesChanges(id: string, state: State): Promise<void> {
+    const before = await port().containerChanges(id);
+    const read = await changedSizes(port(), id, before);
+    // changedSizes stops early, or does not export at all when nothing was added: also read a whole export.
+    const whole = await readTarHeaders(await port().exportContainer(id), () => true);
+    expect(whole.entries).toBeGreaterThan(100);
+    const after = await port().containerChanges(id);
+    expect(sorted(after)).toEqual(sorted(before));
+    if (state === 'created') {
+      // Never started: nothing changed, and reading must not create the mountpoints.
+      expect(before).toEqual([]);
+    } else {
+      expect(read.sizes.get('/rw.txt')).toMatchObject({ type: 'file', size: 5 });
+      expect(read.sizes.get('/newdir/sub/f')).toMatchObject({ type: 'file', size: 7 });
+      expect(read.sizes.get('/newdir')?.type).toBe('directory');
+      // Every added or changed path was found in the export.
+      expect(read.sizes.size).toBe(before.filter((c) => c.kind !== 'deleted').length);
+    }
+    console.log(
+      `${engine.kind} ${engine.version} ${state}: ${before.length} changes before = ${after.length} after; ` +
+        `export read ${read.entriesRead} entries, ${read.bytesStreamed} bytes; whole export ${whole.entries} entries`,
+    );
+  }
+
+  // The running, paused and stopped containers are read by export first, then by HEAD and GET (below): one
+  // container each, as neither read may change it.
+  test('leaves changes identical on a created container (export)', async () => {
+    const p = prefix('nm');
+    const id = await containerIn(engine, 'created', p);
+    try {
+      await exportLeavesChanges(id, 'created');
+    } finally {
+      await cleanup(engine, id, p);
+    }
+  });
 
   test('the archive endpoint, by contrast, writes mountpoints into a never-started container (docker-semantics §5)', async () => {
     const p = prefix('na');
@@ -129,11 +133,12 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
   });
 
   test.each(['running', 'paused', 'stopped'] as const)(
-    "HEAD and GET archive leave changes identical on a %s container, and give the export's sizes",
+    "export, then HEAD and GET archive, leave changes identical on a %s container, and give the export's sizes",
     async (state) => {
       const p = prefix('ns');
       const id = await containerIn(engine, state, p);
       try {
+        await exportLeavesChanges(id, state);
         const before = await port().containerChanges(id);
         const mounts = (await port().inspectContainer(id)).mounts;
         const target = { id, started: true, mounts };

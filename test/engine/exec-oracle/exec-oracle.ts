@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { given } from '../given.js';
-import { docker, type EngineKind, engineApi, startEngine, stopEngine, type TestEngine } from '../harness.js';
+import { compose, docker, type EngineKind, engineApi, startEngine, stopEngine, type TestEngine } from '../harness.js';
 import { buildCache, buildxConfig } from '../oracle/build-cache.js';
 import { runLastlook } from '../oracle/oracle.js';
-import { reset } from '../oracle/prune-helpers.js';
+import { clearBuildCache, reset } from '../oracle/prune-helpers.js';
 
 /**
  * What a user would compare: everything by name, never by ID (the two engines give different IDs). Read through the
@@ -138,19 +138,21 @@ interface Scenario {
 const step = (...argv: string[]): Step => ({ argv: ['docker', ...argv] });
 
 const scenarios: Record<string, Scenario> = {
-  'rm -v of an exited container, then volume rm of free volumes': {
-    steps: [step('rm', '-v', 'exited'), step('volume', 'rm', 'kept', 'loose')],
-  },
+  // Each step removes objects the earlier ones left alone, so one built state serves all three.
+  'rm -v of an exited container, then volume rm of free volumes, then rm -fv of running, paused and created containers':
+    {
+      steps: [
+        step('rm', '-v', 'exited'),
+        step('volume', 'rm', 'kept', 'loose'),
+        step('rm', '-fv', 'running', 'paused', 'created'),
+      ],
+    },
   // The anonymous volumes rm -f leaves behind are then unused: volume prune -a takes them (not `kept`).
   'rm -f of a running and a paused container, then volume prune -a --filter label!=keep': {
     steps: [
       step('rm', '-f', 'running', 'paused'),
       { argv: ['docker', 'volume', 'prune', '-af', '--filter', 'label!=keep'], kinds: ['current', 'modern'] },
     ],
-  },
-  'rm -fv of running, paused and created containers': { steps: [step('rm', '-fv', 'running', 'paused', 'created')] },
-  'volume prune, then container prune': {
-    steps: [step('volume', 'prune', '-f'), step('container', 'prune', '-f')],
   },
   'system prune --filter label=x=1, then system prune -a (a multi-tagged image)': {
     steps: [step('system', 'prune', '-f', '--filter', 'label=x=1'), step('system', 'prune', '-af')],
@@ -162,7 +164,15 @@ const scenarios: Record<string, Scenario> = {
       legacyImages: true,
     },
   // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference.
-  'network prune, then image prune -a': { steps: [step('network', 'prune', '-f'), step('image', 'prune', '-af')] },
+  // Then the unused volumes and the stopped containers: neither depends on the networks or images gone before.
+  'network prune, then image prune -a, then volume prune, then container prune': {
+    steps: [
+      step('network', 'prune', '-f'),
+      step('image', 'prune', '-af'),
+      step('volume', 'prune', '-f'),
+      step('container', 'prune', '-f'),
+    ],
+  },
   // The build cache: the default builder prune keeps the records an image shares; system prune -a then takes them.
   'builder prune (records an image shares stay), then system prune -a (the build cache too)': {
     steps: [step('builder', 'prune', '-f'), step('system', 'prune', '-af')],
@@ -193,7 +203,7 @@ function plainScenarios(kind: EngineKind, engines: () => readonly [TestEngine, T
   describe(`guard --yes and docker on two own ${kind} engines`, () => {
     beforeEach(async () => {
       await Promise.all(engines().map((e) => reset(e)));
-      await Promise.all(engines().map((e) => docker(e, ['builder', 'prune', '-af'])));
+      await Promise.all(engines().map((e) => clearBuildCache(e)));
     }, 120_000);
 
     const cases = Object.entries(scenarios);
@@ -267,7 +277,7 @@ function composeScenarios(kind: EngineKind, engines: () => readonly [TestEngine,
         await given(e, ['tag', e.image, 'outside/base:1']);
         await given(e, ['run', '-d', '--name', 'outsider', 'outside/base:1', 'sleep', '600']);
       };
-      const up = (e: TestEngine) => docker(e, ['compose', '-p', 'shop', 'up', '-d'], { cwd: dir });
+      const up = (e: TestEngine) => compose(e, ['-p', 'shop', 'up', '-d'], { cwd: dir });
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
       await Promise.all([outsider(mine), outsider(theirs)]);
       await Promise.all([up(mine), up(theirs)]);
@@ -285,7 +295,7 @@ function composeScenarios(kind: EngineKind, engines: () => readonly [TestEngine,
     // anonymous volumes (not those db inherited by name at the recreate).
     test('rm -s -v (label mode)', async () => {
       const [mine, theirs] = engines();
-      const up = (e: TestEngine) => docker(e, ['compose', '-p', 'shop', 'up', '-d'], { cwd: dir });
+      const up = (e: TestEngine) => compose(e, ['-p', 'shop', 'up', '-d'], { cwd: dir });
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
       await Promise.all([up(mine), up(theirs)]);
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 2));
