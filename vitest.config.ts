@@ -67,8 +67,12 @@ export default defineConfig({
           globalSetup: ['test/engine/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // Two cores: the engines themselves need CPU too.
+          // Two cores: the engines themselves need CPU too (three workers: 1,120 s against 1,058 s, the CPU was
+          // already saturated; BENCHMARKS.md, npm test).
           maxWorkers: 2,
+          // One worker process runs many files, importing the harness, dockerode and lastlook's modules once instead
+          // of once per file. The engine files share no mutable module state (no vi.mock, no process.env writes).
+          isolate: false,
         },
       },
     ],
