@@ -18,6 +18,12 @@ const SLOW_FIRST = [
   'test/engine/oracle/intent-client.test.ts',
 ];
 
+/**
+ * Unit files that set process.env before their imports load (chalk and Ink read FORCE_COLOR once) or replace
+ * process.env: each runs in a module graph of its own.
+ */
+const OWN_MODULE_GRAPH = ['test/ui/no-color.test.tsx', 'test/harness/refusal.test.ts'];
+
 class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const rank = (f: TestSpecification) => {
@@ -47,7 +53,7 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/engine/**', 'test/e2e/**'],
+          exclude: ['test/engine/**', 'test/e2e/**', ...OWN_MODULE_GRAPH],
           clearMocks: true,
           // Some unit tests spawn the built binary or render whole screens: on a loaded 2-core machine they take
           // several seconds, past vitest's 5 s default. No test asserts a duration (speed lives in bench/).
@@ -55,6 +61,20 @@ export default defineConfig({
           // A beforeAll that imports the whole Ink app took over vitest's 10 s default at load 20 (no-color.test.tsx).
           hookTimeout: 30_000,
           // Both cores (vitest leaves one free by default): the engines idle while this project runs, 55 s → 32 s.
+          maxWorkers: 2,
+          // A worker process runs many files and imports React, Ink and lastlook's modules once (38 s → 16 s,
+          // 67 → 26 s of CPU); the files that need a module graph of their own are the project below.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit-isolated',
+          sequence: { groupOrder: 0 },
+          include: OWN_MODULE_GRAPH,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
           maxWorkers: 2,
         },
       },
