@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { BuildCacheRecord } from '../../../src/core/model.js';
 import { resolveConnection } from '../../../src/docker/connection.js';
 import { connect } from '../../../src/docker/dockerode-adapter.js';
+import type { DockerPort } from '../../../src/docker/port.js';
 import { repoRoot, type TestEngine } from '../harness.js';
 
 const BUILDX = join(repoRoot, '.cache/engines/current/usr/libexec/docker/cli-plugins/docker-buildx');
@@ -24,9 +25,18 @@ export function buildxConfig(e: TestEngine): string {
   return dir;
 }
 
-/** The engine's build cache records, as lastlook's adapter reads them from `/system/df`. */
+const ports = new Map<string, DockerPort>();
+
+/**
+ * The engine's build cache records, as lastlook's adapter reads them from `/system/df`. One adapter per engine: it
+ * reads `/version` once (on Docker 26 and 28 each `/version` runs `runc --version` and `docker-init --version`).
+ */
 export async function buildCache(e: TestEngine): Promise<BuildCacheRecord[]> {
-  const port = connect(resolveConnection({ host: e.host, env: {} }));
+  let port = ports.get(e.host);
+  if (!port) {
+    port = connect(resolveConnection({ host: e.host, env: {} }));
+    ports.set(e.host, port);
+  }
   return (await port.listBuildCache?.()) ?? [];
 }
 

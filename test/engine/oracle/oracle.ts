@@ -15,8 +15,8 @@
  *   scenario's own objects (`prefixScope(p)`), since other test files run on it at the same time.
  *
  * Compose scenarios: pass `cwd` (a folder with compose.yaml) and `argv` like ['docker','compose','down','-v'].
- * While lastlook plans, the process cwd is `cwd` (vitest runs each file in its own forked process, one test at a
- * time), so Compose's file lookup sees the same folder as the docker CLI.
+ * While lastlook plans, the process cwd is `cwd` (each vitest worker is a forked process running one file, one test
+ * at a time), so Compose's file lookup sees the same folder as the docker CLI.
  */
 import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
