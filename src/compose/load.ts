@@ -292,12 +292,27 @@ async function installedCompose(cmd: ComposeDownArgs, io: ComposeRunIo): Promise
   }
 }
 
+/** Whether any service of a `config --format json` output belongs to a profile. */
+function inAnyProfile(json: unknown): boolean {
+  const services = (json as { services?: unknown } | null)?.services;
+  if (services === null || typeof services !== 'object') return false;
+  return Object.values(services as Record<string, unknown>).some((s) => {
+    const profiles = (s as { profiles?: unknown } | null)?.profiles;
+    return Array.isArray(profiles) && profiles.length > 0;
+  });
+}
+
 /**
  * The project `down` will act on, read by the user's own Compose where it is installed (./real.ts), else by the
  * built-in loader. Throws ComposeLoadError where Compose itself would fail (its own message), or where the
  * built-in loader cannot model the files.
  */
 export async function readComposeProject(cmd: ComposeDownArgs, io: ComposeRunIo): Promise<ComposeProject> {
+  const labelShaped = cmd.files.length === 0 && cmd.projectName !== null;
+  // In file mode every service is read (`--profile '*'`) while the version is: one Compose run fewer in the wall
+  // time. Where Compose is missing this run fails too, and is ignored.
+  const everyService = labelShaped ? null : composeConfig(cmd, io, { allProfiles: true });
+  everyService?.catch(() => undefined);
   const version = await installedCompose(cmd, io);
   if (version?.startsWith('1.')) {
     throw new ComposeLoadError(
@@ -305,12 +320,15 @@ export async function readComposeProject(cmd: ComposeDownArgs, io: ComposeRunIo)
         'Compose v2 only',
     );
   }
-  if (cmd.files.length === 0 && cmd.projectName !== null) return labelProject(cmd.projectName, version);
-  if (version === null) {
+  if (labelShaped && cmd.projectName !== null) return labelProject(cmd.projectName, version);
+  if (version === null || everyService === null) {
     const project = loadComposeProject(cmd, io);
     return project.mode === 'labels' ? { ...project, composeVersion: null } : project;
   }
-  const [active, all] = await Promise.all([composeConfig(cmd, io), composeConfig(cmd, io, { allProfiles: true })]);
+  const all = await everyService;
+  // Without SERVICE arguments and with no service in a profile, the user's own profiles select every service: the
+  // active project is the same JSON (test/engine/oracle/compose-config.test.ts compares them), so Compose runs once.
+  const active = cmd.services.length === 0 && all.ok && !inAnyProfile(all.json) ? all : await composeConfig(cmd, io);
   if (!active.ok) {
     const envName = io.env.COMPOSE_PROJECT_NAME;
     if (envName) {
