@@ -154,15 +154,7 @@ const scenarios: Record<string, Scenario> = {
       { argv: ['docker', 'volume', 'prune', '-af', '--filter', 'label!=keep'], kinds: ['current', 'modern'] },
     ],
   },
-  'system prune --filter label=x=1, then system prune -a (a multi-tagged image)': {
-    steps: [step('system', 'prune', '-f', '--filter', 'label=x=1'), step('system', 'prune', '-af')],
-  },
   'system prune -a --volumes': { steps: [step('system', 'prune', '-af', '--volumes')] },
-  'system prune (a dangling legacy-built image and its untagged parents), then system prune -a (legacy-built parents; a multi-tagged image in use loses all but its last tag)':
-    {
-      steps: [step('system', 'prune', '-f'), step('system', 'prune', '-af')],
-      legacyImages: true,
-    },
   // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference.
   // Then the unused volumes and the stopped containers: neither depends on the networks or images gone before.
   'network prune, then image prune -a, then volume prune, then container prune': {
@@ -173,11 +165,21 @@ const scenarios: Record<string, Scenario> = {
       step('container', 'prune', '-f'),
     ],
   },
-  // The build cache: the default builder prune keeps the records an image shares; system prune -a then takes them.
-  'builder prune (records an image shares stay), then system prune -a (the build cache too)': {
-    steps: [step('builder', 'prune', '-f'), step('system', 'prune', '-af')],
-    buildCache: true,
-  },
+  // One state with everything a prune can take, pruned step by step: the build cache (the default builder prune
+  // keeps the records an image shares), the objects labelled x=1, then what plain system prune takes (a dangling
+  // legacy-built image and its untagged parents), then system prune -a (legacy-built parents, the build cache, a
+  // multi-tagged image unused: each reference; in use: all but its last tag).
+  'builder prune, then system prune --filter label=x=1, then system prune, then system prune -a (legacy-built images with parents, build cache, multi-tagged images)':
+    {
+      steps: [
+        step('builder', 'prune', '-f'),
+        step('system', 'prune', '-f', '--filter', 'label=x=1'),
+        step('system', 'prune', '-f'),
+        step('system', 'prune', '-af'),
+      ],
+      legacyImages: true,
+      buildCache: true,
+    },
 };
 
 /**
