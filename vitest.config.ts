@@ -2,20 +2,39 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The engine files that take minutes, longest first (figures: BENCHMARKS.md, npm test). On a fresh clone vitest has
- * no timings to order by, and a long file that starts last makes the run as long as itself: these start first.
+ * The engine files that take more than ~20 s, longest first (vitest's per-file times in a fresh-clone run,
+ * BENCHMARKS.md, npm test). On a fresh clone vitest has no timings to order by, and a long file that starts last
+ * makes the run end with one worker alone: these start first, and the short ones fill the end.
  */
 const SLOW_FIRST = [
-  'test/engine/exec-oracle/current.test.ts',
-  'test/engine/exec-oracle/modern.test.ts',
-  'test/engine/podman-oracle.test.ts',
   'test/engine/oracle/compose-down.test.ts',
-  'test/engine/oracle/compose-extra.test.ts',
+  'test/engine/exec-oracle/modern.test.ts',
+  'test/engine/exec-oracle/current.test.ts',
   'test/engine/oracle/prune.test.ts',
-  'test/engine/oracle/rm.test.ts',
-  'test/e2e/explorer-inside.test.ts',
+  'test/engine/oracle/compose-extra.test.ts',
+  'test/engine/diff-nonmutation.test.ts',
   'test/engine/exec-oracle/legacy.test.ts',
+  'test/e2e/explorer.test.ts',
+  'test/engine/content-diff.test.ts',
+  'test/engine/oracle/rm.test.ts',
+  'test/engine/oracle/prune-filters.test.ts',
+  'test/engine/backup-postgres.test.ts',
+  'test/engine/backup-volume.test.ts',
+  'test/e2e/explorer-inside.test.ts',
+  'test/engine/oracle/families-prune.test.ts',
+  'test/engine/backup-security.test.ts',
   'test/engine/oracle/intent-client.test.ts',
+  'test/engine/oracle/compose-files.test.ts',
+  'test/engine/podman-oracle.test.ts',
+  'test/engine/oracle/refs.test.ts',
+  'test/e2e/content-diff.test.ts',
+  'test/engine/backup-failures.test.ts',
+  'test/engine/diff-cli.test.ts',
+  'test/engine/install-binary.test.ts',
+  'test/engine/given.test.ts',
+  'test/engine/intent-invariant.test.ts',
+  'test/engine/oracle/families-compose-rm.test.ts',
+  'test/engine/oracle/compose-config.test.ts',
 ];
 
 /**

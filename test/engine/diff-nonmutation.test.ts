@@ -44,7 +44,8 @@ async function containerIn(engine: TestEngine, state: State, p: string): Promise
   ).trim();
   if (state === 'created') return id;
   const c = engineApi(engine).getContainer(id);
-  const changed = async () => ((await c.changes()) ?? []).some((x: { Path: string }) => x.Path === '/newdir/sub/f');
+  // The script's last write (`/etc/profile`), not an earlier one: a read before it would see the container change.
+  const changed = async () => ((await c.changes()) ?? []).some((x: { Path: string }) => x.Path === '/etc/profile');
   await until(changed);
   if (state === 'paused') await c.pause();
   if (state === 'stopped') await c.stop({ t: 0 });
