@@ -79,16 +79,35 @@ export function runCompose(
 }
 
 /**
+ * Versions already read in this process, by what selects the Compose that runs: the spelling, PATH (which `docker`
+ * or `docker-compose`; with the folder too where PATH has a relative entry), DOCKER_CONFIG and HOME (where the
+ * docker CLI finds its plugins). The explorer previews many compose commands in one session: each asked Compose for
+ * its version again. Only answers are kept, never a failure (Compose may be installed meanwhile).
+ */
+const versions = new Map<string, string>();
+
+function versionKey(tool: ComposeDownArgs['tool'], io: ComposeRunIo): string {
+  const path = io.env.PATH ?? '';
+  const relative = path.split(':').some((dir) => !isAbsolute(dir));
+  return JSON.stringify([tool, path, relative ? io.cwd : '', io.env.DOCKER_CONFIG ?? '', io.env.HOME ?? '']);
+}
+
+/**
  * The installed Compose's version (`2.40.3`), or ComposeMissing. `version` runs no project loading, so it answers
  * even where the project flags are wrong.
  */
 export async function composeVersion(tool: ComposeDownArgs['tool'], io: ComposeRunIo): Promise<string> {
+  const key = versionKey(tool, io);
+  const known = versions.get(key);
+  if (known !== undefined) return known;
   const r = await runCompose(tool, ['version', '--short'], io);
   const v = r.stdout.trim().replace(/^v/, '');
   if (r.code !== 0 || !/^\d+\.\d+\.\d+/.test(v)) {
     throw new ComposeMissing(`${invocation(tool).file} ${invocation(tool).lead.join(' ')} version failed`.trim());
   }
-  return (/^\d+\.\d+\.\d+/.exec(v) as RegExpExecArray)[0];
+  const version = (/^\d+\.\d+\.\d+/.exec(v) as RegExpExecArray)[0];
+  versions.set(key, version);
+  return version;
 }
 
 /** The user's global Compose flags, as `down` would receive them (from the parsed command line). */

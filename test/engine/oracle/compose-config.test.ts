@@ -127,12 +127,16 @@ describe.each(engines.map((e) => [e.kind, e] as const))('Compose runs a config n
     expect(await config(p, [])).not.toEqual(await config(p, ['--profile', '*']));
   });
 
-  test('lastlook runs Compose twice for a project without profiles (version, every service), three times with one', async () => {
+  test('lastlook runs Compose twice for a project without profiles (version, every service), three times with one; the version once per process', async () => {
     const cmd = parseDockerCommand(['docker', 'compose', 'down', '-v']) as ComposeDownCommand;
     const a = logged();
     const plainProject = await readComposeProject(cmd, { cwd: plain(), env: a.env });
     expect(a.runs().sort()).toEqual(['compose --profile * config --format json', 'compose version --short']);
     expect(plainProject.mode === 'file' && plainProject.model.volumes.map((v) => v.name)).toEqual(['pl_data']);
+    // A second read in this process (the explorer previews many): the version is remembered for the same PATH,
+    // DOCKER_CONFIG and HOME, and only the project is read again.
+    await readComposeProject(cmd, { cwd: plain(), env: a.env });
+    expect(a.runs().slice(2)).toEqual(['compose --profile * config --format json']);
     const b = logged();
     const profiledProject = await readComposeProject(cmd, { cwd: profiled(), env: b.env });
     expect(b.runs().sort()).toEqual([
