@@ -23,7 +23,7 @@ beforeAll(async () => {
   const base = (await given(engine, ['create', engine.volumeImage, 'sh', '-c', IMAGE_SCRIPT])).trim();
   await docker(engine, ['start', '-a', base]);
   await docker(engine, ['commit', base, `${p}-img:1`]);
-  await docker(engine, ['rm', '-v', base]);
+  await given(engine, ['rm', '-v', base]);
   id = (
     await given(engine, ['run', '-d', '--name', `${p}-c`, '-v', '/anon', `${p}-img:1`, 'sh', '-c', CONTAINER_SCRIPT])
   ).trim();
@@ -36,10 +36,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const t of sessions) t.kill();
-  if (id) await docker(engine, ['rm', '-f', '-v', id]);
+  if (id) await given(engine, ['rm', '-f', '-v', id]);
   // A session killed mid-read (a failed test) can leave a helper; the next lastlook run would sweep it.
   const left = (await docker(engine, ['ps', '-aq', '--filter', `ancestor=${p}-img:1`])).trim();
-  if (left) await docker(engine, ['rm', '-f', ...left.split('\n')]);
+  if (left) await given(engine, ['rm', '-f', ...left.split('\n')]);
   await docker(engine, ['rmi', `${p}-img:1`]);
   await stopEngine(engine);
 });

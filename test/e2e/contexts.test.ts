@@ -33,8 +33,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   t?.kill();
-  await docker(modern, ['rm', `${P}-on-a`]).catch(() => {});
-  await docker(legacy, ['rm', `${P}-on-b`]).catch(() => {});
+  await given(modern, ['rm', `${P}-on-a`]).catch(() => {});
+  await given(legacy, ['rm', `${P}-on-b`]).catch(() => {});
 });
 
 describe('docker contexts in a real terminal', () => {

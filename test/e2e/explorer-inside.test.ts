@@ -209,7 +209,7 @@ describe.each(SIZES)('inside the explorer at %i×%i', (columns, rows) => {
     t.send('q');
     await t.waitFor(() => t.exitStatus() !== null, 10_000, 'exit');
     expect(t.exitStatus()).toBe(0);
-    await docker(engine, ['rm', '-f', talker, silent]);
-    await docker(engine, ['volume', 'rm', volume]);
+    await given(engine, ['rm', '-f', talker, silent]);
+    await given(engine, ['volume', 'rm', volume]);
   });
 });

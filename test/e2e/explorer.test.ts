@@ -154,7 +154,7 @@ describe('the explorer in a real terminal', () => {
     await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
     expect(t.exitStatus()).toBe(0);
     await compose(engine, ['-p', project, 'down', '-v']);
-    await docker(engine, ['rm', '-v', solo]);
+    await given(engine, ['rm', '-v', solo]);
   });
 
   test('confirming compose down -v removes exactly what the preview listed', async () => {
@@ -212,7 +212,7 @@ describe('the explorer in a real terminal', () => {
     t.send(KEYS.enter);
     await t.waitFor((s) => !/Removed \d+ object/.test(s), 20_000, 'the result to close');
     t.send('q');
-    await docker(engine, ['volume', 'rm', bystander, ...plan.orphan.volumes.map((v) => v.name)]);
+    await given(engine, ['volume', 'rm', bystander, ...plan.orphan.volumes.map((v) => v.name)]);
   });
 
   test('drift: the engine changes between preview and confirmation, and nothing is removed', async () => {
@@ -354,8 +354,8 @@ describe('the explorer in a real terminal', () => {
     expect(raw).toContain('\\u001b]0;PWNED');
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw OSC, BEL, C1 and bidi is the point
     expect(raw.match(/\u001b\]|\u0007|[\u0080-\u009f]|[\u202a-\u202e\u2066-\u2069]/g) ?? []).toEqual([]);
-    await docker(engine, ['rm', '-v', `${p}-db-1`]);
-    await docker(engine, ['volume', 'rm', vol]);
+    await given(engine, ['rm', '-v', `${p}-db-1`]);
+    await given(engine, ['volume', 'rm', vol]);
   });
 });
 
@@ -418,6 +418,6 @@ describe('the explorer at 80×24 and 120×40: nothing hidden without saying so',
     for (const w of widths(screen)) expect(w).toBeLessThanOrEqual(columns);
     t.send('q');
     await t.waitFor(() => t.exitStatus() !== null, 5000, 'exit');
-    await docker(engine, ['rm', name]);
+    await given(engine, ['rm', name]);
   });
 });

@@ -51,8 +51,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
     expect([...(inspected.spec?.binds ?? [])].sort()).toEqual([`${p}-named:/named`]);
     expect(inspected.spec?.configVolumes).toEqual(['/anon']);
     expect(inspected.sizeRw).toBe(0);
-    await docker(engine, ['rm', '-v', id]);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['rm', '-v', id]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 
   test("network endpoints from the container list equal each network's inspect (running, paused, created, exited)", async () => {
@@ -82,7 +82,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
       );
       expect(fromList.find((n) => n.name === `${p}-idle`)?.endpoints).toEqual([]);
     } finally {
-      await docker(engine, ['rm', '-f', ...names]);
+      await given(engine, ['rm', '-f', ...names]);
       await docker(engine, ['network', 'rm', `${p}-n`, `${p}-idle`]);
     }
   });
@@ -91,7 +91,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('dockerode adapter on th
     const p = prefix('ch');
     const id = (await given(engine, ['create', '--name', `${p}-c`, engine.image, 'true'])).trim();
     expect(await port().containerChanges(id)).toEqual([]);
-    await docker(engine, ['rm', id]);
+    await given(engine, ['rm', id]);
   });
 
   test('a missing container is a not-found DockerError', async () => {

@@ -90,7 +90,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('writable layer backup o
       expect({ name, ...after.get(name) }).toEqual({ name, ...rec });
     }
     console.log(`writable layer on ${engine.version}: ${before.size} changed paths restored identically`);
-    await docker(engine, ['rm', '-f', `${p}-src`, `${p}-dst`]);
-    await docker(engine, ['volume', 'rm', `${p}-vol`]);
+    await given(engine, ['rm', '-f', `${p}-src`, `${p}-dst`]);
+    await given(engine, ['volume', 'rm', `${p}-vol`]);
   });
 });

@@ -76,7 +76,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('database dump on the %s
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stderr).toMatch(/postgres dump in .* failed \(exit 3\): boom/);
     expect(readdirSync(join(dir, 'bad'))).toEqual([]);
-    await docker(engine, ['rm', '-f', `${p}-db`]);
-    await docker(engine, ['volume', 'rm', `${p}-pg`]);
+    await given(engine, ['rm', '-f', `${p}-db`]);
+    await given(engine, ['volume', 'rm', `${p}-pg`]);
   });
 });

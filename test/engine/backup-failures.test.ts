@@ -10,7 +10,7 @@ import { PLAN_SCHEMA, type Plan } from '../../src/core/plan/types.js';
 import { makeArchive } from '../backup/craft.js';
 import { portFor, runCli, volumeTree } from '../backup/helpers.js';
 import { given } from './given.js';
-import { docker, prefix } from './harness.js';
+import { containerIds, docker, prefix, volumeNames } from './harness.js';
 
 const engines = inject('engines');
 
@@ -77,7 +77,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/not enough space in \S*small for volume .*needs up to \d+ bytes/);
       expect(readdirSync(small)).toEqual([]);
-      await docker(engine, ['volume', 'rm', vol]);
+      await given(engine, ['volume', 'rm', vol]);
     });
 
     test('a target that fills up mid-write: clear error, no partial file, backupForPlan throws, volume kept', async () => {
@@ -109,13 +109,9 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       expect(err).toBeInstanceOf(BackupError);
       expect((err as BackupError).reason).toBe('space');
       expect(readdirSync(small)).toEqual([]);
-      expect((await docker(engine, ['volume', 'ls', '-q', '--filter', `name=${vol}`])).trim()).toBe(vol);
-      expect(
-        (
-          await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper', '--filter', `volume=${vol}`])
-        ).trim(),
-      ).toBe('');
-      await docker(engine, ['volume', 'rm', vol]);
+      expect(await volumeNames(engine, { name: [vol] })).toEqual([vol]);
+      expect(await containerIds(engine, { label: ['io.lastlook.helper'], volume: [vol] })).toEqual([]);
+      await given(engine, ['volume', 'rm', vol]);
     });
 
     test('backupForPlan: a later failure removes the archives already finished', async () => {
@@ -131,7 +127,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       const ok = await backupForPlan(portFor(engine), planOf([`${p}-ok`]), { dir });
       expect(ok.items).toHaveLength(1);
       expect(readdirSync(dir)).toHaveLength(2);
-      await docker(engine, ['volume', 'rm', `${p}-ok`]);
+      await given(engine, ['volume', 'rm', `${p}-ok`]);
     });
 
     test('an aborted backup leaves no temporary file and no helper container', async () => {
@@ -168,12 +164,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       const r = await run;
       expect(r.code).not.toBe(0);
       expect(readdirSync(dir)).toEqual([]);
-      expect(
-        (
-          await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper', '--filter', `volume=${vol}`])
-        ).trim(),
-      ).toBe('');
-      await docker(engine, ['volume', 'rm', vol]);
+      expect(await containerIds(engine, { label: ['io.lastlook.helper'], volume: [vol] })).toEqual([]);
+      await given(engine, ['volume', 'rm', vol]);
     });
 
     test.each([
@@ -219,8 +211,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       // Into a new volume name: not even created.
       const fresh = await runCli(engine, ['restore', archive, '--volume', `${p}-new`]);
       expect(fresh.code).toBe(2);
-      expect((await docker(engine, ['volume', 'ls', '-q', '--filter', `name=${p}-new`])).trim()).toBe('');
-      await docker(engine, ['volume', 'rm', vol]);
+      expect(await volumeNames(engine, { name: [`${p}-new`] })).toEqual([]);
+      await given(engine, ['volume', 'rm', vol]);
     });
 
     test('verify: a corrupted or truncated archive fails with exit 1, a missing one exits 2', async () => {
@@ -247,7 +239,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       const missing = await runCli(engine, ['verify', join(dir, 'nope.tar.gz')]);
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('no such archive');
-      await docker(engine, ['volume', 'rm', vol]);
+      await given(engine, ['volume', 'rm', vol]);
     });
   },
 );

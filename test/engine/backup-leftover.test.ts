@@ -63,5 +63,5 @@ test('the temporary file of a backup killed with SIGKILL is removed by the next 
   expect(temps(dir)).toEqual([]);
   expect(names.filter((n) => n.endsWith('.tar.gz'))).toHaveLength(1);
   expect(names.filter((n) => n.endsWith('.manifest.json'))).toHaveLength(1);
-  await docker(engine, ['volume', 'rm', vol]);
+  await given(engine, ['volume', 'rm', vol]);
 });

@@ -78,8 +78,8 @@ describe('a real PostgreSQL 15 on the modern engine', () => {
   }, 320_000);
 
   afterAll(async () => {
-    for (const c of created.containers) await docker(engine, ['rm', '-f', c]).catch(() => undefined);
-    for (const v of created.volumes) await docker(engine, ['volume', 'rm', v]).catch(() => undefined);
+    for (const c of created.containers) await given(engine, ['rm', '-f', c]).catch(() => undefined);
+    for (const v of created.volumes) await given(engine, ['volume', 'rm', v]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -15,12 +15,12 @@ import type { DockerPort } from '../../src/docker/port.js';
 import { editManifest, makeArchive, makeRawArchive, paxEntry, rawEntry } from '../backup/craft.js';
 import { portFor, runCli, until, volumeTree } from '../backup/helpers.js';
 import { given } from './given.js';
-import { docker, prefix, type TestEngine } from './harness.js';
+import { docker, prefix, type TestEngine, volumeNames } from './harness.js';
 
 const engines = inject('engines');
 
 async function volumeExists(engine: TestEngine, name: string): Promise<boolean> {
-  return (await docker(engine, ['volume', 'ls', '-q'])).split('\n').includes(name);
+  return (await volumeNames(engine)).includes(name);
 }
 
 async function archivesOf(stdout: string): Promise<string[]> {
@@ -89,7 +89,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
       const m = JSON.parse(readFileSync(`${archive}.manifest.json`, 'utf8')) as { source: { name: string } };
       const helper = await given(engine, ['run', '--rm', '-v', `${target}:/d`, engine.image, 'cat', '/d/who']);
       expect(helper.trim()).toBe(m.source.name.slice(-1));
-      await docker(engine, ['volume', 'rm', target]);
+      await given(engine, ['volume', 'rm', target]);
     }
   });
 
@@ -125,7 +125,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     expect(again.stderr).toContain(`volume ${p}'s data lives at ${host}`);
     expect(await volumeExists(engine, `${p}-new2`)).toBe(false);
     expect(readFileSync(join(host, 'live'), 'utf8')).toBe('new, written after the backup\n');
-    await docker(engine, ['volume', 'rm', p, `${p}-new`]);
+    await given(engine, ['volume', 'rm', p, `${p}-new`]);
   });
 
   test('3: a hand-edited manifest cannot bind the restore to a host folder nor switch to looser rules', async () => {
@@ -148,7 +148,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     expect(v.stdout).toContain('not applied');
     const opts = (await docker(engine, ['volume', 'inspect', '-f', '{{json .Options}}', `${p}-vol`])).trim();
     expect(['null', '{}']).toContain(opts);
-    await docker(engine, ['volume', 'rm', `${p}-vol`]);
+    await given(engine, ['volume', 'rm', `${p}-vol`]);
 
     // `content.root: ""` on a volume archive would have applied the writable-layer rules (entries outside v/).
     const loose = await makeRawArchive(
@@ -185,7 +185,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     expect(after.get('/climb')).toMatchObject({ type: 'symlink', link: '../../x' });
     expect(after.get('/sub/up')).toMatchObject({ type: 'symlink', link: '../../../..' });
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-    await docker(engine, ['volume', 'rm', vol]);
+    await given(engine, ['volume', 'rm', vol]);
   });
 
   test('4: what restore would refuse never counts as verified: guard keeps the volume, verify fails', async () => {
@@ -202,7 +202,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     expect(g.code).toBe(1);
     expectCleanFailure(g.stderr);
     expect(readdirSync(dir)).toEqual([]);
-    await docker(engine, ['volume', 'rm', vol]);
+    await given(engine, ['volume', 'rm', vol]);
 
     const crafted = await makeArchive(join(work, `${vol}.tar.gz`), [
       { name: 'v/', type: 'directory' },
@@ -247,7 +247,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     );
     const tree = await volumeTree(real, `${p}-a`);
     expect([...tree.keys()].sort()).toEqual(['', '/good']);
-    await docker(engine, ['volume', 'rm', `${p}-a`]);
+    await given(engine, ['volume', 'rm', `${p}-a`]);
 
     // Rewritten in place (same inode): the restore fails and the volume it created is gone.
     const good2 = await makeArchive(join(work, `${p}-2.tar.gz`), [
@@ -311,7 +311,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect([...(await volumeTree(portFor(engine), p)).keys()].sort()).toEqual(['', '/a']);
-    await docker(engine, ['volume', 'rm', p]);
+    await given(engine, ['volume', 'rm', p]);
   });
 
   test('9: restore --container never writes into a mount of the target, and needs the image ID', async () => {
@@ -355,7 +355,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     const r = await runCli(engine, ['restore', ok, '--container', p]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    await docker(engine, ['rm', '-f', p]);
+    await given(engine, ['rm', '-f', p]);
   });
 
   test('12: a full, read-only or too small target, or Ctrl+C: own exit code, one line, nothing destroyed', async () => {
@@ -401,7 +401,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('backup security on the 
     expect(readdirSync(dir)).toEqual([]);
     expect(await volumeExists(engine, p)).toBe(true);
     expect(await volumeExists(engine, `${p}-bind`)).toBe(true);
-    await docker(engine, ['volume', 'rm', p, `${p}-bind`]);
+    await given(engine, ['volume', 'rm', p, `${p}-bind`]);
   });
 
   test('13: restore checks the room the archive declares, before it writes', async () => {

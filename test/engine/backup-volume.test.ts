@@ -85,7 +85,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume backup on the %s
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('OK');
 
-    await docker(engine, ['volume', 'rm', vol]);
+    await given(engine, ['volume', 'rm', vol]);
     const r = await runCli(engine, ['restore', archive]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -102,6 +102,6 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume backup on the %s
     expect(again.stderr).toContain('not empty');
     const forced = await runCli(engine, ['restore', archive, '--force']);
     expect(forced.code).toBe(0);
-    await docker(engine, ['volume', 'rm', vol]);
+    await given(engine, ['volume', 'rm', vol]);
   }, 300_000); // 10,000 files made by a shell loop, backed up, verified twice and restored: minutes on a busy 2-core CI machine
 });

@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, inject, test } from 'vitest';
-import { docker, engineApi, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
+import { given } from './given.js';
+import { engineApi, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 test('plan --json of 400 volumes arrives whole through a pipe', async () => {
   const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
@@ -40,6 +41,6 @@ test('plan --json of 400 volumes arrives whole through a pipe', async () => {
     const plan = JSON.parse(r.stdout) as { destroy: { volumes: { name: string }[] } };
     expect(plan.destroy.volumes.map((v) => v.name).sort()).toEqual(names);
   } finally {
-    for (let i = 0; i < names.length; i += 100) await docker(engine, ['volume', 'rm', ...names.slice(i, i + 100)]);
+    for (let i = 0; i < names.length; i += 100) await given(engine, ['volume', 'rm', ...names.slice(i, i + 100)]);
   }
 });

@@ -41,7 +41,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('container logs on the %
       // Exactly these four lines: no 8-byte frame header left in the text.
       expect(all.split('\n')).toHaveLength(5);
       expect((await readAll(port(), name, 1)).trim()).toBe('four');
-      await docker(engine, ['rm', name]);
+      await given(engine, ['rm', name]);
     },
   );
 
@@ -49,7 +49,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('container logs on the %
     const name = `${prefix('lt')}-tty`;
     await given(engine, ['run', '-t', '--name', name, engine.image, 'sh', '-c', 'echo on-a-tty']);
     expect(await readAll(port(), name, 100)).toContain('on-a-tty\r\n');
-    await docker(engine, ['rm', name]);
+    await given(engine, ['rm', name]);
   });
 
   test('the none driver: the engine refuses to read, and says so', async () => {
@@ -61,7 +61,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('container logs on the %
     );
     expect(isDockerError(err)).toBe(true);
     expect(String((err as Error).message)).toMatch(/logging driver does not support reading/);
-    await docker(engine, ['rm', name]);
+    await given(engine, ['rm', name]);
   });
 
   test('follow: lines written after the stream opened arrive, and it ends when the container stops', async () => {
@@ -94,6 +94,6 @@ describe.each(engines.map((e) => [e.kind, e] as const))('container logs on the %
     await seen('after-go');
     // The container exits after its last line: the stream ends by itself.
     await done;
-    await docker(engine, ['rm', name]);
+    await given(engine, ['rm', name]);
   });
 });

@@ -20,7 +20,16 @@ import { readFromImage } from '../../src/docker/file-read.js';
 import type { DockerPort } from '../../src/docker/port.js';
 import { CONTAINER_SCRIPT, IMAGE_SCRIPT } from './fixtures/content-cases.js';
 import { given } from './given.js';
-import { docker, engineEnv, prefix, startEngine, stopEngine, type TestEngine } from './harness.js';
+import {
+  containerIds,
+  docker,
+  engineEnv,
+  prefix,
+  startEngine,
+  stopEngine,
+  type TestEngine,
+  volumeNames,
+} from './harness.js';
 
 const sorted = (c: Change[]) => c.map((x) => `${x.kind} ${x.path}`).sort();
 
@@ -168,9 +177,8 @@ describe.each(['current', 'modern', 'legacy'] as const)('diff CONTAINER PATH on 
   const port = (): DockerPort => connect(resolveConnection({ host: engine.host, env: {} }));
   const p = prefix('cd');
   let image = '';
-  const helpers = async () =>
-    (await docker(engine, ['ps', '-aq', '--filter', 'label=io.lastlook.helper=image-reader'])).trim();
-  const volumes = async () => (await docker(engine, ['volume', 'ls', '-q'])).trim().split('\n').sort();
+  const helpers = async () => (await containerIds(engine, { label: ['io.lastlook.helper=image-reader'] })).join('\n');
+  const volumes = () => volumeNames(engine);
 
   test('six cases running, paused and exited; changes identical; helpers and volumes left as they were', {
     timeout: 300_000,
@@ -181,7 +189,7 @@ describe.each(['current', 'modern', 'legacy'] as const)('diff CONTAINER PATH on 
     ).trim();
     await docker(engine, ['start', '-a', base]);
     image = (await docker(engine, ['commit', base, `${p}-img:1`])).trim();
-    await docker(engine, ['rm', '-v', base]);
+    await given(engine, ['rm', '-v', base]);
     const bind = mkdtempSync(join(engine.dir, 'bind-'));
     writeFileSync(join(bind, 'h.txt'), 'host');
     const volsBefore = await volumes();
@@ -233,8 +241,8 @@ describe.each(['current', 'modern', 'legacy'] as const)('diff CONTAINER PATH on 
       expect(await volumes()).toEqual(volsWithContainer);
       expect(volsWithContainer.filter((v) => !volsBefore.includes(v))).toHaveLength(3); // named, /anon, /data
     } finally {
-      await docker(engine, ['rm', '-f', '-v', id]);
-      await docker(engine, ['volume', 'rm', `${p}-named`]);
+      await given(engine, ['rm', '-f', '-v', id]);
+      await given(engine, ['volume', 'rm', `${p}-named`]);
     }
   });
 
@@ -268,8 +276,8 @@ describe.each(['current', 'modern', 'legacy'] as const)('diff CONTAINER PATH on 
       expect(sorted(await port().containerChanges(id))).toEqual(sorted(before));
       console.log(`${engine.kind} ${engine.version} created: ${sorted(before).join(', ')} unchanged`);
     } finally {
-      await docker(engine, ['rm', '-f', '-v', id]);
-      await docker(engine, ['volume', 'rm', `${q}-named`]);
+      await given(engine, ['rm', '-f', '-v', id]);
+      await given(engine, ['volume', 'rm', `${q}-named`]);
     }
   });
 
@@ -307,8 +315,8 @@ describe.each(['current', 'modern', 'legacy'] as const)('diff CONTAINER PATH on 
       expect(cut.after).toMatchObject({ size: 24, truncated: true });
       expect(DEFAULT_MAX_BYTES).toBeGreaterThan(24);
     } finally {
-      await docker(engine, ['rm', '-f', '-v', id]);
-      await docker(engine, ['volume', 'rm', `${q}-v`]);
+      await given(engine, ['rm', '-f', '-v', id]);
+      await given(engine, ['volume', 'rm', `${q}-v`]);
     }
   });
 

@@ -67,10 +67,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const e of [current, modern, legacy]) {
-    await docker(e, ['rm', '-v', `${P}-app`]).catch(() => {});
-    await docker(e, ['volume', 'rm', `${P}-data`]).catch(() => {});
+    await given(e, ['rm', '-v', `${P}-app`]).catch(() => {});
+    await given(e, ['volume', 'rm', `${P}-data`]).catch(() => {});
   }
-  await docker(modern, ['rm', '-v', `${P}-only-a`]).catch(() => {});
+  await given(modern, ['rm', '-v', `${P}-only-a`]).catch(() => {});
 });
 
 describe('plan on several contexts', () => {

@@ -142,7 +142,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
     const empty = await lastlook(engine, ['diff', `${q}-c`]);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe(`${q}-c: no changes in the writable layer\n`);
-    await docker(engine, ['rm', `${q}-c`]);
+    await given(engine, ['rm', `${q}-c`]);
   });
 
   test('a path near 4 KiB: the engine itself fails /changes (HTTP 500), reported as an engine error', async () => {
@@ -157,7 +157,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
     expect(r.stderr).toMatch(/file name too long/);
     // The engine cannot delete that layer either (ENAMETOOLONG): remove the path from inside first.
     await docker(engine, ['exec', cid, 'rm', '-rf', '/tmp/long']);
-    await docker(engine, ['rm', '-f', cid]);
+    await given(engine, ['rm', '-f', cid]);
   });
 
   test('the export briefly creates /.pivot_root<N> in the writable layer: a concurrent /changes sees it', async () => {
@@ -185,11 +185,11 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
     );
     // Afterwards it is gone again, which is why lastlook reads changes first and exports after.
     expect(await port.containerChanges(cid)).toEqual([]);
-    await docker(engine, ['rm', cid]);
+    await given(engine, ['rm', cid]);
   });
 
   test('cleanup', async () => {
-    if (id) await docker(engine, ['rm', '-v', id]);
-    if (p) await docker(engine, ['volume', 'rm', `${p}-named`]);
+    if (id) await given(engine, ['rm', '-v', id]);
+    if (p) await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 });

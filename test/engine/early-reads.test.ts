@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { given } from './given.js';
-import { docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
+import { engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engines = inject('allEngines');
 const work = mkdtempSync(join(tmpdir(), 'lastlook-early-'));
@@ -135,5 +135,5 @@ test('the explorer takes its early reads (/version, the container list, the volu
     'GET /vX/volumes?',
   ]);
   expect([...taken].sort()).toEqual([...sent].sort());
-  await docker(engine, ['rm', name]);
+  await given(engine, ['rm', name]);
 });

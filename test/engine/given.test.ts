@@ -168,6 +168,46 @@ describe.each(engines.map((e) => [e.kind, e] as const))('given() on the %s engin
     await docker(e, ['rmi', `${tag}/cli:one`, `${tag}/api:one`, `${tag}/api:latest`]);
   });
 
+  test('rm -fv, rm -f, volume rm (-f): what the CLI removes, what it passes over, what it refuses', async () => {
+    const tag = prefix('gm');
+    const anonOf = async (c: string) =>
+      ((await engineApi(e).getContainer(c).inspect()).Mounts ?? []).map((m) => m.Name as string);
+    const exists = (v: string) =>
+      engineApi(e)
+        .getVolume(v)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        );
+    for (const side of ['cli', 'api']) {
+      await given(e, ['run', '-d', '--name', `${tag}-${side}`, '-v', '/anon', e.image, 'sleep', '600']);
+      await given(e, ['create', '--name', `${tag}-${side}-user`, '-v', `${tag}-${side}-v:/v`, e.image, 'true']);
+    }
+    const anon = { cli: await anonOf(`${tag}-cli`), api: await anonOf(`${tag}-api`) };
+    expect(translated(e, ['rm', '-fv', `${tag}-api`])).toBe(true);
+    expect(translated(e, ['volume', 'rm', '-f', `${tag}-api-v`])).toBe(true);
+    // A name the CLI rewrites is left to it.
+    expect(translated(e, ['rm', '-f', `${tag}-api/`])).toBe(false);
+    const both = (argv: (side: string) => string[]) =>
+      Promise.allSettled([docker(e, argv('cli')), given(e, argv('api'))]).then((r) =>
+        r.map((x) => (x.status === 'fulfilled' ? 'ok' : String(x.reason).match(/No such \w+|in use/)?.[0])),
+      );
+    // A running container with its anonymous volume.
+    expect(await both((side) => ['rm', '-fv', `${tag}-${side}`])).toEqual(['ok', 'ok']);
+    for (const v of [...anon.cli, ...anon.api]) expect(await exists(v)).toBe(false);
+    // Gone: -f passes over it, without -f both refuse.
+    expect(await both((side) => ['rm', '-f', `${tag}-${side}`])).toEqual(['ok', 'ok']);
+    expect(await both((side) => ['rm', `${tag}-${side}`])).toEqual(['No such container', 'No such container']);
+    // A volume in use is refused; once its container is gone, removed; then -f passes over it.
+    expect(await both((side) => ['volume', 'rm', `${tag}-${side}-v`])).toEqual(['in use', 'in use']);
+    expect(await both((side) => ['rm', `${tag}-${side}-user`])).toEqual(['ok', 'ok']);
+    expect(await both((side) => ['volume', 'rm', `${tag}-${side}-v`])).toEqual(['ok', 'ok']);
+    expect(await exists(`${tag}-cli-v`)).toBe(false);
+    expect(await exists(`${tag}-api-v`)).toBe(false);
+    expect(await both((side) => ['volume', 'rm', '-f', `${tag}-${side}-v`])).toEqual(['ok', 'ok']);
+  });
+
   test('the engine’s refusal rejects as the CLI’s does', async () => {
     const tag = prefix('gr');
     await given(e, ['volume', 'create', `${tag}-v`]);

@@ -14,6 +14,7 @@
  *     IMAGE [CMD…]
  *   pause NAME
  *   tag SOURCE TARGET
+ *   rm [-f] [-v] NAME…, volume rm [-f] NAME… (a test's own cleanup)
  *
  * What each prints is what the CLI prints (an ID, a name, a container's output), so callers can read it the same way.
  */
@@ -142,6 +143,27 @@ function splitRef(ref: string): { repo: string; tag: string } {
   return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
 }
 
+/** `rm [-f] [-v] NAME…` or `volume rm [-f] NAME…` (flags before the names, alone or joined), or null. */
+function removalOf(
+  argv: readonly string[],
+): { what: 'container' | 'volume'; names: string[]; force: boolean; volumes: boolean } | null {
+  const what = argv[0] === 'rm' ? 'container' : argv[0] === 'volume' && argv[1] === 'rm' ? 'volume' : null;
+  if (!what) return null;
+  let i = what === 'container' ? 1 : 2;
+  let force = false;
+  let volumes = false;
+  for (; i < argv.length && (argv[i] as string).startsWith('-'); i++) {
+    const flag = argv[i] as string;
+    if (!/^-[fv]{1,2}$/.test(flag) || (what === 'volume' && flag !== '-f')) return null;
+    force ||= flag.includes('f');
+    volumes ||= flag.includes('v');
+  }
+  const names = argv.slice(i) as string[];
+  // A name the CLI would rewrite (trimmed slashes) or read as a flag is left to the CLI.
+  if (names.length === 0 || names.some((n) => n === '' || n.startsWith('-') || n.includes('/'))) return null;
+  return { what, names, force, volumes };
+}
+
 /** The API form of `argv`, or null when it is not one of the forms above. */
 function translate(e: TestEngine, argv: readonly string[]): (() => Promise<string>) | null {
   // Proven on the three Docker engines only.
@@ -197,6 +219,28 @@ function translate(e: TestEngine, argv: readonly string[]): (() => Promise<strin
     return async () => {
       await api.getContainer(b).pause();
       return `${b}\n`;
+    };
+  }
+  // Removals, for a test's own cleanup: each name in turn, as the CLI removes them (it goes on past a refusal, prints
+  // the names it removed, fails with every refusal at the end, and with -f passes over a name that does not exist).
+  const removal = removalOf(argv);
+  if (removal) {
+    return async () => {
+      const done: string[] = [];
+      const refused: string[] = [];
+      for (const name of removal.names) {
+        try {
+          if (removal.what === 'volume') await api.getVolume(name).remove({ force: removal.force });
+          else await api.getContainer(name).remove({ force: removal.force, v: removal.volumes });
+          done.push(name);
+        } catch (err) {
+          // With -f the CLI passes over a name that does not exist.
+          if (removal.force && (err as { statusCode?: number }).statusCode === 404) continue;
+          refused.push(err instanceof Error ? err.message : String(err));
+        }
+      }
+      if (refused.length > 0) throw new Error(refused.join('; '));
+      return done.map((n) => `${n}\n`).join('');
     };
   }
   if (a === 'tag' && argv.length === 3 && b && !b.startsWith('-')) {

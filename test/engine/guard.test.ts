@@ -107,7 +107,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(after.containers.map((c) => c.name)).not.toContain(`${p}-c`);
     expect(after.volumes).not.toContain(anon);
     expect(after.volumes).toContain(`${p}-named`);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 
   test('without a terminal and without --yes it asks no one and removes nothing (exit 1)', async () => {
@@ -118,7 +118,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(await r.code).toBe(1);
     expect(r.stderr()).toContain('--yes');
     expect(await mine(engine, p)).toEqual(before);
-    await docker(engine, ['rm', `${p}-c`]);
+    await given(engine, ['rm', `${p}-c`]);
   });
 
   test('a running container without -f is blocked: exit 3, nothing removed', async () => {
@@ -129,7 +129,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(await r.code).toBe(3);
     expect(r.stdout()).toContain('BLOCKED');
     expect(await mine(engine, p)).toEqual(before);
-    await docker(engine, ['rm', '-f', `${p}-c`]);
+    await given(engine, ['rm', '-f', `${p}-c`]);
   });
 
   test('at the prompt, anything but the volume name declines (exit 1) and nothing is removed', async () => {
@@ -142,7 +142,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(await r.code).toBe(1);
     expect(r.stderr()).toContain('nothing was removed');
     expect(await mine(engine, p)).toEqual(before);
-    await docker(engine, ['rm', '-v', `${p}-c`]);
+    await given(engine, ['rm', '-v', `${p}-c`]);
   });
 
   test('drift between the preview and the answer: exit 5 and nothing removed', async () => {
@@ -160,8 +160,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(r.stderr()).toContain('NOTHING was removed');
     expect(r.stderr()).toContain(`volume ${anon}`);
     expect(await mine(engine, p)).toEqual(before);
-    await docker(engine, ['rm', `${p}-b`]);
-    await docker(engine, ['rm', '-v', `${p}-a`]);
+    await given(engine, ['rm', `${p}-b`]);
+    await given(engine, ['rm', '-v', `${p}-a`]);
   });
 
   test('a volume removed and recreated under its name before the answer is drift: exit 5, the new one stays', async () => {
@@ -175,7 +175,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
       () => new Date().toISOString().slice(0, 19) !== new Date(created).toISOString().slice(0, 19),
       'a new second',
     );
-    await docker(engine, ['volume', 'rm', `${p}-v`]);
+    await given(engine, ['volume', 'rm', `${p}-v`]);
     await given(engine, ['volume', 'create', `${p}-v`]);
     await given(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'sh', '-c', 'echo new > /d/marker']);
     r.answer(`${p}-v`);
@@ -184,7 +184,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(r.stderr()).toMatch(new RegExp(`volume ${p}-v: was destroy .*now destroy a different volume`));
     const marker = await given(engine, ['run', '--rm', '-v', `${p}-v:/d`, engine.image, 'cat', '/d/marker']);
     expect(marker.trim()).toBe('new');
-    await docker(engine, ['volume', 'rm', `${p}-v`]);
+    await given(engine, ['volume', 'rm', `${p}-v`]);
   });
 
   test('interrupted while removing: it stops, reads the engine back, lists what went and what stays (exit 6)', async () => {
@@ -205,7 +205,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     for (const n of gone) expect(r.stdout()).toContain(`gone: container ${n}\n`);
     for (const n of left) expect(r.stdout()).toContain(`still present: container ${n}\n`);
     expect(r.stdout()).toContain(`Removed ${gone.length === 1 ? '1 object' : `${gone.length} objects`}`);
-    if (left.length > 0) await docker(engine, ['rm', ...left]);
+    if (left.length > 0) await given(engine, ['rm', ...left]);
   });
 
   test('--backup-to: the volume is backed up and verified first, then removed', async () => {
@@ -231,7 +231,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('guard on the %s engine'
     expect(await r.code).not.toBe(0);
     expect(existsSync(join(file, 'sub'))).toBe(false);
     expect(await mine(engine, p)).toEqual(before);
-    await docker(engine, ['volume', 'rm', `${p}-v`]);
+    await given(engine, ['volume', 'rm', `${p}-v`]);
   });
 });
 

@@ -149,6 +149,21 @@ export function engineApi(engine: TestEngine): Docker {
 }
 
 /**
+ * What `docker volume ls -q [--filter K=V]…` lists, read through the API (the engine applies the filters either way):
+ * a test's own checks, without a CLI process each.
+ */
+export async function volumeNames(engine: TestEngine, filters: Record<string, string[]> = {}): Promise<string[]> {
+  const r = await engineApi(engine).listVolumes({ filters: JSON.stringify(filters) });
+  return (r.Volumes ?? []).map((v) => v.Name).sort();
+}
+
+/** What `docker ps -aq --no-trunc [--filter K=V]…` lists (full IDs), read through the API. */
+export async function containerIds(engine: TestEngine, filters: Record<string, string[]> = {}): Promise<string[]> {
+  const r = await engineApi(engine).listContainers({ all: true, filters: JSON.stringify(filters) });
+  return r.map((c) => c.Id);
+}
+
+/**
  * With LASTLOOK_TEST_PROFILE=FILE, appends one JSON line per docker CLI call or lastlook run of the engine tests
  * (engine kind, the first words of the command, duration): where the suite's time goes.
  */
@@ -247,10 +262,8 @@ export async function startEngine(kind: EngineKind, root: string = runRoot()): P
   writeFileSync(join(configDir, 'config.json'), '{}\n');
   const host = `unix://${dir}/docker.sock`;
   const partial = { kind, host, dir, configDir, version: '', apiVersion: '', image: '', volumeImage: '' };
-  const ver = JSON.parse(await docker(partial, ['version', '--format', '{{json .Server}}'])) as {
-    Version: string;
-    ApiVersion: string;
-  };
+  // What `docker version --format '{{json .Server}}'` reads (`GET /version`), without a CLI process.
+  const ver = (await engineApi(partial).version()) as { Version: string; ApiVersion: string };
   // Podman resolves a short name through registries: its images are named with `localhost/` (ENGINE.md).
   const repo = kind === 'podman' ? 'localhost/lltest' : 'lltest';
   const engine: TestEngine = {

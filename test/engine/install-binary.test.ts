@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sessions) s.kill();
-  await docker(engine, ['rm', '-fv', `${P}-c`, `${P}-ui`]).catch(() => undefined);
+  await given(engine, ['rm', '-fv', `${P}-c`, `${P}-ui`]).catch(() => undefined);
   await docker(engine, ['rmi', image]).catch(() => undefined);
   if (work) rmSync(work, { recursive: true, force: true });
 });

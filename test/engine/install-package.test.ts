@@ -9,7 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { given } from './given.js';
-import { docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
+import { engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
 const P = prefix('pkg');
@@ -109,7 +109,7 @@ describe('the packed npm package', () => {
       expect(r.stdout).toContain('Destroy:');
       expect(r.stdout).toContain(`${P}-c`);
     } finally {
-      await docker(engine, ['rm', '-v', `${P}-c`]);
+      await given(engine, ['rm', '-v', `${P}-c`]);
     }
   });
 

@@ -43,7 +43,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('plan errors on the %s e
     const r = await unchanged(['plan', '--', 'docker', 'rm', '-v', `${prefix('nx')}-missing`]);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/no such container/);
-    await docker(engine, ['rm', '-v', `${P}-bystander`]);
+    await given(engine, ['rm', '-v', `${P}-bystander`]);
   });
 
   test('an unknown volume exits 4', async () => {
@@ -70,7 +70,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('plan errors on the %s e
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ambiguous/);
     for (const id of matching) expect(r.stderr).toContain(id.slice(0, 12));
-    await docker(engine, ['rm', ...ids]);
+    await given(engine, ['rm', ...ids]);
   });
 
   test.each([

@@ -84,12 +84,12 @@ describe.each(engines.map((e) => [e.kind, e] as const))('measurePlan on the %s e
     expect(pruneSizes.volumes[`${p}-vol`]).toBe(5000);
 
     // B removed (by anyone) between the snapshot and the measure: its figures are unknown, the measure still ends.
-    await docker(engine, ['rm', `${p}-b`]);
+    await given(engine, ['rm', `${p}-b`]);
     const afterRemoval = await measurePlan(real, snapshot, first);
     expect(afterRemoval.containers[idB]).toEqual({ sizeRw: null, changes: null, logBytes: 0 });
     expect(afterRemoval.containers[idA]).toEqual(exact.containers[idA]);
 
-    await docker(engine, ['rm', '-v', `${p}-a`]);
-    await docker(engine, ['volume', 'rm', `${p}-vol`]);
+    await given(engine, ['rm', '-v', `${p}-a`]);
+    await given(engine, ['volume', 'rm', `${p}-vol`]);
   });
 });

@@ -77,8 +77,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.stop();
   await sshd?.stop();
-  await docker(engine, ['rm', '-v', `${P}-app`]).catch(() => {});
-  await docker(engine, ['volume', 'rm', `${P}-data`]).catch(() => {});
+  await given(engine, ['rm', '-v', `${P}-app`]).catch(() => {});
+  await given(engine, ['volume', 'rm', `${P}-data`]).catch(() => {});
 });
 
 async function runSocket(args: readonly string[]) {
@@ -219,7 +219,7 @@ describe('ssh:// through the user’s own ssh', () => {
     }
     expect(sshd.connections() - before).toBe(1);
     expect(earlySsh(report)).toBe('adopted');
-    await docker(engine, ['rm', `${P}-late`]);
+    await given(engine, ['rm', `${P}-late`]);
   });
 
   test('a key named by ~/.ssh/config (IdentityFile, host alias), no agent', async () => {

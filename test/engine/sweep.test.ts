@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect, inject, test } from 'vitest';
 import { runCli } from '../backup/helpers.js';
 import { given } from './given.js';
-import { docker, prefix, repoRoot, type TestEngine } from './harness.js';
+import { containerIds, docker, prefix, repoRoot, type TestEngine, volumeNames } from './harness.js';
 
 const engine = inject('engines').find((e) => e.kind === 'modern') as TestEngine;
 
@@ -36,7 +36,7 @@ async function killedRunLeavesHelper(volume: string): Promise<string> {
 }
 
 async function ids(): Promise<string[]> {
-  return (await docker(engine, ['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
+  return containerIds(engine);
 }
 
 test('a helper left by a killed run is swept at start; live and unowned ones and user containers stay', async () => {
@@ -81,8 +81,8 @@ test('a helper left by a killed run is swept at start; live and unowned ones and
   expect(now).not.toContain(leftover);
   expect(now).toEqual(expect.arrayContaining([live, unowned, user]));
   // The volume the helper held is untouched (the sweep never removes volumes).
-  expect((await docker(engine, ['volume', 'ls', '-q'])).split('\n')).toContain(vol);
+  expect(await volumeNames(engine)).toContain(vol);
 
-  await docker(engine, ['rm', live, unowned, user]);
-  await docker(engine, ['volume', 'rm', vol, other]);
+  await given(engine, ['rm', live, unowned, user]);
+  await given(engine, ['volume', 'rm', vol, other]);
 });

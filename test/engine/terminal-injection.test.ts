@@ -62,8 +62,8 @@ describe('CLI output with hostile engine data', () => {
     }
     const json = await runCli(engine, ['mounts', '--json', `${p}-c`]);
     expect(JSON.stringify(JSON.parse(json.stdout))).toContain(JSON.stringify(`/data${EVIL}`).slice(1, -1));
-    await docker(engine, ['rm', '-v', `${p}-c`]);
-    await docker(engine, ['volume', 'rm', vol]);
+    await given(engine, ['rm', '-v', `${p}-c`]);
+    await given(engine, ['volume', 'rm', vol]);
   });
 
   test("backup --dump does not print the dump tool's stderr raw", async () => {
@@ -91,8 +91,8 @@ describe('CLI output with hostile engine data', () => {
       expect(`${r.stdout}${r.stderr}`).toContain('PWNED');
       expect({ stdout: activeIn(r.stdout), stderr: activeIn(r.stderr) }).toEqual({ stdout: [], stderr: [] });
     }
-    await docker(engine, ['rm', '-f', `${p}-db`]);
-    await docker(engine, ['volume', 'rm', `${p}-pg`]);
+    await given(engine, ['rm', '-f', `${p}-db`]);
+    await given(engine, ['volume', 'rm', `${p}-pg`]);
     await docker(engine, ['rmi', 'postgres:ll-ti']);
   });
 });

@@ -49,7 +49,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     // The engine's own measure of the volume (GET /system/df) agrees.
     expect((await port().volumeSizes()).get(v)).toBe(s.bytes);
     expect(await helpers(engine, v)).toEqual([]);
-    await docker(engine, ['volume', 'rm', v]);
+    await given(engine, ['volume', 'rm', v]);
   });
 
   test('an interrupted listing (abort mid-stream) removes its helper: the volume can be removed', async () => {
@@ -79,7 +79,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     expect(seen).toBeLessThan(400);
     expect(await helpers(engine, v)).toEqual([]);
     // No reference left: the engine lets the volume go.
-    await docker(engine, ['volume', 'rm', v]);
+    await given(engine, ['volume', 'rm', v]);
     expect(await docker(engine, ['volume', 'ls', '-q', '--filter', `name=${v}`])).toBe('');
     console.log(`${engine.kind}: aborted after ${seen} of 405 entries; helpers left: 0; volume rm ok`);
   });
@@ -92,7 +92,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     const err = await volumeSummary(port(), v, { signal: ac.signal }).catch((e: unknown) => e);
     expect(isDockerError(err, 'aborted')).toBe(true);
     expect(await helpers(engine, v)).toEqual([]);
-    await docker(engine, ['volume', 'rm', v]);
+    await given(engine, ['volume', 'rm', v]);
   });
 
   test('lastlook mounts: the table with sizes, and volume contents', async () => {
@@ -135,7 +135,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('volume contents on the 
     expect(byDest.get('/scratch')).toMatchObject({ type: 'tmpfs', bytes: null });
     expect(byDest.get('/hostdir')).toMatchObject({ type: 'bind', source: engine.dir, bytes: null });
     expect(await helpers(engine, `${p}-vol`)).toEqual([]);
-    await docker(engine, ['rm', id]);
-    await docker(engine, ['volume', 'rm', `${p}-vol`]);
+    await given(engine, ['rm', id]);
+    await given(engine, ['volume', 'rm', `${p}-vol`]);
   });
 });

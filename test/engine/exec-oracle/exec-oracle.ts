@@ -65,7 +65,7 @@ async function build(e: TestEngine): Promise<void> {
       await docker(e, ['commit', 'seed', 'multi/one:a']);
       await given(e, ['tag', 'multi/one:a', 'multi/two:b']);
       await given(e, ['tag', 'multi/one:a', 'multi/one:c']);
-      await docker(e, ['rm', 'seed']);
+      await given(e, ['rm', 'seed']);
     })(),
   ]);
   await Promise.all([

@@ -213,7 +213,7 @@ volumes:
     expect(run.plan.warnings).toContain(
       `declared volume ${p}-custom was not created by Compose for this project; down -v removes it by name`,
     );
-    await docker(modern, ['volume', 'rm', `${p}-ext`]);
+    await given(modern, ['volume', 'rm', `${p}-ext`]);
   });
 
   test('stale project-labelled volume: kept in file mode, destroyed by label mode (-p NAME down -v, file ignored)', async () => {
@@ -259,7 +259,7 @@ volumes:
     });
     expect(planned(keepStale.plan).volumes).not.toContain(`${p2}_stale`);
     expect(keepStale.plan.keep.volumes.map((v) => v.name)).toContain(`${p2}_stale`);
-    await docker(modern, ['volume', 'rm', `${p2}_stale`]);
+    await given(modern, ['volume', 'rm', `${p2}_stale`]);
   });
 
   test('SERVICE argument (file mode) removes only that service; the shared network and db volumes stay', async () => {
@@ -314,7 +314,7 @@ volumes:
     // A unique image (its own ID) from a commit, and a second tag on the shared busybox image.
     await given(modern, ['create', '--name', `${p}-base`, modern.image, 'true']);
     await docker(modern, ['commit', `${p}-base`, `${p}-solo:1`]);
-    await docker(modern, ['rm', `${p}-base`]);
+    await given(modern, ['rm', `${p}-base`]);
     await given(modern, ['tag', modern.image, `${p}-shared:1`]);
     const cwd = projectDir({
       'compose.yaml': `name: ${p}

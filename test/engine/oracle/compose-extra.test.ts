@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, inject, test } from 'vitest';
+import { given } from '../given.js';
 import { compose as composeSetup, docker, prefix } from '../harness.js';
 import { composeOracle, planned, projectDir } from './compose-helpers.js';
 import { dockerCompose, prefixScope, readState } from './oracle.js';
@@ -64,7 +65,7 @@ ${net()}`,
     }));
     await compose(cwd, ['up', '-d']);
     await compose(cwd, ['rm', '-s', '-f', 'b']);
-    await docker(modern, ['volume', 'rm', `${p}_gone`]);
+    await given(modern, ['volume', 'rm', `${p}_gone`]);
     const run = await composeOracle(modern, { cwd, argv: ['docker', 'compose', 'down', '-v'], scope: prefixScope(p) });
     expect(run.commandOk).toBe(true);
     expect(planned(run.plan).containers).toEqual([`${p}-a-1`]);
@@ -105,7 +106,7 @@ ${net()}`,
     expect(run.plan.destroy.volumes.map((v) => v.name)).toEqual([`${p}_data2`]);
     expect(run.plan.keep.volumes.map((v) => v.name)).toEqual([`${p}_data`]);
     expect(run.plan.warnings.join('\n')).toContain('removes only ONE of them');
-    await docker(modern, ['volume', 'rm', ...left]);
+    await given(modern, ['volume', 'rm', ...left]);
   });
 
   test('--rmi local removes the built image of a service without image:, keeps the named one', async () => {
@@ -188,7 +189,7 @@ ${svc(modern.image)}${net()}`,
     expect(planned(run.plan).volumes).toContain(`${p}_dbdata`);
     expect(planned(run.plan).volumes).not.toContain(`${p}_old`);
     expect(run.plan.keep.volumes.map((v) => v.name)).toEqual([`${p}_old`]);
-    await docker(modern, ['volume', 'rm', `${p}_old`]);
+    await given(modern, ['volume', 'rm', `${p}_old`]);
   });
 
   test('--profile enables the profiled service: its container, its volume and the network go', async () => {
@@ -212,7 +213,7 @@ ${svc(modern.image)}${net()}`,
   test('label mode, a dependency without a container: Compose 2.26.1 fails (blocked), 2.40.3 takes the rest down', async () => {
     const { p, cwd } = project('cx3', (x) => ({ 'compose.yaml': shop(x) }));
     await compose(cwd, ['up', '-d']);
-    await docker(modern, ['rm', '-f', `${p}-db-1`]);
+    await given(modern, ['rm', '-f', `${p}-db-1`]);
     const run = await composeOracle(
       modern,
       { argv: ['docker', 'compose', '-p', p, 'down', '-v'], scope: prefixScope(p) },

@@ -8,7 +8,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { compose as composeSetup, docker, prefix } from '../harness.js';
+import { given } from '../given.js';
+import { compose as composeSetup, prefix } from '../harness.js';
 import { composeOracle, planned, projectDir } from './compose-helpers.js';
 import { prefixScope } from './oracle.js';
 
@@ -71,6 +72,6 @@ describe.each(composeEngines)('compose rm oracle on the %s engine', (_kind, engi
     expect(planned(s.plan).volumes).toHaveLength(2);
     expect(planned(s.plan).orphanVolumes).toEqual([`${p}_dbdata`]);
     await compose(['down', '-v']);
-    await docker(engine, ['rm', '-f', `${p}-oneoff`]);
+    await given(engine, ['rm', '-f', `${p}-oneoff`]);
   }, 300_000);
 });

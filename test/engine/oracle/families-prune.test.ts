@@ -144,7 +144,7 @@ async function imageScenarios(e: TestEngine): Promise<void> {
   expect(after).not.toContain('fam/multi:a');
   expect(after).toContain('fam/labelled:1');
   // Once nothing uses the chain, -a takes it with its untagged parent.
-  await docker(e, ['rm', 'uses-chain']);
+  await given(e, ['rm', 'uses-chain']);
   const p = await oracle(e, { argv: ['docker', 'image', 'prune', '-a', '-f'] });
   expect(p.plan.destroy.images.some((i) => /untagged parent/.test(i.reason))).toBe(true);
   expect(await refs()).not.toContain('fam/labelled:1');

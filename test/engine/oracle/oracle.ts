@@ -35,9 +35,19 @@ export interface EngineState {
   readonly images: readonly string[];
 }
 
-/** Reads the engine through the real adapter (a fresh connection each time: no cached state). */
+const ports = new Map<string, ReturnType<typeof connect>>();
+
+/**
+ * Reads the engine through the real adapter. One adapter per engine for the calling file: it reads `/version` once
+ * (on Docker 26 and 28 each `/version` runs `runc --version` and `docker-init --version`; the oracle reads every
+ * scenario twice). The lists themselves are read anew each time: the adapter keeps none of them.
+ */
 export async function readState(engine: TestEngine): Promise<EngineState> {
-  const port = connect(resolveConnection({ host: engine.host, env: {} }));
+  let port = ports.get(engine.host);
+  if (!port) {
+    port = connect(resolveConnection({ host: engine.host, env: {} }));
+    ports.set(engine.host, port);
+  }
   const [containers, volumes, networks, images] = await Promise.all([
     port.listContainers(),
     port.listVolumes(),

@@ -68,7 +68,7 @@ function ignoreGone(err: { statusCode?: number }): void {
 /** Unused volumes of every kind: -v anonymous, image VOLUME, --mount anonymous, named, labelled, with options. */
 export async function volumeZoo(e: TestEngine): Promise<void> {
   await given(e, ['create', '--name', 'zoo', '-v', '/anon-v', '--mount', 'type=volume,dst=/anon-m', e.volumeImage]);
-  await docker(e, ['rm', 'zoo']);
+  await given(e, ['rm', 'zoo']);
   await given(e, ['volume', 'create', 'named']);
   await given(e, ['volume', 'create', '--label', 'com.docker.volume.anonymous=', 'fakeanon']);
   await given(e, ['volume', 'create', '--label', 'foo=bar', 'labelled']);

@@ -83,7 +83,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))(
       expect(planned.code).toBe(2);
       expect(planned.stderr).toMatch(new RegExp(`would remove the volume "${p}-v", not a container`));
       expect((await readState(engine)).volumes).toContain(`${p}-v`);
-      await docker(engine, ['rm', `../volumes/${p}-v`]);
+      await given(engine, ['rm', `../volumes/${p}-v`]);
       expect((await readState(engine)).volumes).not.toContain(`${p}-v`);
     });
   },
@@ -99,11 +99,11 @@ describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history,
     const p = prefix('vf1');
     await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
     await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
-    await docker(engine, ['rm', `${p}-donor`]);
+    await given(engine, ['rm', `${p}-donor`]);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
     expect(r.orphaned).toEqual([`${p}-named`]);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 
   test("a new container holds the donor's name: the recipient's anonymous copy is still destroyed", async () => {
@@ -111,36 +111,36 @@ describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history,
     await given(engine, ['create', '--name', `${p}-donor`, '-v', '/p', engine.image, 'true']);
     const anon = await volumeAt(engine, `${p}-donor`, '/p');
     await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
-    await docker(engine, ['rm', `${p}-donor`]);
+    await given(engine, ['rm', `${p}-donor`]);
     await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([anon]);
-    await docker(engine, ['rm', `${p}-donor`]);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['rm', `${p}-donor`]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 
   test("a new container holds the donor's name: the recipient's named copy is kept", async () => {
     const p = prefix('vf3');
     await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/p`, engine.image, 'true']);
     await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.image, 'true']);
-    await docker(engine, ['rm', `${p}-donor`]);
+    await given(engine, ['rm', `${p}-donor`]);
     await given(engine, ['create', '--name', `${p}-donor`, '-v', '/p', engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
     expect(r.orphaned).toEqual([`${p}-named`]);
-    await docker(engine, ['rm', '-v', `${p}-donor`]);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['rm', '-v', `${p}-donor`]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 
   test("the donor's named volume on an image VOLUME path, donor removed: kept, not 'anonymous'", async () => {
     const p = prefix('vf4');
     await given(engine, ['create', '--name', `${p}-donor`, '-v', `${p}-named:/data`, engine.volumeImage, 'true']);
     await given(engine, ['create', '--name', `${p}-rcpt`, '--volumes-from', `${p}-donor`, engine.volumeImage, 'true']);
-    await docker(engine, ['rm', `${p}-donor`]);
+    await given(engine, ['rm', `${p}-donor`]);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
     expect(r.orphaned).toEqual([`${p}-named`]);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 
   test("the donor's named volume on an image VOLUME path, donor still there: rm -v of both keeps it", async () => {
@@ -153,6 +153,6 @@ describe.each(engines.map((e) => [e.kind, e] as const))('--volumes-from history,
     });
     expect(r.destroyed.volumes).toEqual([]);
     expect(r.orphaned).toEqual([`${p}-named`]);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 });

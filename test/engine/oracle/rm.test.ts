@@ -32,7 +32,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     const r = await oracle(engine, { argv: ['docker', 'rm', `${p}-c`], scope: prefixScope(p) });
     expect(r.destroyed.containers).toHaveLength(1);
     expect(r.orphaned).toEqual([anon]);
-    await docker(engine, ['volume', 'rm', anon]);
+    await given(engine, ['volume', 'rm', anon]);
   });
 
   test('rm -v destroys -v /p, image VOLUME and --mount anonymous volumes, keeps a named one (§1 rm -v)', async () => {
@@ -55,7 +55,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     expect(r.destroyed.volumes).toHaveLength(3);
     expect(r.orphaned).toEqual([`${p}-named`]);
     expect(r.plan.destroy.volumes.every((v) => v.anonymous)).toBe(true);
-    await docker(engine, ['volume', 'rm', `${p}-named`]);
+    await given(engine, ['volume', 'rm', `${p}-named`]);
   });
 
   test('rm of a running container without -f is blocked and nothing changes (§1 refusal)', async () => {
@@ -64,7 +64,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     const r = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-c`], scope: prefixScope(p) });
     expect(r.plan.blocked?.reason).toMatch(/running/);
     expect(r.commandOk).toBe(false);
-    await docker(engine, ['rm', '-fv', `${p}-c`]);
+    await given(engine, ['rm', '-fv', `${p}-c`]);
   });
 
   test('rm -fv of a running container kills it and destroys its anonymous volume (§1 rm -f -v)', async () => {
@@ -81,7 +81,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     const anon = await volumeAt(engine, `${p}-c`, '/anon');
     const r = await oracle(engine, { argv: ['docker', 'rm', '--force', `${p}-c`], scope: prefixScope(p) });
     expect(r.orphaned).toEqual([anon]);
-    await docker(engine, ['volume', 'rm', anon]);
+    await given(engine, ['volume', 'rm', anon]);
   });
 
   test('rm of a paused container without -f is blocked (§1 state checks)', async () => {
@@ -101,7 +101,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     const r = await oracle(engine, { argv: ['docker', 'rm', '-fv', `${p}-rcpt`], scope: prefixScope(p) });
     expect(r.destroyed.volumes).toEqual([]);
     expect(r.plan.keep.volumes).toHaveLength(2);
-    await docker(engine, ['rm', '-v', `${p}-donor`]);
+    await given(engine, ['rm', '-v', `${p}-donor`]);
   });
 
   test('rm -v of a recipient after the donor was removed destroys the donor anonymous volumes (§1 volumes-from)', async () => {
@@ -135,7 +135,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     expect(r1.plan.keep.volumes.map((v) => v.name)).toEqual([anon]);
     const r2 = await oracle(engine, { argv: ['docker', 'rm', '-v', `${p}-c6`], scope: prefixScope(p) });
     expect(r2.orphaned).toEqual([anon]);
-    await docker(engine, ['volume', 'rm', anon]);
+    await given(engine, ['volume', 'rm', anon]);
   });
 
   test('bind mounts and tmpfs are untouched by rm -v (§1 bind, tmpfs)', async () => {
@@ -158,7 +158,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     expect(r.plan.blocked).toBeNull();
     expect(r.plan.keep.containers.map((c) => c.name)).toEqual([`${p}-run`]);
     expect(r.destroyed.volumes).toHaveLength(1);
-    await docker(engine, ['rm', '-f', `${p}-run`]);
+    await given(engine, ['rm', '-f', `${p}-run`]);
   });
 
   test('a container named twice, and by a unique ID prefix, is removed once (§1 names and IDs)', async () => {
@@ -177,7 +177,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker rm on the %s eng
     await given(engine, ['create', '--name', `${p}-c`, engine.image, 'true']);
     const r = await oracle(engine, { argv: ['docker', 'rm', '-l', `${p}-c/alias`], scope: prefixScope(p) });
     expect(r.destroyed.containers).toEqual([]);
-    await docker(engine, ['rm', `${p}-c`]);
+    await given(engine, ['rm', `${p}-c`]);
   });
 });
 
@@ -196,8 +196,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker volume rm on the
     const r = await oracle(engine, { argv: ['docker', 'volume', 'rm', '-f', `${p}-v`], scope: prefixScope(p) });
     expect(r.commandOk).toBe(false);
     expect(r.plan.blocked?.reason).toMatch(/in use/);
-    await docker(engine, ['rm', `${p}-c`]);
-    await docker(engine, ['volume', 'rm', `${p}-v`]);
+    await given(engine, ['rm', `${p}-c`]);
+    await given(engine, ['volume', 'rm', `${p}-v`]);
   });
 
   test('with several names, the free one goes and the used one stays (§0.2, per-volume errors)', async () => {
@@ -211,7 +211,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('docker volume rm on the
     });
     expect(r.commandOk).toBe(false);
     expect(r.destroyed.volumes).toEqual([`${p}-free`]);
-    await docker(engine, ['rm', `${p}-c`]);
-    await docker(engine, ['volume', 'rm', `${p}-used`]);
+    await given(engine, ['rm', `${p}-c`]);
+    await given(engine, ['volume', 'rm', `${p}-used`]);
   });
 });
