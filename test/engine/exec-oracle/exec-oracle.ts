@@ -155,14 +155,15 @@ const scenarios: Record<string, Scenario> = {
     ],
   },
   'system prune -a --volumes': { steps: [step('system', 'prune', '-af', '--volumes')] },
-  // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference.
-  // Then the unused volumes and the stopped containers: neither depends on the networks or images gone before.
-  'network prune, then image prune -a, then volume prune, then container prune': {
+  // Issue 10's families: networks of stopped containers go; unused images, the multi-tagged one by each reference;
+  // the stopped containers; then the volumes they left unused (on 26 and 28 volume prune takes only anonymous
+  // volumes, and every one is in use until container prune).
+  'network prune, then image prune -a, then container prune, then volume prune': {
     steps: [
       step('network', 'prune', '-f'),
       step('image', 'prune', '-af'),
-      step('volume', 'prune', '-f'),
       step('container', 'prune', '-f'),
+      step('volume', 'prune', '-f'),
     ],
   },
   // One state with everything a prune can take, pruned step by step: the build cache (the default builder prune
@@ -219,11 +220,15 @@ function plainScenarios(kind: EngineKind, engines: () => readonly [TestEngine, T
       await Promise.all([setup(mine), setup(theirs)]);
       expect(await state(mine)).toEqual(await state(theirs));
       for (const { argv } of s.steps.filter((x) => !x.kinds || x.kinds.includes(kind))) {
+        const before = await state(theirs);
         const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv]);
         expect(g.code, `${argv.join(' ')}: ${g.stderr}`).toBe(0);
         // The real command; docker rm exits 1 when it refuses one of several names, which is part of what it does.
         await docker(theirs, argv.slice(1)).catch(() => undefined);
-        expect(await state(mine), argv.join(' ')).toEqual(await state(theirs));
+        const after = await state(theirs);
+        // Every step of a chain removes something (none is a no-op left over from the step before).
+        expect(after, `${argv.join(' ')} removed nothing`).not.toEqual(before);
+        expect(await state(mine), argv.join(' ')).toEqual(after);
       }
     });
   });
@@ -250,11 +255,12 @@ function composeFile(e: TestEngine, version: 1 | 2): string {
 }
 
 /**
- * compose down through guard and through docker, after a recreate (db changed: Compose replaces its container and
- * hands its volumes over) that also left an orphan (old, removed from the file). Both engines run the same Compose.
+ * Compose's commands through guard and through docker, on a project after a recreate (db changed: Compose replaces
+ * its container and hands its volumes over) that also left an orphan (old, removed from the file). Both engines run
+ * the same Compose. As with the plain scenarios, a state may serve several commands in turn (compared after each).
  */
 function composeScenarios(kind: EngineKind, engines: () => readonly [TestEngine, TestEngine]): void {
-  describe(`compose down through guard --yes and docker on two own ${kind} engines`, () => {
+  describe(`compose through guard --yes and docker on two own ${kind} engines`, () => {
     let dir: string;
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'llexec-'));
@@ -266,47 +272,59 @@ function composeScenarios(kind: EngineKind, engines: () => readonly [TestEngine,
       await Promise.all(engines().map((e) => reset(e)));
     }, 120_000);
 
+    // `-p shop` alone is label mode (the file is ignored: every container of the project goes, orphans too); with
+    // `-f` it is file mode under that name.
+    const down = (...flags: string[]) => ['docker', 'compose', '-p', 'shop', 'down', ...flags];
+    const fileDown = (...flags: string[]) => [
+      'docker',
+      'compose',
+      '-f',
+      'compose.yaml',
+      '-p',
+      'shop',
+      'down',
+      ...flags,
+    ];
     test.each([
-      ['down', []],
-      ['down -v', ['-v']],
-      ['down -v --remove-orphans', ['-v', '--remove-orphans']],
-      ['down --rmi all (a service image that a running outsider uses under a second tag)', ['--rmi', 'all']],
-    ] as const)('%s', async (_name, flags) => {
+      // File mode: down -v leaves the orphan running (and the network it is still attached to); --remove-orphans
+      // then takes the orphan and the network.
+      ['-f down -v, then -f down -v --remove-orphans', [fileDown('-v'), fileDown('-v', '--remove-orphans')], false],
+      // Outside the project, db's image under a second tag is used by a running container: --rmi all then untags
+      // lltest/busybox:1 (the image keeps outside/base:1) while web's image goes. The volumes stay (no -v).
+      [
+        'down --rmi all (a service image that a running outsider uses under a second tag)',
+        [down('--rmi', 'all')],
+        true,
+      ],
+      // Issue 10: compose rm in label mode takes the orphan too; -s stops the running ones first, -v takes the
+      // anonymous volumes (not those db inherited by name at the recreate). Then a plain down: the network.
+      [
+        'rm -s -v (label mode), then down',
+        [['docker', 'compose', '-p', 'shop', 'rm', '-s', '-v', '-f'], down()],
+        false,
+      ],
+    ] as const)('%s', async (_name, steps, withOutsider) => {
       const [mine, theirs] = engines();
-      // Outside the project: db's image under a second tag, used by a running container; Compose's --rmi all
-      // then untags lltest/busybox:1 (the image keeps outside/base:1) while web's image goes.
       const outsider = async (e: TestEngine) => {
         await given(e, ['tag', e.image, 'outside/base:1']);
         await given(e, ['run', '-d', '--name', 'outsider', 'outside/base:1', 'sleep', '600']);
       };
       const up = (e: TestEngine) => compose(e, ['-p', 'shop', 'up', '-d'], { cwd: dir });
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
-      await Promise.all([outsider(mine), outsider(theirs)]);
+      if (withOutsider) await Promise.all([outsider(mine), outsider(theirs)]);
       await Promise.all([up(mine), up(theirs)]);
       await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 2));
       await Promise.all([up(mine), up(theirs)]);
       expect(await state(mine)).toEqual(await state(theirs));
-      const argv = ['docker', 'compose', '-p', 'shop', 'down', ...flags];
-      const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv], { cwd: dir });
-      expect(g.code, g.stderr).toBe(0);
-      await docker(theirs, argv.slice(1), { cwd: dir });
-      expect(await state(mine)).toEqual(await state(theirs));
-    });
-
-    // Issue 10: compose rm in label mode takes the orphan too; -s stops the running ones first, -v takes the
-    // anonymous volumes (not those db inherited by name at the recreate).
-    test('rm -s -v (label mode)', async () => {
-      const [mine, theirs] = engines();
-      const up = (e: TestEngine) => compose(e, ['-p', 'shop', 'up', '-d'], { cwd: dir });
-      await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 1));
-      await Promise.all([up(mine), up(theirs)]);
-      await writeFile(join(dir, 'compose.yaml'), composeFile(mine, 2));
-      await Promise.all([up(mine), up(theirs)]);
-      const argv = ['docker', 'compose', '-p', 'shop', 'rm', '-s', '-v', '-f'];
-      const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv], { cwd: dir });
-      expect(g.code, g.stderr).toBe(0);
-      await docker(theirs, argv.slice(1), { cwd: dir });
-      expect(await state(mine)).toEqual(await state(theirs));
+      for (const argv of steps) {
+        const before = await state(theirs);
+        const g = await runLastlook(mine, ['guard', '--yes', '--', ...argv], { cwd: dir });
+        expect(g.code, `${argv.join(' ')}: ${g.stderr}`).toBe(0);
+        await docker(theirs, argv.slice(1), { cwd: dir });
+        const after = await state(theirs);
+        expect(after, `${argv.join(' ')} removed nothing`).not.toEqual(before);
+        expect(await state(mine), argv.join(' ')).toEqual(after);
+      }
     });
   });
 }
