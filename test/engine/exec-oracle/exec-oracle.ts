@@ -82,11 +82,13 @@ async function build(e: TestEngine): Promise<void> {
 /**
  * Images with parents, as the legacy builder makes them (DOCKER_BUILDKIT=0: one image per step, each the parent of
  * the next): app:1 built twice with a changed last step, so the first build is a dangling image whose untagged
- * parents branch off the second's; the second also tagged app:extra and used by a running container.
+ * parents branch off the second's; the second also tagged app:extra and used by a running container. One RUN step
+ * (a layer of its own, shared by both builds through the cache); the others change only the config, so the builder
+ * commits them without starting a container (the parent chain is the same).
  */
 async function buildLegacyImages(e: TestEngine): Promise<void> {
   const dockerfile = (last: string) =>
-    `FROM ${e.image}\nRUN echo one > /one\nENV STEP=two\nRUN echo two > /two\nRUN echo ${last} > /last\n`;
+    `FROM ${e.image}\nRUN echo one > /one\nENV STEP=two\nLABEL step=three\nENV LAST=${last}\n`;
   const build = (last: string) =>
     docker(e, ['build', '--network', 'none', '-q', '-t', 'legacy/app:1', '-'], {
       input: dockerfile(last),
