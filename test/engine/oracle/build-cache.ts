@@ -5,10 +5,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildCacheRecord } from '../../../src/core/model.js';
-import { resolveConnection } from '../../../src/docker/connection.js';
-import { connect } from '../../../src/docker/dockerode-adapter.js';
-import type { DockerPort } from '../../../src/docker/port.js';
 import { repoRoot, type TestEngine } from '../harness.js';
+import { sharedPort } from './oracle.js';
 
 const BUILDX = join(repoRoot, '.cache/engines/current/usr/libexec/docker/cli-plugins/docker-buildx');
 
@@ -25,19 +23,9 @@ export function buildxConfig(e: TestEngine): string {
   return dir;
 }
 
-const ports = new Map<string, DockerPort>();
-
-/**
- * The engine's build cache records, as lastlook's adapter reads them from `/system/df`. One adapter per engine: it
- * reads `/version` once (on Docker 26 and 28 each `/version` runs `runc --version` and `docker-init --version`).
- */
+/** The engine's build cache records, as lastlook's adapter reads them from `/system/df` (one adapter per engine). */
 export async function buildCache(e: TestEngine): Promise<BuildCacheRecord[]> {
-  let port = ports.get(e.host);
-  if (!port) {
-    port = connect(resolveConnection({ host: e.host, env: {} }));
-    ports.set(e.host, port);
-  }
-  return (await port.listBuildCache?.()) ?? [];
+  return (await sharedPort(e).listBuildCache?.()) ?? [];
 }
 
 export async function cacheIds(e: TestEngine): Promise<string[]> {

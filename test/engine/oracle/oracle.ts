@@ -38,16 +38,22 @@ export interface EngineState {
 const ports = new Map<string, ReturnType<typeof connect>>();
 
 /**
- * Reads the engine through the real adapter. One adapter per engine for the calling file: it reads `/version` once
+ * The real adapter for a test's own reads of `engine`, one per engine for the calling file: it reads `/version` once
  * (on Docker 26 and 28 each `/version` runs `runc --version` and `docker-init --version`; the oracle reads every
- * scenario twice). The lists themselves are read anew each time: the adapter keeps none of them.
+ * scenario three times). The adapter keeps engine facts only, never a list.
  */
-export async function readState(engine: TestEngine): Promise<EngineState> {
+export function sharedPort(engine: TestEngine): ReturnType<typeof connect> {
   let port = ports.get(engine.host);
   if (!port) {
     port = connect(resolveConnection({ host: engine.host, env: {} }));
     ports.set(engine.host, port);
   }
+  return port;
+}
+
+/** Reads the engine through the real adapter (sharedPort): the lists are read anew each time. */
+export async function readState(engine: TestEngine): Promise<EngineState> {
+  const port = sharedPort(engine);
   const [containers, volumes, networks, images] = await Promise.all([
     port.listContainers(),
     port.listVolumes(),
