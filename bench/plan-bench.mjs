@@ -3,7 +3,7 @@
 // interleaved rounds (df, volume prune plan, df, system prune plan, …) so that the load of a shared machine hits
 // both sides alike; reports medians and the load average, checks that each plan is the expected one, stops the
 // engine. Exits 1 when a median ratio is over the target (1.5x).
-//   npm run build && sudo node bench/plan-bench.mjs [--runs 7] [--engine modern|legacy]
+//   npm run build && sudo node bench/plan-bench.mjs [--runs 7] [--engine modern|legacy] [--against OTHER/bin/lastlook.js]
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '7' }, engine: { type: 'string', default: 'modern' } },
+  options: {
+    runs: { type: 'string', default: '7' },
+    engine: { type: 'string', default: 'modern' },
+    // Another build's bin/lastlook.js, timed in the same rounds (A/B).
+    against: { type: 'string' },
+  },
 });
 const runs = Math.max(5, Number(values.runs));
 const TARGET = 1.5;
@@ -107,7 +112,7 @@ try {
     sp: (p) =>
       p.destroy.containers.length === 500 && p.destroy.volumes.length === (version.ApiVersion >= '1.42' ? 500 : 1000),
   };
-  const plan = (key) => timed(process.execPath, [lastlook, 'plan', '--json', '--', ...commands[key]]);
+  const plan = (key, bin = lastlook) => timed(process.execPath, [bin, 'plan', '--json', '--', ...commands[key]]);
   const df = () => timed(cli, ['system', 'df', '-v']);
 
   // One warm-up round (page cache, engine caches), not counted.
@@ -116,13 +121,14 @@ try {
     const { out } = await plan(key);
     if (!expectPlan[key](JSON.parse(out))) throw new Error(`unexpected plan for ${commands[key].join(' ')}`);
   }
-  const t = { df: [], vp: [], sp: [] };
+  const t = { df: [], vp: [], sp: [], vpB: [], spB: [] };
   const loads = [];
   for (let r = 0; r < runs; r++) {
     loads.push(loadavg()[0]);
     for (const key of Object.keys(commands)) {
       t.df.push((await df()).ms);
       t[key].push((await plan(key)).ms);
+      if (values.against) t[`${key}B`].push((await plan(key, values.against)).ms);
     }
   }
   loads.push(loadavg()[0]);
@@ -135,6 +141,10 @@ try {
     console.log(
       `lastlook plan --json -- ${commands[key].join(' ')}: median ${m.toFixed(0)} ms (${fmt(t[key])}) = ${ratio.toFixed(2)}x df -v`,
     );
+    if (values.against) {
+      const b = median(t[`${key}B`]);
+      console.log(`  the same, ${values.against}: median ${b.toFixed(0)} ms (${fmt(t[`${key}B`])}) = ${(b / mdf).toFixed(2)}x`);
+    }
   }
   console.log(`load average (1 min) during the rounds: ${loads.map((l) => l.toFixed(2)).join(', ')}`);
   console.log(

@@ -19,7 +19,6 @@ if (!existsSync(bundle)) {
 // It then runs the bundle with the code cache the build made (dist/lastlook.cjs.cache), if that cache fits.
 const early = new URL('../dist/early.cjs', import.meta.url);
 if (existsSync(early)) {
-  const { launch, runBundle } = require(fileURLToPath(early));
-  launch(process.argv.slice(2), process.env);
-  runBundle(fileURLToPath(bundle));
+  const { start } = require(fileURLToPath(early));
+  start(process.argv.slice(2), process.env, fileURLToPath(bundle));
 } else require(fileURLToPath(bundle));

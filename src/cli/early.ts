@@ -47,22 +47,48 @@ export function connectsFirst(argv: readonly string[]): { host?: string; context
 /**
  * The launcher's call: start what this command line allows and leave it where the adapter looks.
  * `LASTLOOK_EARLY_REPORT=FILE` writes at exit what was sent and taken (test/engine/early-reads.test.ts) and whether
- * an early ssh session was adopted (test/engine/remote-ssh.test.ts).
+ * an early ssh session was adopted (test/engine/remote-ssh.test.ts). Returns the early reads, if it sent any.
  */
-export function launch(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): void {
+export function launch(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): EarlyReads | null {
   const file = env.LASTLOOK_EARLY_REPORT;
   const reads = startEarlyReads(argv, env);
   if (reads) {
     (globalThis as { [EARLY_READS]?: EarlyReads })[EARLY_READS] = reads;
     if (file) process.on('exit', () => writeReport(file, { ...reads.report(), ssh: null }));
-    return;
+    return reads;
   }
   const where = connectsFirst(argv);
   const ssh = where ? startEarlySsh(where, env) : null;
-  if (!ssh) return;
+  if (!ssh) return null;
   (globalThis as { [EARLY_SSH]?: EarlySsh })[EARLY_SSH] = ssh;
   if (file)
-    process.on('exit', () => writeReport(file, { sent: [], taken: [], ssh: ssh.adopted ? 'adopted' : 'unused' }));
+    process.on('exit', () =>
+      writeReport(file, { sent: [], taken: [], refused: [], ssh: ssh.adopted ? 'adopted' : 'unused' }),
+    );
+  return null;
+}
+
+/**
+ * bin/lastlook.js: `launch`, then the bundle. A request leaves only when the event loop turns, and compiling and
+ * running the bundle hold the thread (~60-100 ms), so with early reads the order is: `/version` written, the bundle
+ * compiled (the engine answers `/version` meanwhile), one turn of the loop in which the reads it allows are sent
+ * and written (20 ms at most: a slow engine does not hold the start back), then the bundle run.
+ */
+export function start(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  bundle: string,
+): void {
+  const reads = launch(argv, env);
+  if (!reads) {
+    runBundle(bundle);
+    return;
+  }
+  void reads.versionWritten.then(() => {
+    const compiled = compileWithCache(bundle);
+    const cap = new Promise<void>((resolve) => setTimeout(resolve, 20));
+    void Promise.race([reads.readsWritten, cap]).then(() => runCompiled(compiled.script, bundle));
+  });
 }
 
 function writeReport(file: string, report: object): void {

@@ -29,12 +29,26 @@ export interface EarlyReads {
   /** The connection's host, `unix:///…`: the adapter takes the reads only for this host. */
   readonly host: string;
   /**
+   * Settles once `/version` is written to its socket (or failed, or after 25 ms): a request leaves only when the
+   * event loop turns, so the launcher compiles the bundle after this (src/cli/early.ts `start`).
+   */
+  readonly versionWritten: Promise<void>;
+  /** Settles once `/version` has answered and the reads it allows are written (or there were none). */
+  readonly readsWritten: Promise<void>;
+  /**
    * The answer to a request (as {@link requestKey} spells it) when it was sent early, once; undefined (or null, once
    * settled) when it was not: the caller then sends it itself.
    */
   take(key: string): Promise<EarlyResponse | null> | undefined;
-  /** What was sent and what was taken (for the test that keeps the table below equal to the plans' requests). */
-  report(): { readonly sent: readonly string[]; readonly taken: readonly string[] };
+  /**
+   * What was sent, what was taken, and what was answered with anything but a 200 or not at all (for the test that
+   * keeps the table below equal to the plans' requests).
+   */
+  report(): {
+    readonly sent: readonly string[];
+    readonly taken: readonly string[];
+    readonly refused: readonly string[];
+  };
 }
 
 /** One spelling of a request for both sides: path, then the query's pairs in order (arrays repeated). */
@@ -84,18 +98,31 @@ function readsFor(argv: readonly string[]): Reads | null {
   return READS[`${object} ${verb}`] ?? null;
 }
 
-function get(socketPath: string, agent: Agent, path: string): Promise<EarlyResponse | null> {
-  return new Promise((resolve) => {
+function get(
+  socketPath: string,
+  agent: Agent,
+  path: string,
+): { answer: Promise<EarlyResponse | null>; written: Promise<void> } {
+  let wrote = () => {};
+  const written = new Promise<void>((resolve) => {
+    wrote = resolve;
+  });
+  const answer = new Promise<EarlyResponse | null>((resolve) => {
     const req = request({ socketPath, path, agent, method: 'GET' }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
       res.on('error', () => resolve(null));
     });
+    req.on('finish', wrote);
     // Any failure: the adapter sends the request itself and reports what it gets.
-    req.on('error', () => resolve(null));
+    req.on('error', () => {
+      wrote();
+      resolve(null);
+    });
     req.end();
   });
+  return { answer, written };
 }
 
 /** Starts the early reads for this command line, or returns null when it reads nothing early. */
@@ -118,14 +145,27 @@ export function startEarlyReads(
   const pending = new Map<string, Promise<EarlyResponse | null>>();
   const sent: string[] = [];
   const taken: string[] = [];
+  const refused: string[] = [];
+  const writes: Promise<void>[] = [];
   const send = (path: string, query: Parameters<typeof requestKey>[2] = {}) => {
     const key = requestKey('GET', path, query);
-    pending.set(key, get(socketPath, agent, key.slice('GET '.length)));
+    const request = get(socketPath, agent, key.slice('GET '.length));
+    writes.push(request.written);
+    const answer = request.answer.then((r) => {
+      if (r?.status !== 200) refused.push(key);
+      return r;
+    });
+    pending.set(key, answer);
     sent.push(key);
   };
   send('/version');
   const versionKey = requestKey('GET', '/version');
   const version = pending.get(versionKey) as Promise<EarlyResponse | null>;
+  // A connection the engine neither accepts nor refuses must not hold the command back: 25 ms at most.
+  const versionWritten = Promise.race([
+    writes[0] as Promise<void>,
+    new Promise<void>((resolve) => setTimeout(resolve, 25).unref()),
+  ]);
   // The rest is sent once /version answers: the negotiated API version prefixes every path, as the adapter's do.
   let registered = false;
   const ready = version.then((r) => {
@@ -149,6 +189,7 @@ export function startEarlyReads(
       if (reads.info) send(`/v${api}/info`);
     }
   });
+  const readsWritten = ready.then(() => Promise.all(writes.slice(1))).then(() => undefined);
   const takeNow = (key: string) => {
     const answer = pending.get(key);
     if (!answer) return null;
@@ -158,12 +199,14 @@ export function startEarlyReads(
   };
   return {
     host,
+    versionWritten,
+    readsWritten,
     take(k) {
       if (k === versionKey || registered) return takeNow(k) ?? undefined;
       // Before /version answered the other keys are not known yet: wait for it (the adapter itself waits for
       // /version before any other request), then take the read if there is one; null sends the request instead.
       return ready.then(() => takeNow(k));
     },
-    report: () => ({ sent: [...sent], taken: [...taken] }),
+    report: () => ({ sent: [...sent], taken: [...taken], refused: [...refused] }),
   };
 }

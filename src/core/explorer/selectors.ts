@@ -2,6 +2,7 @@
  * What the explorer shows and acts on, derived from its state: the grouped container list, the volume list, the
  * change tree's visible rows, the selection. Pure; memoised only in the state's own `memo` (no module globals).
  */
+import { compareNames } from '../collate.js';
 import { flatten, type VisibleRow } from '../diff-tree.js';
 import type { PreviewSelection } from '../families/index.js';
 import type { ContainerInfo } from '../model.js';
@@ -50,7 +51,7 @@ function groupRows(s: Pick<ExplorerState, 'containers' | 'filter' | 'collapsedGr
   const order: (string | null)[] = [...names, ...(groups.has(null) ? [null] : [])];
   const rows: ListRow[] = [];
   for (const p of order) {
-    const members = [...(groups.get(p) ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+    const members = [...(groups.get(p) ?? [])].sort((a, b) => compareNames(a.name, b.name));
     const key = p === null ? 'group:' : `group:${p}`;
     const collapsed = s.collapsedGroups.has(key);
     rows.push({
@@ -87,7 +88,7 @@ export function volumeRows(s: Pick<ExplorerState, 'volumes' | 'containers' | 'fi
       // Named volumes first (they are what people care about), then anonymous ones, each by name.
       const aa = isAnonymousName(a.name);
       const bb = isAnonymousName(b.name);
-      return aa === bb ? a.name.localeCompare(b.name) : aa ? 1 : -1;
+      return aa === bb ? compareNames(a.name, b.name) : aa ? 1 : -1;
     })
     .map((v) => ({
       key: v.name,

@@ -5,7 +5,8 @@
  * fields with the daemon's precedence (`registerMountPoints`): HostConfig.Mounts > Binds > VolumesFrom (the
  * donor's spec is copied) > Config.Volumes / image volumes (only for destinations still free).
  */
-import { ANONYMOUS_VOLUME_LABEL, type ContainerInfo, type Snapshot } from '../model.js';
+import { compareNames } from '../collate.js';
+import { ANONYMOUS_VOLUME_LABEL, type ContainerInfo, type Snapshot, type VolumeInfo } from '../model.js';
 import { engineRules } from './engine-rules.js';
 import { resolveContainer } from './resolve.js';
 import type { PlannedVolume } from './types.js';
@@ -101,11 +102,18 @@ export function removalSource(
   snapshot: Pick<Snapshot, 'containers' | 'volumes' | 'engine'>,
   container: ContainerInfo,
   destination: string,
+  volumesByName?: ReadonlyMap<string, VolumeInfo>,
 ): string | null {
   if (engineRules(snapshot.engine).rmVolumes === 'volume-flag') {
     const dst = cleanPath(destination);
     const name = container.mounts.find((m) => cleanPath(m.destination) === dst)?.name ?? null;
-    const anonymous = snapshot.volumes.find((v) => v.name === name)?.anonymous;
+    const anonymous = (
+      volumesByName
+        ? name === null
+          ? undefined
+          : volumesByName.get(name)
+        : snapshot.volumes.find((v) => v.name === name)
+    )?.anonymous;
     if (name === null || anonymous === undefined) return null;
     return anonymous ? '' : name;
   }
@@ -167,11 +175,12 @@ export function volumesRemovedWithContainers(
       touched.set(m.name, list);
     }
   }
-  for (const [name, uses] of [...touched].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const info = snapshot.volumes.find((v) => v.name === name);
+  const volumesByName = new Map(snapshot.volumes.map((v) => [v.name, v]));
+  for (const [name, uses] of [...touched].sort((a, b) => compareNames(a[0], b[0]))) {
+    const info = volumesByName.get(name);
     const labels = info?.labels ?? {};
     const bytes = opts.volumeBytes?.[name] ?? null;
-    const sources = uses.map((u) => removalSource(snapshot, u.container, u.destination));
+    const sources = uses.map((u) => removalSource(snapshot, u.container, u.destination, volumesByName));
     const anonymousSpec = sources.every((s) => s === '');
     const base = {
       name,

@@ -2,6 +2,7 @@
  * Shared pieces of every planner: the measured sizes a plan is built with, the PlannedContainer shape, and the
  * final Plan value with its totals. Pure.
  */
+import { compareNames } from '../collate.js';
 import { COMPOSE_LABELS, type ContainerInfo, type Snapshot } from '../model.js';
 import { engineRules } from './engine-rules.js';
 import {
@@ -70,9 +71,7 @@ export interface PlanParts {
   readonly warnings?: readonly string[];
 }
 
-// One collator: `a.localeCompare(b)` builds one per call, which dominated sorting 1,000 volumes. Same order.
-const collator = new Intl.Collator();
-const byName = <T extends { readonly name: string }>(a: T, b: T) => collator.compare(a.name, b.name);
+const byName = <T extends { readonly name: string }>(a: T, b: T) => compareNames(a.name, b.name);
 
 /** Assembles a Plan: sorted lists, totals, and an empty `destroy` when blocked. */
 export function makePlan(snapshot: Snapshot, command: readonly string[], parts: PlanParts): PlanBody {
@@ -81,13 +80,13 @@ export function makePlan(snapshot: Snapshot, command: readonly string[], parts: 
     containers: blocked ? [] : [...(parts.destroy?.containers ?? [])].sort(byName),
     volumes: blocked ? [] : [...(parts.destroy?.volumes ?? [])].sort(byName),
     networks: blocked ? [] : [...(parts.destroy?.networks ?? [])].sort(byName),
-    images: blocked ? [] : [...(parts.destroy?.images ?? [])].sort((a, b) => collator.compare(a.id, b.id)),
+    images: blocked ? [] : [...(parts.destroy?.images ?? [])].sort((a, b) => compareNames(a.id, b.id)),
     ...(parts.destroy?.buildCache
-      ? { buildCache: blocked ? [] : [...parts.destroy.buildCache].sort((a, b) => collator.compare(a.id, b.id)) }
+      ? { buildCache: blocked ? [] : [...parts.destroy.buildCache].sort((a, b) => compareNames(a.id, b.id)) }
       : {}),
   };
   const orphan = { volumes: blocked ? [] : [...(parts.orphan?.volumes ?? [])].sort(byName) };
-  const untag = blocked ? [] : [...(parts.untag ?? [])].sort((a, b) => collator.compare(a.id, b.id));
+  const untag = blocked ? [] : [...(parts.untag ?? [])].sort((a, b) => compareNames(a.id, b.id));
   const keep = {
     containers: [...(parts.keep?.containers ?? [])].sort(byName),
     volumes: [...(parts.keep?.volumes ?? [])].sort(byName),
