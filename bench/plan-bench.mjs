@@ -143,7 +143,9 @@ try {
     );
     if (values.against) {
       const b = median(t[`${key}B`]);
-      console.log(`  the same, ${values.against}: median ${b.toFixed(0)} ms (${fmt(t[`${key}B`])}) = ${(b / mdf).toFixed(2)}x`);
+      console.log(
+        `  the same, ${values.against}: median ${b.toFixed(0)} ms (${fmt(t[`${key}B`])}) = ${(b / mdf).toFixed(2)}x`,
+      );
     }
   }
   console.log(`load average (1 min) during the rounds: ${loads.map((l) => l.toFixed(2)).join(', ')}`);
