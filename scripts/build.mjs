@@ -178,7 +178,17 @@ const bundleEverything = {
     // itself measures them here, at build time: each one alone, and doubled between letters (no cluster forms).
     b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
       const text = readFileSync(args.path, 'utf8');
-      if (args.path !== join(root, 'node_modules/string-width/index.js')) return { contents: text, loader: 'js' };
+      // Every copy makes its Intl.Segmenter at its first use (below); the older copies have no fast path to widen.
+      const lazySegmenter = (t) =>
+        replaceOnce(
+          t,
+          'const segmenter = new Intl.Segmenter();',
+          'let madeSegmenter;\nconst segmenter = {segment: (s) => (madeSegmenter ??= new Intl.Segmenter()).segment(s)};',
+          args.path,
+        );
+      if (args.path !== join(root, 'node_modules/string-width/index.js')) {
+        return { contents: text.includes('new Intl.Segmenter()') ? lazySegmenter(text) : text, loader: 'js' };
+      }
       const { default: stringWidth } = await import(pathToFileURL(args.path).href);
       const hex = (c) => `\\u${c.toString(16).padStart(4, '0')}`;
       let narrow = '';
@@ -203,12 +213,7 @@ const bundleEverything = {
       // its regular expression is made (~21 ms): both at module evaluation, in every start that loads the formatting
       // helpers (plans, the explorer), although the fast path above serves nearly every string. Both are made at
       // their first use instead (the same segmenter and expression, the same widths).
-      contents = replaceOnce(
-        contents,
-        'const segmenter = new Intl.Segmenter();',
-        'let madeSegmenter;\nconst segmenter = {segment: (s) => (madeSegmenter ??= new Intl.Segmenter()).segment(s)};',
-        args.path,
-      );
+      contents = lazySegmenter(contents);
       contents = replaceOnce(
         contents,
         'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',

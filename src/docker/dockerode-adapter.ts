@@ -113,9 +113,12 @@ interface ApiContainerInspect {
   Mounts?: ApiMount[] | null;
   NetworkSettings?: { Networks?: Record<string, unknown> | null } | null;
   LogPath?: string;
-  GraphDriver?: { Name?: string };
+  GraphDriver?: { Name?: string; Data?: Record<string, unknown> | null };
   SizeRw?: number;
 }
+
+/** Graph drivers whose writable layer is a plain directory holding exactly the container's changes. */
+const OVERLAY_DRIVERS = new Set(['overlay2', 'overlay', 'fuse-overlayfs']);
 
 function mapState(s: string | undefined): ContainerState {
   switch (s) {
@@ -758,6 +761,20 @@ export class DockerodeAdapter implements DockerPort {
     const rebased = rebaseArchive(posix.basename(posix.normalize(path)) || '.');
     pipeline(stream, rebased, () => undefined);
     return rebased;
+  }
+
+  async layerDirectory(id: string, opts: CallOptions = {}): Promise<string | null> {
+    // Only an engine on this machine: over ssh:// or tcp:// the path names a directory of another one.
+    if (!this.host.startsWith('unix://')) return null;
+    const c = await this.dial<ApiContainerInspect>({
+      method: 'GET',
+      path: `/containers/${encodeURIComponent(id)}/json`,
+      signal: opts.signal,
+    });
+    const upper = c.GraphDriver?.Data?.UpperDir;
+    return OVERLAY_DRIVERS.has(c.GraphDriver?.Name ?? '') && typeof upper === 'string' && upper.startsWith('/')
+      ? upper
+      : null;
   }
 
   async statPath(id: string, path: string, opts: CallOptions = {}): Promise<ContainerPathStat | null> {

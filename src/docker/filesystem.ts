@@ -12,12 +12,13 @@ import type { Readable } from 'node:stream';
 import { archiveIsSafe } from '../core/content-diff.js';
 import type { PathStat } from '../core/diff-tree.js';
 import { decodeNameBytes, engineFormOf } from '../core/escape.js';
-import type { Change, FsEntry, MountPoint } from '../core/model.js';
+import type { Change, ContainerState, FsEntry, MountPoint } from '../core/model.js';
 import { planSizeReads, type SizeReads } from '../core/size-reads.js';
 import { type TarEntryType, TarFormatError, TarScanner } from '../core/tar-scan.js';
 import { type VolumeContents, VolumeTreeBuilder } from '../core/volume-tree.js';
 import { DockerError } from './errors.js';
 import type { ExportGate } from './export-gate.js';
+import { readLayerSizes } from './layer-sizes.js';
 import type { CallOptions, ContainerPathStat, DockerPort } from './port.js';
 
 /** One tar header, name bytes decoded losslessly (raw bytes as U+DC80..U+DCFF). */
@@ -183,6 +184,11 @@ export interface SizeTarget {
   readonly mounts: readonly MountPoint[];
   /** The image's size (inspect's `spec.imageBytes`): how much an export would stream at least. */
   readonly imageBytes?: number | null;
+  /**
+   * Its state: a container that is not created, exited or dead (or of unknown state) may change while it is read,
+   * and a path gone meanwhile is then left out instead of failing the layer read.
+   */
+  readonly state?: ContainerState;
 }
 
 export interface ReadSizesOptions extends CallOptions {
@@ -197,6 +203,8 @@ export interface ReadSizesOptions extends CallOptions {
   readonly requestLimit?: number;
   /** Wraps the whole export when it is chosen (the explorer's debounce and single flight: ./export-gate.ts). */
   readonly exportGate?: ExportGate;
+  /** Whether the writable layer may be read on this machine (./layer-sizes.ts). @default true */
+  readonly layer?: boolean;
 }
 
 /**
@@ -214,8 +222,11 @@ export function sizeRequestLimit(imageBytes: number | null | undefined): number 
 }
 
 export interface ReadSizesResult extends ChangedSizes {
-  /** `archive`: per-path stats and smallest-subtree archives; `export`: the whole root filesystem. */
-  readonly method: 'archive' | 'export';
+  /**
+   * `layer`: the writable layer read on this machine (./layer-sizes.ts); `archive`: per-path stats and
+   * smallest-subtree archives; `export`: the whole root filesystem.
+   */
+  readonly method: 'layer' | 'archive' | 'export';
   /** Why the export was chosen, when it was. */
   readonly reason: string | null;
 }
@@ -243,6 +254,8 @@ export async function readChangeSizes(
     opts.onSizes?.(r.sizes);
     return { ...r, method: 'export', reason };
   };
+  const layer = await readFromLayer(port, target, changes, opts);
+  if (layer) return layer;
   if (!port.statPath) return exportAll('the port cannot stat a path');
   const safe = archiveIsSafe(target.started, target.mounts, changes);
   if (!safe.safe) return exportAll(safe.reason);
@@ -258,6 +271,38 @@ export async function readChangeSizes(
     if (e instanceof DockerError && e.kind === 'unreachable') throw e;
     return exportAll(`a read by path failed: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The sizes read from the container's writable layer on this machine, when the port names it and it can serve
+ * (./layer-sizes.ts); null to ask the engine. It never mounts anything, so it serves a container that never started
+ * as well as one that runs.
+ */
+async function readFromLayer(
+  port: DockerPort,
+  target: SizeTarget,
+  changes: readonly Change[],
+  opts: ReadSizesOptions,
+): Promise<ReadSizesResult | null> {
+  if (!port.layerDirectory || opts.layer === false) return null;
+  let dir: string | null;
+  try {
+    dir = await port.layerDirectory(target.id, opts);
+  } catch (e) {
+    if (opts.signal?.aborted || (e instanceof DockerError && (e.kind === 'aborted' || e.kind === 'unreachable'))) {
+      throw e;
+    }
+    return null;
+  }
+  if (dir === null) return null;
+  const read = await readLayerSizes(dir, changes, {
+    running: !(target.state === 'created' || target.state === 'exited' || target.state === 'dead'),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (opts.signal?.aborted) throw new DockerError('aborted', 'cancelled');
+  if (!read.sizes) return null;
+  opts.onSizes?.(read.sizes);
+  return { sizes: read.sizes, entriesRead: read.sizes.size, bytesStreamed: 0, method: 'layer', reason: null };
 }
 
 async function readByPath(

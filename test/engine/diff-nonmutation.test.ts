@@ -150,7 +150,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
         for (const c of before) if (c.kind !== 'deleted') await statPath?.(id, c.path);
         await statPath?.(id, '/');
         for (const root of [...plan.archives, '/etc']) await readTarHeaders(await port().archive(id, root), () => true);
-        const read = await readChangeSizes(port(), target, before);
+        // Through the engine (the layer read on this machine is the next test's).
+        const read = await readChangeSizes(port(), target, before, { layer: false });
         const after = await port().containerChanges(id);
         expect(sorted(after)).toEqual(sorted(before));
         if (engine.kind === 'podman') {
@@ -190,6 +191,47 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
     },
   );
 
+  test.each(['created', 'running', 'paused', 'stopped'] as const)(
+    "the writable layer read on this machine gives the export's sizes, hardlinks included, on a %s container",
+    async (state) => {
+      const p = prefix('nl');
+      const id = await containerIn(engine, state, p);
+      try {
+        const before = await port().containerChanges(id);
+        const info = await port().inspectContainer(id);
+        const dir = await port().layerDirectory?.(id);
+        // The harness's engines are local (a unix socket) with an overlay driver, and the tests run as root.
+        expect(dir).toMatch(/^\//);
+        const target = { id, started: state !== 'created', mounts: info.mounts, state: info.state };
+        const read = await readChangeSizes(port(), target, before);
+        expect(read.method).toBe('layer');
+        expect(sorted(await port().containerChanges(id))).toEqual(sorted(before));
+        if (state === 'created') {
+          expect(before).toEqual([]);
+          expect(read.sizes.size).toBe(0);
+          return;
+        }
+        // Path by path, what the export's tar headers say: type, size, a symlink's target as written and which
+        // name of a hardlinked inode carries the bytes.
+        const exported = await changedSizes(port(), id, before);
+        expect(read.sizes.size).toBe(exported.sizes.size);
+        for (const [path, want] of exported.sizes) {
+          const got = read.sizes.get(path);
+          expect({ path, type: got?.type, size: got?.size, link: got?.linkTarget ?? null }).toEqual({
+            path,
+            type: want.type,
+            size: want.size,
+            link: want.linkTarget,
+          });
+        }
+        expect(read.sizes.get('/newdir/zhard')).toEqual({ type: 'link', size: 0, linkTarget: '/newdir/sub/f' });
+        console.log(`${engine.kind} ${engine.version} ${state}: ${read.sizes.size} sizes from ${dir}`);
+      } finally {
+        await cleanup(engine, id, p);
+      }
+    },
+  );
+
   test('HEAD archive on a never-started container: what it does to changes (the reader exports there)', async () => {
     const p = prefix('nh');
     const id = await containerIn(engine, 'created', p);
@@ -201,11 +243,14 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
         `${engine.kind} ${engine.version}: HEAD archive on a created container: [] became [${after.join(', ')}]`,
       );
       expect(after).toEqual(ARCHIVE_ON_CREATED[engine.kind]);
-      // readChangeSizes never takes that path for a container that did not start.
+      // Through the engine, readChangeSizes never takes that path for a container that did not start.
       const info = await port().inspectContainer(id);
-      const read = await readChangeSizes(port(), { id, started: info.spec?.started ?? false, mounts: info.mounts }, [
-        { kind: 'added', path: '/x' },
-      ]);
+      const read = await readChangeSizes(
+        port(),
+        { id, started: info.spec?.started ?? false, mounts: info.mounts },
+        [{ kind: 'added', path: '/x' }],
+        { layer: false },
+      );
       expect(read.method).toBe('export');
     } finally {
       await cleanup(engine, id, p);

@@ -1,8 +1,8 @@
 /**
  * `lastlook diff CONTAINER [--json]`: the container's writable-layer changes as a tree, with the sizes of added
- * and changed files (per-path stats and smallest-subtree archives where that leaves the container untouched,
- * else the tar headers of `GET /containers/{id}/export`: src/docker/filesystem.ts `readChangeSizes`) and its
- * mounts laid over the tree.
+ * and changed files (the layer itself when it is a directory of this machine lastlook can read, else per-path stats
+ * and smallest-subtree archives where that leaves the container untouched, else the tar headers of
+ * `GET /containers/{id}/export`: src/docker/filesystem.ts `readChangeSizes`) and its mounts laid over the tree.
  */
 import prettyBytes from 'pretty-bytes';
 import {
@@ -233,7 +233,13 @@ export const run: Command = async (ctx: CommandContext) => {
   // moment reports it (seen on 26.1.5 and 20.10.24, test/engine/diff-cli.test.ts).
   const changes = await port.containerChanges(info.id, { signal });
   const mounts = mountsOf(info);
-  const target = { id: info.id, started: info.spec?.started ?? false, mounts, imageBytes: info.spec?.imageBytes };
+  const target = {
+    id: info.id,
+    started: info.spec?.started ?? false,
+    mounts,
+    imageBytes: info.spec?.imageBytes,
+    state: info.state,
+  };
   const read = args.sizes && changes.length > 0 ? await readChangeSizes(port, target, changes, { signal }) : null;
   const sizes = args.sizes ? (read?.sizes ?? new Map()) : undefined;
   const color = !ctx.global.noColor && ctx.stdout.isTTY === true;

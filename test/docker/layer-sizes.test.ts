@@ -1,0 +1,90 @@
+/**
+ * The layer reader's own rules (src/docker/layer-sizes.ts) on directories made here: the export's walk order,
+ * hardlinks, a list that names a path before its parent, and names from the container that would lead out of the
+ * layer. That its sizes equal the export's on real engines is test/engine/diff-nonmutation.test.ts.
+ */
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import type { Change } from '../../src/core/model.js';
+import { readLayerSizes, walkOrder } from '../../src/docker/layer-sizes.js';
+
+const root = mkdtempSync(join(tmpdir(), 'lastlook-layer-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const added = (...paths: string[]): Change[] => paths.map((path) => ({ path, kind: 'added' }));
+
+function layer(name: string): string {
+  const upper = join(root, name);
+  mkdirSync(join(upper, 'a/c'), { recursive: true });
+  mkdirSync(join(upper, 'a.b'));
+  writeFileSync(join(upper, 'a/c/f'), '1234567');
+  writeFileSync(join(upper, 'a.b/g'), '12');
+  linkSync(join(upper, 'a.b/g'), join(upper, 'a/h'));
+  symlinkSync('c/f', join(upper, 'a/rel'));
+  return upper;
+}
+
+test('walk order: a directory before what it holds, names in byte order, `/` below every character', () => {
+  expect(['/a.b', '/a/c', '/a', '/a/c/f', '/a b'].sort(walkOrder)).toEqual(['/a', '/a/c', '/a/c/f', '/a b', '/a.b']);
+});
+
+test('types, sizes, a symlink as written, and the first name of a hardlinked inode in walk order carries its bytes', async () => {
+  const upper = layer('plain');
+  const changes: Change[] = [
+    ...added('/a', '/a/c', '/a/c/f', '/a/h', '/a/rel', '/a.b', '/a.b/g'),
+    { path: '/gone', kind: 'deleted' },
+  ];
+  const read = await readLayerSizes(upper, changes, { running: false });
+  expect(read.reason).toBeNull();
+  expect(Object.fromEntries(read.sizes ?? [])).toEqual({
+    '/a': { type: 'directory', size: 0, linkTarget: null },
+    '/a/c': { type: 'directory', size: 0, linkTarget: null },
+    '/a/c/f': { type: 'file', size: 7, linkTarget: null },
+    // `/a/h` comes before `/a.b/g` in the export's walk (the directory `a` is walked before `a.b`).
+    '/a/h': { type: 'file', size: 2, linkTarget: null },
+    '/a/rel': { type: 'symlink', size: 0, linkTarget: 'c/f' },
+    '/a.b': { type: 'directory', size: 0, linkTarget: null },
+    '/a.b/g': { type: 'link', size: 0, linkTarget: '/a/h' },
+  });
+});
+
+test('a list that names a path before its parent is read in walk order, with the same result', async () => {
+  const upper = layer('order');
+  const inOrder = await readLayerSizes(upper, added('/a', '/a/c', '/a/c/f', '/a.b', '/a.b/g', '/a/h'), {
+    running: false,
+  });
+  const shuffled = await readLayerSizes(upper, added('/a/c/f', '/a.b/g', '/a/h', '/a', '/a.b', '/a/c'), {
+    running: false,
+  });
+  expect(shuffled.reason).toBeNull();
+  expect(Object.fromEntries(shuffled.sizes ?? [])).toEqual(Object.fromEntries(inOrder.sizes ?? []));
+});
+
+test('never through a symlink the container made: a path under one is refused (stopped) or left out (running)', async () => {
+  const upper = layer('escape');
+  const outside = mkdtempSync(join(root, 'outside-'));
+  writeFileSync(join(outside, 'secret'), 'x'.repeat(99));
+  symlinkSync(outside, join(upper, 'link'));
+  const changes = added('/link', '/link/secret');
+  const stopped = await readLayerSizes(upper, changes, { running: false });
+  expect(stopped.sizes).toBeNull();
+  expect(stopped.reason).toContain('/link/secret');
+  const running = await readLayerSizes(upper, changes, { running: true });
+  expect(Object.fromEntries(running.sizes ?? [])).toEqual({
+    '/link': { type: 'symlink', size: 0, linkTarget: outside },
+  });
+});
+
+test('what the layer cannot serve: a missing path of a stopped container, a name the JSON cannot spell, a dot segment, no layer', async () => {
+  const upper = layer('refuse');
+  expect((await readLayerSizes(upper, added('/a', '/a/nope'), { running: false })).reason).toContain('/a/nope');
+  // A running container may have removed it since /changes answered: left without a size.
+  expect([...((await readLayerSizes(upper, added('/a', '/a/nope'), { running: true })).sizes ?? []).keys()]).toEqual([
+    '/a',
+  ]);
+  expect((await readLayerSizes(upper, added('/a/\ufffd'), { running: false })).reason).toContain('cannot spell');
+  expect((await readLayerSizes(upper, added('/a/../../etc'), { running: false })).reason).toContain('unexpected');
+  expect((await readLayerSizes(join(root, 'none'), added('/a'), { running: false })).reason).toContain('cannot read');
+  expect((await readLayerSizes('relative/dir', added('/a'), { running: false })).reason).toContain('absolute');
+});
