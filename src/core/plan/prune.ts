@@ -291,6 +291,7 @@ export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, ext
     warnings.push(...vp.warnings);
   }
   const destroyed = new Set(destroyVolumes.map((v) => v.name));
+  const orphaned = new Set(fates.orphaned.map((v) => v.name));
   const images = vpRefused ? { destroy: [], untag: [] } : imageStep(snapshot, args, limit, cmd.all, survivors);
   const buildCache = vpRefused ? [] : systemBuildCache(snapshot, cmd.all, filters, images.destroy.length > 0, warnings);
   return makePlan(snapshot, cmd.argv, {
@@ -306,7 +307,7 @@ export function planSystemPrune(snapshot: Snapshot, cmd: SystemPruneCommand, ext
     keep: {
       containers: step.keep,
       networks: nets.keep,
-      volumes: keepVolumes.filter((v) => !fates.orphaned.some((o) => o.name === v.name)),
+      volumes: keepVolumes.filter((v) => !orphaned.has(v.name)),
     },
     warnings,
   });
