@@ -12,6 +12,13 @@ const onSignal = (sig: NodeJS.Signals) => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+// A reader that goes away (`lastlook diff … | head`): the rest of the output is dropped quietly and the command
+// finishes its work with its own exit code (a removal under way is never cut short by a closed pipe). The
+// commands' writers stop at a destroyed stdout instead of waiting for it to drain.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 // No top-level await: the bundle is one CommonJS file (the single executable runs nothing else).
 void main({
   argv: process.argv.slice(2),

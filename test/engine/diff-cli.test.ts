@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, inject, test } from 'vitest';
 import { main } from '../../src/cli/index.js';
 import { resolveConnection } from '../../src/docker/connection.js';
 import { connect } from '../../src/docker/dockerode-adapter.js';
 import { given } from './given.js';
-import { docker, engineEnv, prefix, type TestEngine } from './harness.js';
+import { docker, engineEnv, prefix, repoRoot, type TestEngine } from './harness.js';
 
 const engines = inject('engines');
 
@@ -196,4 +198,39 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
     if (id) await given(engine, ['rm', '-v', id]);
     if (p) await given(engine, ['volume', 'rm', `${p}-named`]);
   });
+});
+
+test('a reader that goes away (`| head`): no error, the exit code of the command, nothing on stderr', async () => {
+  const engine = engines[0] as TestEngine;
+  const name = prefix('pipe');
+  // ~3,000 rows of JSON (~1 MB): far more than a pipe holds, so lastlook is still writing when the reader closes.
+  await docker(engine, [
+    'run',
+    '--name',
+    name,
+    engine.image,
+    'sh',
+    '-c',
+    'mkdir /m && cd /m && seq 1 3000 | xargs touch',
+  ]);
+  try {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/lastlook.js'), 'diff', name, '--json'], {
+      env: engineEnv(engine),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    const first = await new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => resolve(d.toString())),
+    );
+    expect(first).toContain('"schema": "lastlook.diff/v1"');
+    // What `head` does once it has its lines: it closes its end of the pipe.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  } finally {
+    await given(engine, ['rm', name]);
+  }
 });

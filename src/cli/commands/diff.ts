@@ -219,7 +219,14 @@ function entryJson(n: DiffNode, isMatch: boolean, sized: boolean): string {
 }
 
 async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  // A reader that went away (`| head`) destroyed the stream: nothing more to write, and no drain to wait for.
+  if ((out as { destroyed?: boolean }).destroyed) return;
+  if (!out.write(text)) {
+    await new Promise<void>((resolve) => {
+      out.once('drain', () => resolve());
+      out.once('close', () => resolve());
+    });
+  }
 }
 
 export const run: Command = async (ctx: CommandContext) => {
