@@ -136,7 +136,7 @@ async function crossover(engine: TestEngine): Promise<void> {
           ),
         );
         byExport.push(await timed(() => changedSizes(port, info.id, changes)));
-        byLayer.push(await timed(() => readChangeSizes(port, { ...target, state: 'exited' }, changes)));
+        byLayer.push(await timed(() => readChangeSizes(port, target, changes)));
       }
       console.log(
         `crossover ${name} (load ${load()}): ${n} paths: by path ${median(byPath).toFixed(0)} ms, by export ${median(byExport).toFixed(0)} ms, from the layer ${median(byLayer).toFixed(0)} ms`,

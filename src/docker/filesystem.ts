@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { archiveIsSafe } from '../core/content-diff.js';
 import type { PathStat } from '../core/diff-tree.js';
 import { decodeNameBytes, engineFormOf } from '../core/escape.js';
-import type { Change, ContainerState, FsEntry, MountPoint } from '../core/model.js';
+import type { Change, FsEntry, MountPoint } from '../core/model.js';
 import { planSizeReads, type SizeReads } from '../core/size-reads.js';
 import { type TarEntryType, TarFormatError, TarScanner } from '../core/tar-scan.js';
 import { type VolumeContents, VolumeTreeBuilder } from '../core/volume-tree.js';
@@ -184,11 +184,6 @@ export interface SizeTarget {
   readonly mounts: readonly MountPoint[];
   /** The image's size (inspect's `spec.imageBytes`): how much an export would stream at least. */
   readonly imageBytes?: number | null;
-  /**
-   * Its state: a container that is not created, exited or dead (or of unknown state) may change while it is read,
-   * and a path gone meanwhile is then left out instead of failing the layer read.
-   */
-  readonly state?: ContainerState;
 }
 
 export interface ReadSizesOptions extends CallOptions {
@@ -295,10 +290,7 @@ async function readFromLayer(
     return null;
   }
   if (dir === null) return null;
-  const read = await readLayerSizes(dir, changes, {
-    running: !(target.state === 'created' || target.state === 'exited' || target.state === 'dead'),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  const read = await readLayerSizes(dir, changes, opts.signal ? { signal: opts.signal } : {});
   if (opts.signal?.aborted) throw new DockerError('aborted', 'cancelled');
   if (!read.sizes) return null;
   opts.onSizes?.(read.sizes);

@@ -12,9 +12,10 @@
  * the bytes and the others are links to it.
  *
  * The layer's names are hostile (the container made them): a path is only looked up under a parent that was itself
- * found to be a real directory of the layer (never a symlink), and the result is dropped otherwise. A running
- * container changes its layer while it is read; a path gone since `/changes` answered keeps no size (as with reads
- * through the engine).
+ * found to be a real directory of the layer (never a symlink), and the result is dropped otherwise. Whatever the
+ * layer does not hold as `/changes` listed it (a running container removed a file meanwhile, or a driver that lists
+ * a renamed directory's files at their new path while they stay in a lower layer) hands the whole read back to the
+ * engine: no size is left unknown that the engine could give.
  */
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { isAbsolute } from 'node:path';
@@ -58,12 +59,12 @@ export interface LayerRead {
 /**
  * The sizes of `changes` (added and changed paths) from the layer at `upper`, or null sizes with the reason when it
  * cannot serve: not an absolute readable directory, a name the engine's JSON cannot spell (U+FFFD), a path whose
- * parent is not a directory of the layer, or (for a container that is not running) a path missing from it.
+ * parent is not a directory of the layer, or a path missing from it.
  */
 export async function readLayerSizes(
   upper: string,
   changes: readonly Change[],
-  opts: { readonly running: boolean; readonly signal?: AbortSignal },
+  opts: { readonly signal?: AbortSignal } = {},
 ): Promise<LayerRead> {
   const fail = (reason: string): LayerRead => ({ sizes: null, reason });
   if (!isAbsolute(upper)) return fail('the layer path is not absolute');
@@ -95,7 +96,7 @@ const OUT_OF_ORDER = Symbol('out of order');
 async function lookUp(
   upper: string,
   paths: readonly string[],
-  opts: { readonly running: boolean; readonly signal?: AbortSignal },
+  opts: { readonly signal?: AbortSignal } = {},
   sorted: boolean,
 ): Promise<LayerRead | typeof OUT_OF_ORDER> {
   const fail = (reason: string): LayerRead => ({ sizes: null, reason });
@@ -112,7 +113,6 @@ async function lookUp(
     if (!directories.has(path.slice(0, path.lastIndexOf('/')))) {
       if (!sorted) return OUT_OF_ORDER;
       // Its parent is not a directory found in the layer: never looked up through whatever stands there.
-      if (opts.running) continue;
       return fail(`the parent of ${path} is not a directory of the layer`);
     }
     const full = upper + path;
@@ -120,14 +120,10 @@ async function lookUp(
     let stat: PathStat;
     try {
       st = lstatSync(full, { throwIfNoEntry: false });
-      if (st === undefined) {
-        if (opts.running) continue;
-        return fail(`${path} is not in the layer`);
-      }
+      if (st === undefined) return fail(`${path} is not in the layer`);
       stat = statOf(st, full);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (opts.running && (code === 'ENOENT' || code === 'ENOTDIR')) continue;
       return fail(`cannot read ${path} in the layer: ${code ?? (e as Error).message}`);
     }
     if (stat.type === 'directory') directories.add(path);

@@ -202,7 +202,7 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
         const dir = await port().layerDirectory?.(id);
         // The harness's engines are local (a unix socket) with an overlay driver, and the tests run as root.
         expect(dir).toMatch(/^\//);
-        const target = { id, started: state !== 'created', mounts: info.mounts, state: info.state };
+        const target = { id, started: state !== 'created', mounts: info.mounts };
         const read = await readChangeSizes(port(), target, before);
         expect(read.method).toBe('layer');
         expect(sorted(await port().containerChanges(id))).toEqual(sorted(before));

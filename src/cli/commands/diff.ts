@@ -245,7 +245,6 @@ export const run: Command = async (ctx: CommandContext) => {
     started: info.spec?.started ?? false,
     mounts,
     imageBytes: info.spec?.imageBytes,
-    state: info.state,
   };
   const read = args.sizes && changes.length > 0 ? await readChangeSizes(port, target, changes, { signal }) : null;
   const sizes = args.sizes ? (read?.sizes ?? new Map()) : undefined;

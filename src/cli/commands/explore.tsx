@@ -35,7 +35,6 @@ function explorerServices(
         started: container.spec?.started ?? false,
         mounts: mountsOf(container),
         imageBytes: container.spec?.imageBytes,
-        state: container.state,
       };
       return (await readChangeSizes(port, target, changes, { signal, onSizes, exportGate })).sizes;
     },
