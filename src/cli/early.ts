@@ -9,11 +9,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
-import { EARLY_READS, type EarlyReads, startEarlyReads } from '../docker/early-reads.js';
+import { EARLY_READS, type EarlyReads, PLAN_FLAGS, startEarlyReads } from '../docker/early-reads.js';
 import { EARLY_SSH, type EarlySsh, startEarlySsh } from '../docker/early-ssh.js';
 import { splitArgv } from './options.js';
-
-const PLAN_FLAGS = new Set(['--json']);
 
 /**
  * Where this command line certainly connects first thing, as lastlook's own argv parser reads it (its global

@@ -84,7 +84,7 @@ const READS: Readonly<Record<string, Reads>> = {
 };
 
 /** Lastlook's own flags allowed before `--` (any other, e.g. --context or --host, means no early reads). */
-const PLAN_FLAGS = new Set(['--json']);
+export const PLAN_FLAGS = new Set(['--json']);
 
 /** The explorer (`lastlook` alone): its first frame waits for the container list (src/cli/commands/explore.tsx). */
 const EXPLORER: Reads = { df: null, info: false, networks: false, images: false };
