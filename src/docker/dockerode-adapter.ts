@@ -120,6 +120,25 @@ interface ApiContainerInspect {
 /** Graph drivers whose writable layer is a plain directory holding exactly the container's changes. */
 const OVERLAY_DRIVERS = new Set(['overlay2', 'overlay', 'fuse-overlayfs']);
 
+/** A container as `/containers/json` (and `/system/df`, the same summaries) lists it. */
+function containerOf(c: ApiContainerSummary): ContainerInfo {
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+    image: c.Image ?? '',
+    imageId: c.ImageID ?? '',
+    state: mapState(c.State),
+    status: c.Status ?? '',
+    created: c.Created ?? 0,
+    labels: labelsOf(c.Labels),
+    mounts: (c.Mounts ?? []).map(mapMount),
+    networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+    endpointNetworks: Object.values(c.NetworkSettings?.Networks ?? {}).flatMap((n) =>
+      n?.EndpointID && n.NetworkID ? [n.NetworkID] : [],
+    ),
+  };
+}
+
 function mapState(s: string | undefined): ContainerState {
   switch (s) {
     case 'created':
@@ -344,27 +363,33 @@ export class DockerodeAdapter implements DockerPort {
         sweep: true,
         signal,
       });
-      const leftovers = list.filter((c) => isLeftover(labelsOf(c.Labels)));
-      for (const c of leftovers) {
-        await this.dial({
-          method: 'DELETE',
-          path: `/containers/${encodeURIComponent(c.Id)}`,
-          query: { force: 1, v: 0 },
-          sweep: true,
-          signal,
-        }).catch((e: unknown) => {
-          // Gone meanwhile (another run swept it): that is the goal.
-          if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
-        });
-      }
-      this.removedLeftovers += leftovers.length;
-      return whole && leftovers.length === 0 ? list : null;
+      const removed = await this.removeLeftovers(list, signal);
+      return whole && removed === 0 ? list : null;
     } catch (e) {
       // The sweep must not stop the command: the same engine error, if any, reaches the caller's own request. A
       // cancelled sweep is retried by the next request.
       if (e instanceof DockerError && e.kind === 'aborted') this.swept = null;
       return null;
     }
+  }
+
+  /** Removes the leftover helpers `list` holds (force, never their volumes); how many it removed. */
+  private async removeLeftovers(list: readonly ApiContainerSummary[], signal?: AbortSignal): Promise<number> {
+    const leftovers = list.filter((c) => isLeftover(labelsOf(c.Labels)));
+    for (const c of leftovers) {
+      await this.dial({
+        method: 'DELETE',
+        path: `/containers/${encodeURIComponent(c.Id)}`,
+        query: { force: 1, v: 0 },
+        sweep: true,
+        signal,
+      }).catch((e: unknown) => {
+        // Gone meanwhile (another run swept it): that is the goal.
+        if (!(e instanceof DockerError && e.kind === 'not-found')) throw e;
+      });
+    }
+    this.removedLeftovers += leftovers.length;
+    return leftovers.length;
   }
 
   async engineInfo(opts: CallOptions = {}): Promise<EngineInfo> {
@@ -434,21 +459,7 @@ export class DockerodeAdapter implements DockerPort {
       query: { all: 1 },
       signal: opts.signal,
     });
-    return list.map((c) => ({
-      id: c.Id,
-      name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
-      image: c.Image ?? '',
-      imageId: c.ImageID ?? '',
-      state: mapState(c.State),
-      status: c.Status ?? '',
-      created: c.Created ?? 0,
-      labels: labelsOf(c.Labels),
-      mounts: (c.Mounts ?? []).map(mapMount),
-      networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
-      endpointNetworks: Object.values(c.NetworkSettings?.Networks ?? {}).flatMap((n) =>
-        n?.EndpointID && n.NetworkID ? [n.NetworkID] : [],
-      ),
-    }));
+    return list.map(containerOf);
   }
 
   private async imageVolumes(imageId: string, signal?: AbortSignal): Promise<string[] | null> {
@@ -592,9 +603,13 @@ export class DockerodeAdapter implements DockerPort {
   }
 
   async diskUsage(
-    opts: CallOptions & { containers?: boolean; volumes?: boolean; buildCache?: boolean } = {},
+    opts: CallOptions & { containers?: boolean; volumes?: boolean; buildCache?: boolean; list?: boolean } = {},
   ): Promise<DiskUsage> {
     const info = await this.engineInfo(opts);
+    // With `list`, its containers (the same summaries as `/containers/json?all=1`, sizes added) stand in for the
+    // container list; as the run's first list it is the sweep's too, as in listContainers (set before any await).
+    const sweeping = opts.list === true && opts.containers !== false && this.swept === null;
+    if (sweeping) this.swept = Promise.resolve();
     const wantContainers = opts.containers ?? true;
     const wantVolumes = opts.volumes ?? true;
     const wantCache = opts.buildCache ?? false;
@@ -607,7 +622,7 @@ export class DockerodeAdapter implements DockerPort {
     ];
     const typed = compareVersions(info.apiVersion, '1.42') >= 0 && types.length > 0;
     const r = await this.dial<{
-      Containers?: { Id: string; SizeRw?: number }[] | null;
+      Containers?: (ApiContainerSummary & { SizeRw?: number })[] | null;
       Volumes?: { Name: string; UsageData?: { Size?: number } | null }[] | null;
       BuildCache?: RawBuildCache[] | null;
     }>({
@@ -616,6 +631,13 @@ export class DockerodeAdapter implements DockerPort {
       query: typed ? { type: types } : {},
       signal: opts.signal,
     });
+    let list: ContainerInfo[] | undefined;
+    if (opts.list && wantContainers) {
+      const raw = r.Containers ?? [];
+      // A leftover removed: the snapshot reads everything again (`leftoversRemoved`), the list included.
+      const removed = sweeping ? await this.removeLeftovers(raw, opts.signal).catch(() => 0) : 0;
+      if (removed === 0) list = raw.map(containerOf);
+    }
     const containers = new Map<string, number>();
     // SizeRw is `omitempty` in the summary: absent means 0 bytes (docker-semantics.md §5).
     if (wantContainers) for (const c of r.Containers ?? []) containers.set(c.Id, c.SizeRw ?? 0);
@@ -627,9 +649,12 @@ export class DockerodeAdapter implements DockerPort {
         if (typeof size === 'number' && size >= 0) volumes.set(v.Name, size);
       }
     }
-    return wantCache
-      ? { containers, volumes, buildCache: (r.BuildCache ?? []).map(buildCacheRecord) }
-      : { containers, volumes };
+    return {
+      containers,
+      volumes,
+      ...(wantCache ? { buildCache: (r.BuildCache ?? []).map(buildCacheRecord) } : {}),
+      ...(list ? { list } : {}),
+    };
   }
 
   async listBuildCache(opts: CallOptions = {}): Promise<BuildCacheRecord[]> {

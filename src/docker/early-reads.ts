@@ -182,13 +182,16 @@ export function startEarlyReads(
     }
     if (typeof v.Version !== 'string' || typeof v.ApiVersion !== 'string') return;
     const api = compareVersions(v.ApiVersion, CLIENT_MAX_API) < 0 ? v.ApiVersion : CLIENT_MAX_API;
-    send(`/v${api}/containers/json`, { all: 1 });
+    // Engines before 23.0 refuse a second disk-usage request while one runs: never prefetched there.
+    const df = reads.df && compareVersions(v.Version, '23.0.0') >= 0 ? reads.df : null;
+    // A disk usage that measures containers lists them too: it is the snapshot's container list then
+    // (src/docker/snapshot.ts), and the list is not asked for.
+    if (!df?.includes('container')) send(`/v${api}/containers/json`, { all: 1 });
     send(`/v${api}/volumes`);
     if (reads.networks) send(`/v${api}/networks`);
     if (reads.images) send(`/v${api}/images/json`, { all: 1 });
-    // Engines before 23.0 refuse a second disk-usage request while one runs: never prefetched there.
-    if (reads.df && compareVersions(v.Version, '23.0.0') >= 0) {
-      send(`/v${api}/system/df`, compareVersions(api, '1.42') >= 0 ? { type: reads.df } : {});
+    if (df) {
+      send(`/v${api}/system/df`, compareVersions(api, '1.42') >= 0 ? { type: df } : {});
       if (reads.info) send(`/v${api}/info`);
     }
   });

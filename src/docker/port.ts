@@ -56,7 +56,13 @@ export interface DockerPort {
    *   @default false
    */
   diskUsage?(
-    opts?: CallOptions & { readonly containers?: boolean; readonly volumes?: boolean; readonly buildCache?: boolean },
+    opts?: CallOptions & {
+      readonly containers?: boolean;
+      readonly volumes?: boolean;
+      readonly buildCache?: boolean;
+      /** Also return the containers as a list (`DiskUsage.list`), in place of `listContainers`. */
+      readonly list?: boolean;
+    },
   ): Promise<DiskUsage>;
   /** `GET /info` `DockerRootDir`: the engine's data root (logs live under it); null when not reported. */
   dataRoot?(opts?: CallOptions): Promise<string | null>;
@@ -178,6 +184,12 @@ export interface DiskUsage {
   readonly volumes: ReadonlyMap<string, number>;
   /** The build cache records, when asked for (`buildCache`). */
   readonly buildCache?: readonly BuildCacheRecord[];
+  /**
+   * Every container, as `listContainers` gives them, when asked for (`list`, with `containers`): the engine's
+   * disk-usage answer lists them with the same summaries. Absent when not asked for, or when it removed a leftover
+   * helper of a killed run (the caller reads again).
+   */
+  readonly list?: readonly ContainerInfo[];
 }
 
 /** What `createVolume` sends. */

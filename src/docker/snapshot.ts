@@ -63,7 +63,8 @@ function startDiskUsage(
   signal: AbortSignal | undefined,
 ): Prefetched | null {
   if (!port.diskUsage) return null;
-  const usage = port.diskUsage({ ...what, signal });
+  // The containers' sizes come with the container summaries themselves: they are the snapshot's list (see readOnce).
+  const usage = port.diskUsage({ ...what, list: what.containers, signal });
   // Container logs are found under the data root: ask for it at the same time.
   const dataRoot = what.containers ? localDataRoot(port, host, signal) : null;
   // Handled here so that a plan that never measures (blocked, or readSnapshot failing first) does not leave an
@@ -89,21 +90,30 @@ async function readOnce(port: DockerPort, opts: SnapshotOptions): Promise<Snapsh
   // listener on `signal`. Lift Node's leak warning (10) for this legitimate fan-out.
   if (signal) setMaxListeners(Math.max(getMaxListeners(signal), 64), signal);
   const engine = await port.engineInfo({ signal });
-  // The container list goes first: the adapter's first list doubles as its sweep of leftover helpers (one request
-  // instead of a filtered list plus this one), and the other requests are sent beside it.
-  const containersRead = port.listContainers({ signal });
   // Engines before 23.0 refuse a second disk-usage request while one runs ("a disk usage operation is already
   // running"; 23.0+ share one): a prefetch the plan then does not use (blocked) would still be running there when
   // the user's next `docker system df` or `lastlook plan` comes. On those engines, sizes are read after planning.
-  const pre =
-    needs.prefetch && compareVersions(engine.version, '23.0.0') >= 0
-      ? startDiskUsage(
-          port,
-          engine.host,
-          { containers: needs.prefetch === 'prune', volumes: true, buildCache: needs.buildCache === true },
-          signal,
-        )
-      : null;
+  const prefetch = needs.prefetch && compareVersions(engine.version, '23.0.0') >= 0 ? needs.prefetch : null;
+  // The container list goes first: the adapter's first list doubles as its sweep of leftover helpers (one request
+  // instead of a filtered list plus this one), and the other requests are sent beside it. A prune's disk usage
+  // lists every container with the same summaries as `/containers/json` (sizes added): it is the list then, and
+  // the engine does not list them twice (~40 ms of its CPU for 500 containers, BENCHMARKS.md "## plan").
+  let containersRead = prefetch === 'prune' ? null : port.listContainers({ signal });
+  const pre = prefetch
+    ? startDiskUsage(
+        port,
+        engine.host,
+        { containers: prefetch === 'prune', volumes: true, buildCache: needs.buildCache === true },
+        signal,
+      )
+    : null;
+  // Without the list (a port without disk usage, a leftover removed, the request failed): the list itself.
+  containersRead ??= pre
+    ? pre.usage.then(
+        (u) => (u.list ? [...u.list] : port.listContainers({ signal })),
+        () => port.listContainers({ signal }),
+      )
+    : port.listContainers({ signal });
   // With a prefetch, the build cache comes in the same `/system/df` (one request fewer: over ssh:// each request
   // waits its turn on the one session); a port that does not return it is asked on its own.
   const buildCacheRead = (): Promise<readonly BuildCacheRecord[]> | undefined => {

@@ -86,3 +86,19 @@ test('a helper left by a killed run is swept at start; live and unowned ones and
   await given(engine, ['rm', live, unowned, user]);
   await given(engine, ['volume', 'rm', vol, other]);
 });
+
+test("a prune's first read is its disk usage (its container summaries are the list): the sweep happens there too", async () => {
+  const p = prefix('swp');
+  const vol = `${p}-data`;
+  await given(engine, ['volume', 'create', vol]);
+  const leftover = await killedRunLeavesHelper(vol);
+  expect(await ids()).toContain(leftover);
+  const r = await runCli(engine, ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes']);
+  expect(r.code).toBe(0);
+  const plan = JSON.parse(r.stdout) as { destroy: { containers: { id: string }[] } };
+  // Swept before the plan was made: not planned for removal by the prune, and gone from the engine.
+  expect(plan.destroy.containers.map((c) => c.id)).not.toContain(leftover);
+  expect(await ids()).not.toContain(leftover);
+  expect(await volumeNames(engine)).toContain(vol);
+  await given(engine, ['volume', 'rm', vol]);
+});
