@@ -92,6 +92,11 @@ export interface ContainerSpec {
   readonly diskSpecs?: Readonly<Record<string, string>> | null;
   /** Whether the container ever started (`State.StartedAt` is set); absent when not read. */
   readonly started?: boolean;
+  /**
+   * The writable layer as a directory of this machine (`GraphDriver.Data.UpperDir` of an overlay driver), when the
+   * engine is reached over a local unix socket; null otherwise. Read only (src/docker/layer-sizes.ts).
+   */
+  readonly layerDir?: string | null;
 }
 
 export interface ContainerInfo {

@@ -519,6 +519,7 @@ export class DockerodeAdapter implements DockerPort {
       logDriver: hc.LogConfig?.Type ?? 'json-file',
       logPath: c.LogPath ?? '',
       graphDriver: c.GraphDriver?.Name ?? null,
+      layerDir: this.layerDirOf(c),
       // Go's zero time until the first start.
       started: c.State?.StartedAt !== undefined && !c.State.StartedAt.startsWith('0001-'),
     };
@@ -788,14 +789,10 @@ export class DockerodeAdapter implements DockerPort {
     return rebased;
   }
 
-  async layerDirectory(id: string, opts: CallOptions = {}): Promise<string | null> {
+  /** The writable layer's directory, when it is one of this machine (ContainerSpec.layerDir). */
+  private layerDirOf(c: ApiContainerInspect): string | null {
     // Only an engine on this machine: over ssh:// or tcp:// the path names a directory of another one.
     if (!this.host.startsWith('unix://')) return null;
-    const c = await this.dial<ApiContainerInspect>({
-      method: 'GET',
-      path: `/containers/${encodeURIComponent(id)}/json`,
-      signal: opts.signal,
-    });
     const upper = c.GraphDriver?.Data?.UpperDir;
     return OVERLAY_DRIVERS.has(c.GraphDriver?.Name ?? '') && typeof upper === 'string' && upper.startsWith('/')
       ? upper

@@ -184,6 +184,8 @@ export interface SizeTarget {
   readonly mounts: readonly MountPoint[];
   /** The image's size (inspect's `spec.imageBytes`): how much an export would stream at least. */
   readonly imageBytes?: number | null;
+  /** Its writable layer as a directory of this machine (inspect's `spec.layerDir`), read there when it can serve. */
+  readonly layerDir?: string | null;
 }
 
 export interface ReadSizesOptions extends CallOptions {
@@ -198,8 +200,6 @@ export interface ReadSizesOptions extends CallOptions {
   readonly requestLimit?: number;
   /** Wraps the whole export when it is chosen (the explorer's debounce and single flight: ./export-gate.ts). */
   readonly exportGate?: ExportGate;
-  /** Whether the writable layer may be read on this machine (./layer-sizes.ts). @default true */
-  readonly layer?: boolean;
 }
 
 /**
@@ -249,7 +249,7 @@ export async function readChangeSizes(
     opts.onSizes?.(r.sizes);
     return { ...r, method: 'export', reason };
   };
-  const layer = await readFromLayer(port, target, changes, opts);
+  const layer = await readFromLayer(target, changes, opts);
   if (layer) return layer;
   if (!port.statPath) return exportAll('the port cannot stat a path');
   const safe = archiveIsSafe(target.started, target.mounts, changes);
@@ -269,28 +269,17 @@ export async function readChangeSizes(
 }
 
 /**
- * The sizes read from the container's writable layer on this machine, when the port names it and it can serve
+ * The sizes read from the container's writable layer on this machine, when the target names it and it can serve
  * (./layer-sizes.ts); null to ask the engine. It never mounts anything, so it serves a container that never started
  * as well as one that runs.
  */
 async function readFromLayer(
-  port: DockerPort,
   target: SizeTarget,
   changes: readonly Change[],
   opts: ReadSizesOptions,
 ): Promise<ReadSizesResult | null> {
-  if (!port.layerDirectory || opts.layer === false) return null;
-  let dir: string | null;
-  try {
-    dir = await port.layerDirectory(target.id, opts);
-  } catch (e) {
-    if (opts.signal?.aborted || (e instanceof DockerError && (e.kind === 'aborted' || e.kind === 'unreachable'))) {
-      throw e;
-    }
-    return null;
-  }
-  if (dir === null) return null;
-  const read = await readLayerSizes(dir, changes, opts.signal ? { signal: opts.signal } : {});
+  if (!target.layerDir) return null;
+  const read = await readLayerSizes(target.layerDir, changes, opts.signal ? { signal: opts.signal } : {});
   if (opts.signal?.aborted) throw new DockerError('aborted', 'cancelled');
   if (!read.sizes) return null;
   opts.onSizes?.(read.sizes);

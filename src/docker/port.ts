@@ -93,12 +93,6 @@ export interface DockerPort {
    * Optional: without it, sizes come from the export.
    */
   statPath?(id: string, path: string, opts?: CallOptions): Promise<ContainerPathStat | null>;
-  /**
-   * The container's writable layer as a directory of this machine (inspect's `GraphDriver.Data.UpperDir` of an
-   * overlay driver), when the engine is reached over a local unix socket; null otherwise. Read only, by
-   * ./layer-sizes.ts. Optional: without it, sizes come from the engine.
-   */
-  layerDirectory?(id: string, opts?: CallOptions): Promise<string | null>;
   archive(id: string, path: string, opts?: CallOptions): Promise<Readable>;
   /**
    * `POST /containers/{id}/stop[?t=…]`: the stop signal, then SIGKILL after `timeout` seconds — by default the

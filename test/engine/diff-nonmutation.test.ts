@@ -150,8 +150,8 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
         for (const c of before) if (c.kind !== 'deleted') await statPath?.(id, c.path);
         await statPath?.(id, '/');
         for (const root of [...plan.archives, '/etc']) await readTarHeaders(await port().archive(id, root), () => true);
-        // Through the engine (the layer read on this machine is the next test's).
-        const read = await readChangeSizes(port(), target, before, { layer: false });
+        // Through the engine: no layer directory in the target (the layer read on this machine is the next test's).
+        const read = await readChangeSizes(port(), target, before);
         const after = await port().containerChanges(id);
         expect(sorted(after)).toEqual(sorted(before));
         if (engine.kind === 'podman') {
@@ -199,10 +199,10 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
       try {
         const before = await port().containerChanges(id);
         const info = await port().inspectContainer(id);
-        const dir = await port().layerDirectory?.(id);
+        const dir = info.spec?.layerDir;
         // The harness's engines are local (a unix socket) with an overlay driver, and the tests run as root.
         expect(dir).toMatch(/^\//);
-        const target = { id, started: state !== 'created', mounts: info.mounts };
+        const target = { id, started: state !== 'created', mounts: info.mounts, layerDir: dir };
         const read = await readChangeSizes(port(), target, before);
         expect(read.method).toBe('layer');
         expect(sorted(await port().containerChanges(id))).toEqual(sorted(before));
@@ -245,12 +245,9 @@ describe.each(engines.map((e) => [e.kind, e] as const))('reading sizes on the %s
       expect(after).toEqual(ARCHIVE_ON_CREATED[engine.kind]);
       // Through the engine, readChangeSizes never takes that path for a container that did not start.
       const info = await port().inspectContainer(id);
-      const read = await readChangeSizes(
-        port(),
-        { id, started: info.spec?.started ?? false, mounts: info.mounts },
-        [{ kind: 'added', path: '/x' }],
-        { layer: false },
-      );
+      const read = await readChangeSizes(port(), { id, started: info.spec?.started ?? false, mounts: info.mounts }, [
+        { kind: 'added', path: '/x' },
+      ]);
       expect(read.method).toBe('export');
     } finally {
       await cleanup(engine, id, p);

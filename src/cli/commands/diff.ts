@@ -245,6 +245,7 @@ export const run: Command = async (ctx: CommandContext) => {
     started: info.spec?.started ?? false,
     mounts,
     imageBytes: info.spec?.imageBytes,
+    layerDir: info.spec?.layerDir,
   };
   const read = args.sizes && changes.length > 0 ? await readChangeSizes(port, target, changes, { signal }) : null;
   const sizes = args.sizes ? (read?.sizes ?? new Map()) : undefined;

@@ -35,6 +35,7 @@ function explorerServices(
         started: container.spec?.started ?? false,
         mounts: mountsOf(container),
         imageBytes: container.spec?.imageBytes,
+        layerDir: container.spec?.layerDir,
       };
       return (await readChangeSizes(port, target, changes, { signal, onSizes, exportGate })).sizes;
     },
