@@ -60,9 +60,7 @@ export function launch(argv: readonly string[], env: Readonly<Record<string, str
   if (!ssh) return null;
   (globalThis as { [EARLY_SSH]?: EarlySsh })[EARLY_SSH] = ssh;
   if (file)
-    process.on('exit', () =>
-      writeReport(file, { sent: [], taken: [], refused: [], ssh: ssh.adopted ? 'adopted' : 'unused' }),
-    );
+    process.on('exit', () => writeReport(file, { sent: [], taken: [], ssh: ssh.adopted ? 'adopted' : 'unused' }));
   return null;
 }
 
