@@ -607,11 +607,12 @@ export class DockerodeAdapter implements DockerPort {
     opts: CallOptions & { containers?: boolean; volumes?: boolean; buildCache?: boolean; list?: boolean } = {},
   ): Promise<DiskUsage> {
     const info = await this.engineInfo(opts);
+    const wantContainers = opts.containers ?? true;
     // With `list`, its containers (the same summaries as `/containers/json?all=1`, sizes added) stand in for the
     // container list; as the run's first list it is the sweep's too, as in listContainers (set before any await).
-    const sweeping = opts.list === true && opts.containers !== false && this.swept === null;
+    const listing = opts.list === true && wantContainers;
+    const sweeping = listing && this.swept === null;
     if (sweeping) this.swept = Promise.resolve();
-    const wantContainers = opts.containers ?? true;
     const wantVolumes = opts.volumes ?? true;
     const wantCache = opts.buildCache ?? false;
     // `type` (API >= 1.42, repeatable) spares the engine measuring what is not asked for (images, above all);
@@ -633,7 +634,7 @@ export class DockerodeAdapter implements DockerPort {
       signal: opts.signal,
     });
     let list: ContainerInfo[] | undefined;
-    if (opts.list && wantContainers) {
+    if (listing) {
       const raw = r.Containers ?? [];
       // A leftover removed: the snapshot reads everything again (`leftoversRemoved`), the list included.
       const removed = sweeping ? await this.removeLeftovers(raw, opts.signal).catch(() => 0) : 0;

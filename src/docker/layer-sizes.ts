@@ -96,7 +96,7 @@ const OUT_OF_ORDER = Symbol('out of order');
 async function lookUp(
   upper: string,
   paths: readonly string[],
-  opts: { readonly signal?: AbortSignal } = {},
+  opts: { readonly signal?: AbortSignal },
   sorted: boolean,
 ): Promise<LayerRead | typeof OUT_OF_ORDER> {
   const fail = (reason: string): LayerRead => ({ sizes: null, reason });
