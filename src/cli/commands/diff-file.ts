@@ -15,23 +15,13 @@ import { escapeName } from '../../core/escape.js';
 import { PathNotDiffable, readContentDiff } from '../../docker/file-read.js';
 import { CliError, type CommandContext, UsageError } from '../context.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import { writeOut } from '../write-out.js';
 import { type DiffArgs, mountsOf } from './diff.js';
 
 const SGR = { add: '32', del: '31', meta: '36', dim: '2' } as const;
 
 export function colourStyle(color: boolean): RenderStyle {
   return { paint: (s, t) => (color ? `\u001b[${SGR[s]}m${t}\u001b[0m` : t) };
-}
-
-async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
-  // A reader that went away (`| head`) destroyed the stream: nothing more to write, and no drain to wait for.
-  if ((out as { destroyed?: boolean }).destroyed) return;
-  if (!out.write(text)) {
-    await new Promise<void>((resolve) => {
-      out.once('drain', () => resolve());
-      out.once('close', () => resolve());
-    });
-  }
 }
 
 function problem(e: PathNotDiffable, container: string): never {
@@ -69,11 +59,11 @@ export async function runFileDiff(ctx: CommandContext, args: DiffArgs, path: str
   }
   if (args.json) {
     const json = { ...contentDiffJson(diff, info), reads };
-    await write(ctx.stdout, `${JSON.stringify(json, null, 2)}\n`);
+    await writeOut(ctx.stdout, `${JSON.stringify(json, null, 2)}\n`);
     return ExitCode.ok;
   }
   const color = !ctx.global.noColor && ctx.stdout.isTTY === true;
   const lines = renderContentDiff(diff, colourStyle(color));
-  for (let i = 0; i < lines.length; i += 2000) await write(ctx.stdout, `${lines.slice(i, i + 2000).join('\n')}\n`);
+  for (let i = 0; i < lines.length; i += 2000) await writeOut(ctx.stdout, `${lines.slice(i, i + 2000).join('\n')}\n`);
   return ExitCode.ok;
 }

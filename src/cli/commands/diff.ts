@@ -21,6 +21,7 @@ import { mountsOf } from '../../core/mounts.js';
 import { readChangeSizes } from '../../docker/filesystem.js';
 import { type Command, type CommandContext, UsageError } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeOut } from '../write-out.js';
 
 /** The container's mounts, plus `--tmpfs` ones (moved to core/mounts.ts, shared with the explorer). */
 export { mountsOf };
@@ -218,17 +219,6 @@ function entryJson(n: DiffNode, isMatch: boolean, sized: boolean): string {
   );
 }
 
-async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
-  // A reader that went away (`| head`) destroyed the stream: nothing more to write, and no drain to wait for.
-  if ((out as { destroyed?: boolean }).destroyed) return;
-  if (!out.write(text)) {
-    await new Promise<void>((resolve) => {
-      out.once('drain', () => resolve());
-      out.once('close', () => resolve());
-    });
-  }
-}
-
 export const run: Command = async (ctx: CommandContext) => {
   const args = parseDiffArgs(ctx.argv);
   if (args.path !== null) return (await import('./diff-file.js')).runFileDiff(ctx, args, args.path);
@@ -253,7 +243,7 @@ export const run: Command = async (ctx: CommandContext) => {
   if (!args.json) {
     const tree = buildDiffTree(changes, { sizes, mounts });
     const lines = renderText(tree, args.filters, args.sort, color, info.name);
-    for (let i = 0; i < lines.length; i += 2000) await write(ctx.stdout, `${lines.slice(i, i + 2000).join('\n')}\n`);
+    for (let i = 0; i < lines.length; i += 2000) await writeOut(ctx.stdout, `${lines.slice(i, i + 2000).join('\n')}\n`);
     return ExitCode.ok;
   }
   // JSON: one entry per path (no chain compression), in tree order.
@@ -276,16 +266,16 @@ export const run: Command = async (ctx: CommandContext) => {
     mounts: mounts.map((m) => ({ type: m.type, name: m.name, source: m.source, destination: m.destination })),
   };
   const headText = JSON.stringify(head, null, 2);
-  await write(ctx.stdout, `${headText.slice(0, -2)},\n  "entries": [`);
+  await writeOut(ctx.stdout, `${headText.slice(0, -2)},\n  "entries": [`);
   let chunk: string[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as (typeof rows)[number];
     chunk.push(`${i === 0 ? '' : ','}\n    ${entryJson(r.node, r.isMatch, tree.sized)}`);
     if (chunk.length >= 2000) {
-      await write(ctx.stdout, chunk.join(''));
+      await writeOut(ctx.stdout, chunk.join(''));
       chunk = [];
     }
   }
-  await write(ctx.stdout, `${chunk.join('')}\n  ]\n}\n`);
+  await writeOut(ctx.stdout, `${chunk.join('')}\n  ]\n}\n`);
   return ExitCode.ok;
 };

@@ -1,0 +1,14 @@
+/**
+ * Writing a command's long output (200,000 rows of `diff --json`) with the stream's back-pressure: wait for
+ * `drain` when its buffer is full. A reader that went away (`| head`) destroyed the stream: nothing more is
+ * written, and no drain is waited for (src/cli/bin.ts ignores the EPIPE itself).
+ */
+export async function writeOut(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if ((out as { destroyed?: boolean }).destroyed) return;
+  if (!out.write(text)) {
+    await new Promise<void>((resolve) => {
+      out.once('drain', () => resolve());
+      out.once('close', () => resolve());
+    });
+  }
+}
