@@ -39,12 +39,18 @@ async function ids(): Promise<string[]> {
   return containerIds(engine);
 }
 
-test('a helper left by a killed run is swept at start; live and unowned ones and user containers stay', async () => {
-  const p = prefix('sw');
+/** A new volume held by the helper of a killed run, which is still there. */
+async function leftoverHoldingVolume(tag: string): Promise<{ p: string; vol: string; leftover: string }> {
+  const p = prefix(tag);
   const vol = `${p}-data`;
   await given(engine, ['volume', 'create', vol]);
   const leftover = await killedRunLeavesHelper(vol);
   expect(await ids()).toContain(leftover);
+  return { p, vol, leftover };
+}
+
+test('a helper left by a killed run is swept at start; live and unowned ones and user containers stay', async () => {
+  const { p, vol, leftover } = await leftoverHoldingVolume('sw');
 
   // A helper of a live run (this test process), one without an owner, and a user's container: all kept.
   const other = `${p}-other`;
@@ -88,11 +94,7 @@ test('a helper left by a killed run is swept at start; live and unowned ones and
 });
 
 test("a prune's first read is its disk usage (its container summaries are the list): the sweep happens there too", async () => {
-  const p = prefix('swp');
-  const vol = `${p}-data`;
-  await given(engine, ['volume', 'create', vol]);
-  const leftover = await killedRunLeavesHelper(vol);
-  expect(await ids()).toContain(leftover);
+  const { vol, leftover } = await leftoverHoldingVolume('swp');
   const r = await runCli(engine, ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes']);
   expect(r.code).toBe(0);
   const plan = JSON.parse(r.stdout) as { destroy: { containers: { id: string }[] } };
