@@ -20,6 +20,7 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { PathStat } from '../core/diff-tree.js';
+import { decodeNameBytes } from '../core/escape.js';
 import type { Change } from '../core/model.js';
 
 /** A `.` or `..` segment: never in a path the engine lists. */
@@ -45,7 +46,10 @@ export function walkOrder(a: string, b: string): number {
 
 function statOf(st: Stats, full: string): PathStat {
   if (st.isDirectory()) return { type: 'directory', size: 0, linkTarget: null };
-  if (st.isSymbolicLink()) return { type: 'symlink', size: 0, linkTarget: readlinkSync(full) };
+  // The target's bytes as the export's tar header would give them: decoded losslessly (core/escape.ts).
+  if (st.isSymbolicLink()) {
+    return { type: 'symlink', size: 0, linkTarget: decodeNameBytes(readlinkSync(full, { encoding: 'buffer' })) };
+  }
   if (st.isFile()) return { type: 'file', size: st.size, linkTarget: null };
   return { type: 'other', size: 0, linkTarget: null };
 }

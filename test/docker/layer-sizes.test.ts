@@ -7,6 +7,7 @@ import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { decodeNameBytes } from '../../src/core/escape.js';
 import type { Change } from '../../src/core/model.js';
 import { readLayerSizes, walkOrder } from '../../src/docker/layer-sizes.js';
 
@@ -47,6 +48,15 @@ test('types, sizes, a symlink as written, and the first name of a hardlinked ino
     '/a.b': { type: 'directory', size: 0, linkTarget: null },
     '/a.b/g': { type: 'link', size: 0, linkTarget: '/a/h' },
   });
+});
+
+test('a symlink target that is not UTF-8 keeps its bytes, decoded as the export decodes a tar header', async () => {
+  const upper = layer('bytes');
+  const target = Buffer.from([0x62, 0xff, 0x2f, 0x1b, 0x5b, 0x33, 0x31, 0x6d]);
+  symlinkSync(target, Buffer.from(join(upper, 'odd')));
+  const read = await readLayerSizes(upper, added('/odd'));
+  expect(read.sizes?.get('/odd')).toEqual({ type: 'symlink', size: 0, linkTarget: decodeNameBytes(target) });
+  expect(read.sizes?.get('/odd')?.linkTarget).not.toContain('\ufffd');
 });
 
 test('a list that names a path before its parent is read in walk order, with the same result', async () => {
