@@ -397,6 +397,27 @@ describe('the change tree lives in the reducer (keys in the changes pane see the
     expect(run(end, { type: 'move', delta: -1 }).changesCursor).toBe(n - 2);
   });
 
+  test('a tree read again keeps the cursor on its path when rows are added above it (not on its row number)', () => {
+    const changes = f.changes[scratch.id] ?? [];
+    const s0 = withTree();
+    const rows = visibleChanges(s0);
+    const last = rows.length - 1;
+    const s = run(s0, ...Array.from({ length: last }, () => ({ type: 'move', delta: 1 }) as const));
+    const path = rows[last]?.node.path as string;
+    // A new path inside the first directory appears in the new reading: every row below it moves down one.
+    const dir = rows.find((r) => r.hasChildren)?.node.path as string;
+    const fresh = `${dir}/0000-new`;
+    const again = buildDiffTree([{ path: fresh, kind: 'added' }, ...changes], { mounts: scratch.mounts });
+    const after = run(s, { type: 'tree-loaded', id: scratch.id, tree: again });
+    const added = visibleChanges(after).findIndex((r) => r.node.path === fresh);
+    expect(added).toBeGreaterThanOrEqual(0);
+    expect(added).toBeLessThan(last);
+    expect(visibleChanges(after)[after.changesCursor]?.node.path).toBe(path);
+    expect(after.changesCursor).toBe(last + 1);
+    // The same tree again (sizes arriving): the cursor stays where it is.
+    expect(run(after, { type: 'tree-loaded', id: scratch.id, tree: again }).changesCursor).toBe(last + 1);
+  });
+
   test('enter folds the directory under the cursor, resolved against the state of that moment', () => {
     const s = withTree();
     const rows = visibleChanges(s);

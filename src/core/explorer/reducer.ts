@@ -4,6 +4,7 @@
  * the next state from values it closed over; effects (loading, planning, executing) watch this state and dispatch
  * results back; results for a selection or preview that is no longer current are ignored.
  */
+import type { DiffTree } from '../diff-tree.js';
 import { fileViewFailed, fileViewLoaded, openFileView, scrollFileView } from '../file-view.js';
 import { computeLayout, helpLayout } from '../layout.js';
 import { removalCount, requiredConfirmation } from '../plan/contract.js';
@@ -115,10 +116,25 @@ const data: Pick<
   },
   'load-failed': (s, a) => ({ ...s, loadError: a.error }),
   // A tree for a container that is no longer selected is dropped (latest wins).
-  'tree-loaded': (s, a) => (selectedContainer(s)?.id !== a.id ? s : { ...s, changeTree: { id: a.id, tree: a.tree } }),
+  'tree-loaded': (s, a) => (selectedContainer(s)?.id !== a.id ? s : treeReplaced(s, a.id, a.tree)),
   'file-diff-loaded': (s, a) => ({ ...s, fileView: fileViewLoaded(s.fileView, a.seq, a.diff) }),
   'file-diff-failed': (s, a) => ({ ...s, fileView: fileViewFailed(s.fileView, a.seq, a.error) }),
 };
+
+/**
+ * The selected container's change tree, new or read again (sizes arrived, a reload): the cursor stays on the path it
+ * was on, not on the row number, so that a row the new tree adds or drops above it never moves the selection under
+ * the user's next key.
+ */
+function treeReplaced(s: ExplorerState, id: string, tree: DiffTree): ExplorerState {
+  const next = { ...s, changeTree: { id, tree } };
+  if (s.changeTree?.id !== id) return next;
+  const before = visibleChanges(s);
+  const path = before[clamp(s.changesCursor, before.length)]?.node.path;
+  if (path === undefined) return next;
+  const at = visibleChanges(next).findIndex((r) => r.node.path === path);
+  return at < 0 || at === s.changesCursor ? next : { ...next, changesCursor: at };
+}
 
 function toggleOpen(s: ExplorerState): ExplorerState {
   if (s.view === 'volumes' || s.focus === 'mounts') return openContents(s);
