@@ -44,34 +44,57 @@ afterAll(async () => {
   await stopEngine(engine);
 });
 
-/** The name on the change tree's selected row (`▸C  name`, a fold marker and a `→ target` aside), or null. */
+/**
+ * The change pane's rows below its title, each cut at the pane's left border (at 120 columns the container list
+ * shares those lines, and its own selection is a `▸` too).
+ */
+function treeRows(screen: string): string[] {
+  const lines = screen.split('\n').map((l) => [...l]);
+  const t = lines.findIndex((l) => l.join('').includes('Changes (docker diff)'));
+  if (t < 0) return [];
+  const border = (lines[t] as string[]).join('').indexOf('Changes (docker diff)');
+  const col = [...(lines[t] as string[]).join('').slice(0, border)].length - 2;
+  return lines.slice(t + 1).map((l) => l.slice(col).join(''));
+}
+
+/**
+ * The name on the change tree's selected row (`▸C  name`; a row without a kind, a fold marker and a `→ target`
+ * aside), or null. Names of rows next to each other differ in this tree, so a new name is a move.
+ */
 function selectedName(screen: string): string | null {
-  for (const line of screen.split('\n')) {
-    const m = /▸[ACD] +(?:[▾▸] )?([^\s│┃]+)/.exec(line);
+  for (const row of treeRows(screen)) {
+    const m = /^[┃│]▸[ACD ] +(?:[▾▸] )?([^\s│┃]+)/.exec(row);
     if (m) return (m[1] as string).replace(/\/$/, '').split('/').pop() ?? null;
   }
   return null;
 }
 
-/**
- * The selected row of the change tree: its line on screen and its name, not its size (sizes arrive while the tree
- * is shown; the line alone repeats when the pane scrolls).
- */
-function selectedRow(screen: string): string {
-  const i = screen.split('\n').findIndex((l) => /▸[ACD] /.test(l));
-  return `${i} ${selectedName(screen)}`;
+/** Whether the change tree's selection is on its first row. */
+function atTop(screen: string): boolean {
+  return /^[┃│]▸/.test(treeRows(screen)[0] ?? '');
 }
 
-/** Moves the change tree's selection to the row naming `name` (from the top, one j at a time). */
+/**
+ * Moves the change tree's selection to the row naming `name`: from the top, one j at a time, each j drawn before
+ * the next is sent. A move is a new name on the selected row, never a new line or no selection at all: tmux can
+ * capture a frame half drawn, with no row selected yet, and a key counted as drawn before it was leaves every later
+ * j one behind the screen, free to skip a row between two captures (traced: old.conf, no selection, bin, run.sh —
+ * owned skipped; fresh-clone runs saw a seek pass its row, and enter open the row after the one on screen).
+ */
 async function seek(t: TmuxSession, name: string): Promise<void> {
   t.send('g');
-  let screen = await t.waitFor((s) => selectedName(s) !== null, 20_000, 'the change tree selection');
+  let screen = await t.waitFor(atTop, 20_000, 'the change tree selection on its first row');
   for (let i = 0; i < 60 && selectedName(screen) !== name; i++) {
-    // Wait for the selected row itself to change: the screen also changes when sizes arrive, and a j pressed
-    // before the previous one was drawn would skip a row.
-    const before = selectedRow(screen);
+    const before = selectedName(screen);
     t.send('j');
-    screen = await t.waitFor((s) => selectedRow(s) !== before, 20_000, `the selection to move towards ${name}`);
+    screen = await t.waitFor(
+      (s) => {
+        const now = selectedName(s);
+        return now !== null && now !== before;
+      },
+      20_000,
+      `the selection to move towards ${name}`,
+    );
   }
   expect(selectedName(screen)).toBe(name);
 }

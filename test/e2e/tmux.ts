@@ -84,13 +84,22 @@ export class TmuxSession {
     return /^\d+$/.test(text) ? Number(text) : null;
   }
 
-  /** Polls the screen until `predicate` holds; fails with the last screen after `timeoutMs`. */
+  /**
+   * Polls the screen until `predicate` holds on two captures in a row (20 ms apart); fails with the last screen
+   * after `timeoutMs`. tmux can be captured while it is still drawing a frame: erased below some line, its
+   * selection or a title not yet written, which a predicate like "the preview is gone" or "no row selected" takes
+   * for a new state. The frame after it is whole.
+   */
   async waitFor(predicate: (screen: string) => boolean, timeoutMs = 20_000, what = 'screen'): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     let screen = '';
     while (Date.now() < deadline) {
       screen = this.capture();
-      if (predicate(screen)) return screen;
+      if (predicate(screen)) {
+        await new Promise((r) => setTimeout(r, 20));
+        screen = this.capture();
+        if (predicate(screen)) return screen;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last screen:\n${screen}`);
