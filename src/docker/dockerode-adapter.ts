@@ -606,13 +606,14 @@ export class DockerodeAdapter implements DockerPort {
   async diskUsage(
     opts: CallOptions & { containers?: boolean; volumes?: boolean; buildCache?: boolean; list?: boolean } = {},
   ): Promise<DiskUsage> {
-    const info = await this.engineInfo(opts);
     const wantContainers = opts.containers ?? true;
     // With `list`, its containers (the same summaries as `/containers/json?all=1`, sizes added) stand in for the
-    // container list; as the run's first list it is the sweep's too, as in listContainers (set before any await).
+    // container list; as the run's first list it is the sweep's too, as in listContainers. Set before any await:
+    // a request started beside it (the data root's /info) would otherwise begin a sweep with a list of its own.
     const listing = opts.list === true && wantContainers;
     const sweeping = listing && this.swept === null;
     if (sweeping) this.swept = Promise.resolve();
+    const info = await this.engineInfo(opts);
     const wantVolumes = opts.volumes ?? true;
     const wantCache = opts.buildCache ?? false;
     // `type` (API >= 1.42, repeatable) spares the engine measuring what is not asked for (images, above all);

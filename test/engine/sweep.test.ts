@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { expect, inject, test } from 'vitest';
 import { runCli } from '../backup/helpers.js';
+import { startCountingProxy } from './counting-proxy.js';
 import { given } from './given.js';
 import { containerIds, docker, prefix, repoRoot, type TestEngine, volumeNames } from './harness.js';
 
@@ -95,11 +96,30 @@ test('a helper left by a killed run is swept at start; live and unowned ones and
 
 test("a prune's first read is its disk usage (its container summaries are the list): the sweep happens there too", async () => {
   const { vol, leftover } = await leftoverHoldingVolume('swp');
-  const r = await runCli(engine, ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes']);
+  // Through a proxy that notes each request: the sweep's list is the disk usage's, not a list filtered for helpers
+  // (an /info started beside the disk usage once began the sweep with a list of its own).
+  const plan = async () => {
+    const proxy = await startCountingProxy(engine);
+    const args = ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes'];
+    const run = await runCli({ ...engine, host: proxy.host }, args);
+    await proxy.close();
+    return { ...run, requests: proxy.requests() };
+  };
+  const r = await plan();
+  expect(r.requests.filter((q) => q.includes('/containers/json?all=1&filters='))).toEqual([]);
+  expect(r.requests.filter((q) => q.startsWith('DELETE '))).toEqual([
+    expect.stringMatching(new RegExp(`^DELETE /v[0-9.]+/containers/${leftover}\\?force=1&v=0$`)),
+  ]);
+  // With nothing left to sweep: one disk usage, and it is the container list (no list asked for at all).
+  const clean = await plan();
+  expect(clean.code).toBe(0);
+  expect(clean.requests.filter((q) => q.includes('/system/df'))).toHaveLength(1);
+  expect(clean.requests.filter((q) => q.includes('/containers/json'))).toEqual([]);
+  expect(clean.requests.filter((q) => q.startsWith('DELETE '))).toEqual([]);
   expect(r.code).toBe(0);
-  const plan = JSON.parse(r.stdout) as { destroy: { containers: { id: string }[] } };
+  const planned = JSON.parse(r.stdout) as { destroy: { containers: { id: string }[] } };
   // Swept before the plan was made: not planned for removal by the prune, and gone from the engine.
-  expect(plan.destroy.containers.map((c) => c.id)).not.toContain(leftover);
+  expect(planned.destroy.containers.map((c) => c.id)).not.toContain(leftover);
   expect(await ids()).not.toContain(leftover);
   expect(await volumeNames(engine)).toContain(vol);
   await given(engine, ['volume', 'rm', vol]);
