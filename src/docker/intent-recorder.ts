@@ -138,7 +138,8 @@ function forwardRead(req: IncomingMessage, res: ServerResponse, upstream: Upstre
   const base: http.RequestOptions = { method: req.method, path: req.url, headers: requestHeaders(req), agent };
   const options: https.RequestOptions =
     upstream.kind === 'unix'
-      ? { ...base, socketPath: upstream.socketPath }
+      ? // No TLS server name to work out for a unix socket (Node would compile its IPv6 expression for it).
+        { ...base, socketPath: upstream.socketPath, servername: '' }
       : { ...base, host: upstream.host, port: upstream.port, ...(upstream.tls ? tlsOptions(upstream.tls) : {}) };
   const lib = upstream.kind === 'tcp' && upstream.tls ? https : http;
   const up = lib.request(options, (answer) => {
