@@ -10,8 +10,10 @@
  * U+DC80..U+DCFF, see core/escape.ts) and rendered through {@link displayLine}: raw bytes as `\xNN`, control,
  * bidi and zero-width characters as `\uXXXX`, tabs expanded. Nothing from a file reaches a terminal as it is.
  */
+
 import { structuredPatch } from 'diff';
 import { decodeNameBytes, escapeName, escapeText } from './escape.js';
+import { groupDigits } from './format.js';
 import type { Change, ChangeKind, FsEntry, MountPoint } from './model.js';
 
 /** One side of the path, as its tar header and (for a regular file) its first bytes said. */
@@ -334,7 +336,7 @@ export function modeText(mode: number): string {
 function sideSummary(s: FileSide): string {
   const parts = [TYPE_NAME[s.type]];
   if (s.type === 'file') {
-    parts.push(`${s.size.toLocaleString('en-US')} bytes`);
+    parts.push(`${groupDigits(s.size)} bytes`);
     parts.push(s.sha256 ? `sha256 ${s.sha256}` : 'sha256 not computed (larger than --max-bytes)');
   }
   if (s.linkTarget !== null) parts.push(`-> ${escapeName(s.linkTarget)}`);
@@ -416,9 +418,7 @@ export function bodyLines(d: ContentDiff, style: RenderStyle = PLAIN): string[] 
     }
   }
   if (d.truncated) {
-    out.push(
-      p('meta', `(read only the first ${d.maxBytes.toLocaleString('en-US')} bytes of each side; raise --max-bytes)`),
-    );
+    out.push(p('meta', `(read only the first ${groupDigits(d.maxBytes)} bytes of each side; raise --max-bytes)`));
   }
   return out;
 }

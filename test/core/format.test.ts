@@ -3,6 +3,7 @@ import {
   cell,
   displayWidth,
   formatBytes,
+  groupDigits,
   plural,
   rcell,
   safe,
@@ -110,4 +111,18 @@ test("wrapText keeps the text's own line breaks", () => {
     'docker rm CONTAINER',
     'docker volume prune',
   ]);
+});
+
+describe('groupDigits', () => {
+  test("is toLocaleString('en-US') for integers, negatives, -0, large and non-integer numbers", () => {
+    const values = [0, -0, 1, 9, 12, 123, 999, 1000, 1001, 12_345, 999_999, 1_000_000, -1, -1000, -1_234_567];
+    values.push(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 60, 1.5, 1234.5678, -0.25, NaN, Infinity);
+    // A fixed pseudo-random walk over every length of integer (no Math.random: the same values each run).
+    let x = 7;
+    for (let i = 0; i < 2000; i++) {
+      x = (x * 48_271) % 2_147_483_647;
+      values.push(Math.floor(x / 10 ** (i % 10)) * (i % 3 === 0 ? -1 : 1));
+    }
+    for (const n of values) expect(groupDigits(n), String(n)).toBe(n.toLocaleString('en-US'));
+  });
 });

@@ -4,6 +4,7 @@
  * and smallest-subtree archives where that leaves the container untouched, else the tar headers of
  * `GET /containers/{id}/export`: src/docker/filesystem.ts `readChangeSizes`) and its mounts laid over the tree.
  */
+
 import prettyBytes from 'pretty-bytes';
 import {
   buildDiffTree,
@@ -16,6 +17,7 @@ import {
   matchTotals,
 } from '../../core/diff-tree.js';
 import { escapeName } from '../../core/escape.js';
+import { groupDigits } from '../../core/format.js';
 import type { ChangeKind, MountPoint } from '../../core/model.js';
 import { mountsOf } from '../../core/mounts.js';
 import { readChangeSizes } from '../../docker/filesystem.js';
@@ -185,19 +187,17 @@ export function renderText(
   const totals = matchTotals(tree, filters);
   const counts = `A ${tree.counts.added} · C ${tree.counts.modified} · D ${tree.counts.deleted}`;
   const bytes = tree.sized
-    ? `${tree.bytes.toLocaleString('en-US')} bytes (${prettyBytes(tree.bytes)}) in added and changed files`
+    ? `${groupDigits(tree.bytes)} bytes (${prettyBytes(tree.bytes)}) in added and changed files`
     : 'sizes not read (--no-sizes)';
   const unsized = tree.root.unsized > 0 ? `; ${tree.root.unsized} without a known size` : '';
   lines.push(
     tree.paths === 0
       ? `${escapeName(container)}: no changes in the writable layer`
-      : `${tree.paths.toLocaleString('en-US')} paths (${counts}), ${bytes}${unsized}`,
+      : `${groupDigits(tree.paths)} paths (${counts}), ${bytes}${unsized}`,
   );
   const active = (filters.kinds?.size ?? 0) > 0 || (filters.minSize ?? 0) > 0 || (filters.search ?? '') !== '';
   if (active) {
-    lines.push(
-      `matching the filters: ${totals.paths.toLocaleString('en-US')} paths, ${totals.bytes.toLocaleString('en-US')} bytes`,
-    );
+    lines.push(`matching the filters: ${groupDigits(totals.paths)} paths, ${groupDigits(totals.bytes)} bytes`);
   }
   return lines;
 }

@@ -3,8 +3,10 @@
  * or host source, destination, mode, size) and, with `--contents`, the top of each volume's tree read through a
  * never-started helper container (src/docker/filesystem.ts `volumeSummary`).
  */
+
 import prettyBytes from 'pretty-bytes';
 import { escapeName } from '../../core/escape.js';
+import { groupDigits } from '../../core/format.js';
 import type { ContainerInfo, MountPoint } from '../../core/model.js';
 import { FATE_COMMANDS, type Fate, type FateCommand, fateCommandLines, mountFates } from '../../core/mount-fates.js';
 import { mountModeText } from '../../core/mounts.js';
@@ -165,12 +167,10 @@ export const run: Command = async (ctx: CommandContext) => {
     out.push(line(cells[i] ?? []));
     if (r.contents) {
       const c = r.contents;
-      out.push(
-        `    ${c.files.toLocaleString('en-US')} files, ${c.dirs.toLocaleString('en-US')} directories, ${c.bytes.toLocaleString('en-US')} bytes`,
-      );
+      out.push(`    ${groupDigits(c.files)} files, ${groupDigits(c.dirs)} directories, ${groupDigits(c.bytes)} bytes`);
       for (const e of c.entries) {
         const name = escapeName(e.path.slice(e.path.lastIndexOf('/') + 1)) + (e.type === 'directory' ? '/' : '');
-        const detail = e.type === 'directory' ? `  (${e.files.toLocaleString('en-US')} files)` : '';
+        const detail = e.type === 'directory' ? `  (${groupDigits(e.files)} files)` : '';
         out.push(`    ${prettyBytes(e.bytes).padStart(9)}  ${'  '.repeat(e.depth - 1)}${name}${detail}`);
       }
       if (c.omitted > 0) out.push(`    … ${c.omitted} more entries`);
