@@ -7,8 +7,15 @@ export async function writeOut(out: NodeJS.WritableStream, text: string): Promis
   if ((out as { destroyed?: boolean }).destroyed) return;
   if (!out.write(text)) {
     await new Promise<void>((resolve) => {
-      out.once('drain', () => resolve());
-      out.once('close', () => resolve());
+      // Whichever comes first; the other listener goes too (one left per wait made Node warn of a leak on stderr
+      // after ten waits: `diff --json` of 25,000 paths into a slow reader).
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
     });
   }
 }

@@ -234,3 +234,41 @@ test('a reader that goes away (`| head`): no error, the exit code of the command
     await given(engine, ['rm', name]);
   }
 });
+
+test('a slow reader: the whole output, nothing on stderr (no listener left behind per wait for the pipe)', async () => {
+  const engine = engines[0] as TestEngine;
+  const name = prefix('slow');
+  await docker(engine, [
+    'run',
+    '--name',
+    name,
+    engine.image,
+    'sh',
+    '-c',
+    'mkdir /m && cd /m && seq 1 25000 | xargs touch',
+  ]);
+  try {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/lastlook.js'), 'diff', name, '--json'], {
+      env: engineEnv(engine),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString('utf8');
+    });
+    // Each chunk read 5 ms late: the pipe fills again and again (~4.5 MB through a 64 KiB pipe, written 2,000 rows
+    // at a time), so lastlook waits for it to drain more than ten times (Node warns at eleven listeners).
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => {
+      chunks.push(d);
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 5);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const out = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { entries: { path: string }[] };
+    expect(out.entries.filter((c) => c.path.startsWith('/m/'))).toHaveLength(25_000);
+  } finally {
+    await given(engine, ['rm', name]);
+  }
+});
