@@ -75,10 +75,11 @@ const bundleEverything = {
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lastlook-esm' }, (args) => {
-      const real = requireHere.resolve(args.path);
-      const names = Object.keys(requireHere(real)).filter((n) => n !== 'default');
+      const names = Object.keys(requireHere(args.path)).filter((n) => n !== 'default');
+      // A require() call is not redirected (above): it resolves as every other `require('react')` does, one React
+      // in the bundle, named by its path in node_modules (never by this machine's).
       const contents = [
-        `const m = require(${JSON.stringify(real)});`,
+        `const m = require(${JSON.stringify(args.path)});`,
         ...names.map((n) => `export const ${n} = m.${n};`),
         'export default m;',
       ].join('\n');

@@ -86,6 +86,10 @@ describe('the packed npm package', () => {
       const text = readFileSync(join(unpacked, f), 'utf8');
       for (const path of buildPaths) expect(text.includes(path), `${f} contains ${path}`).toBe(false);
     }
+    // One React: every importer (the build's ES facade of it included) got the same module, even with node_modules
+    // a link, as here (a second copy, named by its real path, once came in through the facade).
+    const bundleText = readFileSync(join(unpacked, 'package/dist/lastlook.cjs'), 'utf8');
+    expect(bundleText.split('node_modules/react/index.js').length - 1).toBe(1);
     const manifest = JSON.parse(readFileSync(join(unpacked, 'package/package.json'), 'utf8')) as {
       dependencies?: object;
     };
