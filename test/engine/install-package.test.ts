@@ -73,6 +73,7 @@ describe('the packed npm package', () => {
     expect(files).toEqual([
       'package/README.md',
       'package/bin/lastlook.js',
+      'package/bin/package.json',
       'package/dist/early.cjs',
       'package/dist/lastlook.cjs',
       'package/package.json',
