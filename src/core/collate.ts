@@ -5,9 +5,13 @@
  */
 const made: { collator?: Intl.Collator } = {};
 
-export function compareNames(a: string, b: string): number {
+function collator(): Intl.Collator {
   made.collator ??= new Intl.Collator();
-  return made.collator.compare(a, b);
+  return made.collator;
+}
+
+export function compareNames(a: string, b: string): number {
+  return collator().compare(a, b);
 }
 
 /**
@@ -15,5 +19,5 @@ export function compareNames(a: string, b: string): number {
  * collation data loads while the engine answers instead of after.
  */
 export function prepareCollator(): void {
-  made.collator ??= new Intl.Collator();
+  collator();
 }

@@ -6,8 +6,8 @@
  * fraction of that. Used only when lastlook can read that directory (a local engine, as root or as the owner of a
  * rootless one); anything unexpected returns null and the engine is asked instead (./filesystem.ts).
  *
- * What it reports is what the export's tar headers say (test/engine/layer-sizes.test.ts compares them path by
- * path on every engine and in every state): a directory, symlink or special file has size 0, a symlink's target
+ * What it reports is what the export's tar headers say (test/engine/diff-nonmutation.test.ts compares them path
+ * by path on every engine and in every state; the rules on local directories: test/docker/layer-sizes.test.ts): a directory, symlink or special file has size 0, a symlink's target
  * is kept as written, and of several names of one inode (hardlinks) the first in the export's walk order carries
  * the bytes and the others are links to it.
  *
@@ -60,6 +60,8 @@ export interface LayerRead {
   readonly reason: string | null;
 }
 
+const fail = (reason: string): LayerRead => ({ sizes: null, reason });
+
 /**
  * The sizes of `changes` (added and changed paths) from the layer at `upper`, or null sizes with the reason when it
  * cannot serve: not an absolute readable directory, a name the engine's JSON cannot spell (U+FFFD), a path whose
@@ -70,7 +72,6 @@ export async function readLayerSizes(
   changes: readonly Change[],
   opts: { readonly signal?: AbortSignal } = {},
 ): Promise<LayerRead> {
-  const fail = (reason: string): LayerRead => ({ sizes: null, reason });
   if (!isAbsolute(upper)) return fail('the layer path is not absolute');
   try {
     if (!lstatSync(upper).isDirectory()) return fail(`${upper} is not a directory`);
@@ -103,7 +104,6 @@ async function lookUp(
   opts: { readonly signal?: AbortSignal },
   sorted: boolean,
 ): Promise<LayerRead | typeof OUT_OF_ORDER> {
-  const fail = (reason: string): LayerRead => ({ sizes: null, reason });
   const sizes = new Map<string, PathStat>();
   const directories = new Set<string>(['']);
   // Names of one inode (hardlinks): the first in the export's order carries the bytes, the others link to it.

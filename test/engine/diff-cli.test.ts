@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { describe, expect, inject, test } from 'vitest';
 import { main } from '../../src/cli/index.js';
@@ -200,10 +201,16 @@ describe.each(engines.map((e) => [e.kind, e] as const))('lastlook diff on the %s
   });
 });
 
-test('a reader that goes away (`| head`): no error, the exit code of the command, nothing on stderr', async () => {
+/**
+ * A container whose writable layer holds `files` new files under /m, and `lastlook diff NAME --json` started on it
+ * with both output pipes to the test; its stderr is collected. The caller removes the container (`name`).
+ */
+async function diffJsonOfFiles(
+  tag: string,
+  files: number,
+): Promise<{ name: string; child: ChildProcessByStdio<null, Readable, Readable>; stderr: () => string }> {
   const engine = engines[0] as TestEngine;
-  const name = prefix('pipe');
-  // ~3,000 rows of JSON (~1 MB): far more than a pipe holds, so lastlook is still writing when the reader closes.
+  const name = prefix(tag);
   await docker(engine, [
     'run',
     '--name',
@@ -211,17 +218,23 @@ test('a reader that goes away (`| head`): no error, the exit code of the command
     engine.image,
     'sh',
     '-c',
-    'mkdir /m && cd /m && seq 1 3000 | xargs touch',
+    `mkdir /m && cd /m && seq 1 ${files} | xargs touch`,
   ]);
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/lastlook.js'), 'diff', name, '--json'], {
+    env: engineEnv(engine),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
+  return { name, child, stderr: () => stderr };
+}
+
+test('a reader that goes away (`| head`): no error, the exit code of the command, nothing on stderr', async () => {
+  // ~3,000 rows of JSON (~1 MB): far more than a pipe holds, so lastlook is still writing when the reader closes.
+  const { name, child, stderr } = await diffJsonOfFiles('pipe', 3000);
   try {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/lastlook.js'), 'diff', name, '--json'], {
-      env: engineEnv(engine),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString('utf8');
-    });
     const first = await new Promise<string>((resolve) =>
       child.stdout.once('data', (d: Buffer) => resolve(d.toString())),
     );
@@ -229,33 +242,15 @@ test('a reader that goes away (`| head`): no error, the exit code of the command
     // What `head` does once it has its lines: it closes its end of the pipe.
     child.stdout.destroy();
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code, stderr: stderr() }).toEqual({ code: 0, stderr: '' });
   } finally {
-    await given(engine, ['rm', name]);
+    await given(engines[0] as TestEngine, ['rm', name]);
   }
 });
 
 test('a slow reader: the whole output, nothing on stderr (no listener left behind per wait for the pipe)', async () => {
-  const engine = engines[0] as TestEngine;
-  const name = prefix('slow');
-  await docker(engine, [
-    'run',
-    '--name',
-    name,
-    engine.image,
-    'sh',
-    '-c',
-    'mkdir /m && cd /m && seq 1 25000 | xargs touch',
-  ]);
+  const { name, child, stderr } = await diffJsonOfFiles('slow', 25_000);
   try {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/lastlook.js'), 'diff', name, '--json'], {
-      env: engineEnv(engine),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString('utf8');
-    });
     // Each chunk read 5 ms late: the pipe fills again and again (~4.5 MB through a 64 KiB pipe, written 2,000 rows
     // at a time), so lastlook waits for it to drain more than ten times (Node warns at eleven listeners).
     const chunks: Buffer[] = [];
@@ -265,10 +260,10 @@ test('a slow reader: the whole output, nothing on stderr (no listener left behin
       setTimeout(() => child.stdout.resume(), 5);
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code, stderr: stderr() }).toEqual({ code: 0, stderr: '' });
     const out = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { entries: { path: string }[] };
     expect(out.entries.filter((c) => c.path.startsWith('/m/'))).toHaveLength(25_000);
   } finally {
-    await given(engine, ['rm', name]);
+    await given(engines[0] as TestEngine, ['rm', name]);
   }
 });

@@ -107,14 +107,9 @@ export function removalSource(
   if (engineRules(snapshot.engine).rmVolumes === 'volume-flag') {
     const dst = cleanPath(destination);
     const name = container.mounts.find((m) => cleanPath(m.destination) === dst)?.name ?? null;
-    const anonymous = (
-      volumesByName
-        ? name === null
-          ? undefined
-          : volumesByName.get(name)
-        : snapshot.volumes.find((v) => v.name === name)
-    )?.anonymous;
-    if (name === null || anonymous === undefined) return null;
+    if (name === null) return null;
+    const anonymous = (volumesByName?.get(name) ?? snapshot.volumes.find((v) => v.name === name))?.anonymous;
+    if (anonymous === undefined) return null;
     return anonymous ? '' : name;
   }
   return specSource(snapshot.containers, container, destination);
