@@ -5,7 +5,6 @@
  * between src/compose and src/docker (what is read) and src/core (parser, planner).
  */
 
-import { prepareCollator } from '../core/collate.js';
 import { CommandLineError, type ParsedCommand, parseDockerCommand } from '../core/command-line.js';
 import { ComposeModelError } from '../core/compose-model.js';
 import { familyOf } from '../core/families/index.js';
@@ -183,8 +182,6 @@ export async function planCommandLines(
     const asking = intentFor(ctx, first, signal);
     const reading = familyOf(first).composeProject ? undefined : snapshotFor(base, [first]);
     reading?.catch(() => undefined);
-    // Every plan sorts names; the collator (~10 ms) is made while the engine answers.
-    setImmediate(prepareCollator);
     const intent = await asking;
     const command = intent?.parsed ?? first;
     let snapshot = await reading;

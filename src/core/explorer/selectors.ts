@@ -2,7 +2,7 @@
  * What the explorer shows and acts on, derived from its state: the grouped container list, the volume list, the
  * change tree's visible rows, the selection. Pure; memoised only in the state's own `memo` (no module globals).
  */
-import { compareNames } from '../collate.js';
+import { sortByName } from '../collate.js';
 import { flatten, type VisibleRow } from '../diff-tree.js';
 import type { PreviewSelection } from '../families/index.js';
 import type { ContainerInfo } from '../model.js';
@@ -51,7 +51,7 @@ function groupRows(s: Pick<ExplorerState, 'containers' | 'filter' | 'collapsedGr
   const order: (string | null)[] = [...names, ...(groups.has(null) ? [null] : [])];
   const rows: ListRow[] = [];
   for (const p of order) {
-    const members = [...(groups.get(p) ?? [])].sort((a, b) => compareNames(a.name, b.name));
+    const members = sortByName(groups.get(p) ?? [], (c) => c.name);
     const key = p === null ? 'group:' : `group:${p}`;
     const collapsed = s.collapsedGroups.has(key);
     rows.push({
@@ -82,21 +82,26 @@ export function volumeRows(s: Pick<ExplorerState, 'volumes' | 'containers' | 'fi
     }
   }
   const f = s.filter.toLowerCase();
-  return [...(s.volumes ?? [])]
-    .filter((v) => !f || v.name.toLowerCase().includes(f) || (v.labels[PROJECT_LABEL] ?? '').includes(f))
-    .sort((a, b) => {
-      // Named volumes first (they are what people care about), then anonymous ones, each by name.
-      const aa = isAnonymousName(a.name);
-      const bb = isAnonymousName(b.name);
-      return aa === bb ? compareNames(a.name, b.name) : aa ? 1 : -1;
-    })
-    .map((v) => ({
-      key: v.name,
-      volume: v,
-      usedBy: (users.get(v.name) ?? []).sort(),
-      project: v.labels[PROJECT_LABEL] ?? null,
-      anonymous: isAnonymousName(v.name) || ANONYMOUS_LABEL in v.labels,
-    }));
+  const shown = (s.volumes ?? []).filter(
+    (v) => !f || v.name.toLowerCase().includes(f) || (v.labels[PROJECT_LABEL] ?? '').includes(f),
+  );
+  // Named volumes first (they are what people care about), then anonymous ones, each by name.
+  return [
+    ...sortByName(
+      shown.filter((v) => !isAnonymousName(v.name)),
+      (v) => v.name,
+    ),
+    ...sortByName(
+      shown.filter((v) => isAnonymousName(v.name)),
+      (v) => v.name,
+    ),
+  ].map((v) => ({
+    key: v.name,
+    volume: v,
+    usedBy: (users.get(v.name) ?? []).sort(),
+    project: v.labels[PROJECT_LABEL] ?? null,
+    anonymous: isAnonymousName(v.name) || ANONYMOUS_LABEL in v.labels,
+  }));
 }
 
 /**

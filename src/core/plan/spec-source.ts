@@ -5,7 +5,7 @@
  * fields with the daemon's precedence (`registerMountPoints`): HostConfig.Mounts > Binds > VolumesFrom (the
  * donor's spec is copied) > Config.Volumes / image volumes (only for destinations still free).
  */
-import { compareNames } from '../collate.js';
+import { sortByName } from '../collate.js';
 import { ANONYMOUS_VOLUME_LABEL, type ContainerInfo, type Snapshot, type VolumeInfo } from '../model.js';
 import { engineRules } from './engine-rules.js';
 import { resolveContainer } from './resolve.js';
@@ -171,7 +171,7 @@ export function volumesRemovedWithContainers(
     }
   }
   const volumesByName = new Map(snapshot.volumes.map((v) => [v.name, v]));
-  for (const [name, uses] of [...touched].sort((a, b) => compareNames(a[0], b[0]))) {
+  for (const [name, uses] of sortByName(touched, (t) => t[0])) {
     const info = volumesByName.get(name);
     const labels = info?.labels ?? {};
     const bytes = opts.volumeBytes?.[name] ?? null;

@@ -2,7 +2,7 @@
  * Shared pieces of every planner: the measured sizes a plan is built with, the PlannedContainer shape, and the
  * final Plan value with its totals. Pure.
  */
-import { compareNames } from '../collate.js';
+import { sortByName } from '../collate.js';
 import { COMPOSE_LABELS, type ContainerInfo, type Snapshot } from '../model.js';
 import { engineRules } from './engine-rules.js';
 import {
@@ -71,26 +71,27 @@ export interface PlanParts {
   readonly warnings?: readonly string[];
 }
 
-const byName = <T extends { readonly name: string }>(a: T, b: T) => compareNames(a.name, b.name);
+const byName = <T extends { readonly name: string }>(items: readonly T[] | undefined) =>
+  sortByName(items ?? [], (x) => x.name);
+const byId = <T extends { readonly id: string }>(items: readonly T[] | undefined) =>
+  sortByName(items ?? [], (x) => x.id);
 
 /** Assembles a Plan: sorted lists, totals, and an empty `destroy` when blocked. */
 export function makePlan(snapshot: Snapshot, command: readonly string[], parts: PlanParts): PlanBody {
   const blocked = parts.blocked ?? null;
   const destroy = {
-    containers: blocked ? [] : [...(parts.destroy?.containers ?? [])].sort(byName),
-    volumes: blocked ? [] : [...(parts.destroy?.volumes ?? [])].sort(byName),
-    networks: blocked ? [] : [...(parts.destroy?.networks ?? [])].sort(byName),
-    images: blocked ? [] : [...(parts.destroy?.images ?? [])].sort((a, b) => compareNames(a.id, b.id)),
-    ...(parts.destroy?.buildCache
-      ? { buildCache: blocked ? [] : [...parts.destroy.buildCache].sort((a, b) => compareNames(a.id, b.id)) }
-      : {}),
+    containers: blocked ? [] : byName(parts.destroy?.containers),
+    volumes: blocked ? [] : byName(parts.destroy?.volumes),
+    networks: blocked ? [] : byName(parts.destroy?.networks),
+    images: blocked ? [] : byId(parts.destroy?.images),
+    ...(parts.destroy?.buildCache ? { buildCache: blocked ? [] : byId(parts.destroy.buildCache) } : {}),
   };
-  const orphan = { volumes: blocked ? [] : [...(parts.orphan?.volumes ?? [])].sort(byName) };
-  const untag = blocked ? [] : [...(parts.untag ?? [])].sort((a, b) => compareNames(a.id, b.id));
+  const orphan = { volumes: blocked ? [] : byName(parts.orphan?.volumes) };
+  const untag = blocked ? [] : byId(parts.untag);
   const keep = {
-    containers: [...(parts.keep?.containers ?? [])].sort(byName),
-    volumes: [...(parts.keep?.volumes ?? [])].sort(byName),
-    networks: [...(parts.keep?.networks ?? [])].sort(byName),
+    containers: byName(parts.keep?.containers),
+    volumes: byName(parts.keep?.volumes),
+    networks: byName(parts.keep?.networks),
   };
   const rules = engineRules(snapshot.engine);
   return {
