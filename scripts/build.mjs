@@ -27,6 +27,12 @@ const yogaDir = join(root, 'node_modules/yoga-layout/dist');
 const requireHere = createRequire(join(root, 'package.json'));
 
 /** Replaces `from` by `to` in `text`, failing the build when `from` is no longer there (a dependency changed). */
+/** An ES module's text with src/core/graphemes.ts's segmenter imported as `lastlookGraphemeSegmenter`. */
+function withGraphemes(text) {
+  const from = JSON.stringify(join(root, 'src/core/graphemes.ts'));
+  return `import { graphemeSegmenter as lastlookGraphemeSegmenter } from ${from};\n${text}`;
+}
+
 function replaceOnce(text, from, to, file) {
   if (!text.includes(from)) throw new Error(`build: ${file} no longer contains ${JSON.stringify(from)}`);
   return text.replace(from, to);
@@ -198,16 +204,26 @@ const bundleEverything = {
     // emoji regular expressions): every line of the explorer has box-drawing characters, so every line took the slow
     // path (~30 ms of the first frame). The fast path also takes the single-width characters below, as string-width
     // itself measures them here, at build time: each one alone, and doubled between letters (no cluster forms).
+    // Ink's tokenizer and slice-ansi made an Intl.Segmenter at module evaluation (ICU's break rules: ~15-20 ms of
+    // every start) and segment every line of every frame with it: src/core/graphemes.ts segments the explorer's
+    // characters itself and makes ICU's segmenter for any other string, at its first use.
+    b.onLoad(
+      {
+        filter:
+          /[\\/]node_modules[\\/](slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/,
+      },
+      (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const made = /new Intl\.Segmenter\(undefined, \{\s*granularity: ['"]grapheme['"]\s*\}\)/;
+        if (!made.test(text)) throw new Error(`build: no grapheme Intl.Segmenter in ${args.path}`);
+        return { contents: withGraphemes(text.replace(made, 'lastlookGraphemeSegmenter()')), loader: 'js' };
+      },
+    );
     b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async (args) => {
       const text = readFileSync(args.path, 'utf8');
       // Every copy makes its Intl.Segmenter at its first use (below); the older copies have no fast path to widen.
       const lazySegmenter = (t) =>
-        replaceOnce(
-          t,
-          'const segmenter = new Intl.Segmenter();',
-          'let madeSegmenter;\nconst segmenter = {segment: (s) => (madeSegmenter ??= new Intl.Segmenter()).segment(s)};',
-          args.path,
-        );
+        withGraphemes(replaceOnce(t, 'new Intl.Segmenter()', 'lastlookGraphemeSegmenter()', args.path));
       if (args.path !== join(root, 'node_modules/string-width/index.js')) {
         return { contents: text.includes('new Intl.Segmenter()') ? lazySegmenter(text) : text, loader: 'js' };
       }
@@ -233,8 +249,9 @@ const bundleEverything = {
       );
       // Making an Intl.Segmenter loads ICU's break rules (~15-22 ms) and the RGI_Emoji set of strings is built when
       // its regular expression is made (~21 ms): both at module evaluation, in every start that loads the formatting
-      // helpers (plans, the explorer), although the fast path above serves nearly every string. Both are made at
-      // their first use instead (the same segmenter and expression, the same widths).
+      // helpers (plans, the explorer), although the fast path above serves nearly every string. The segmenter is
+      // src/core/graphemes.ts's (ICU's made at its first use, for strings it does not segment itself), the expression
+      // is made at its first use (the same widths).
       contents = lazySegmenter(contents);
       contents = replaceOnce(
         contents,
@@ -260,6 +277,51 @@ const bundleEverything = {
         contents,
         '  if (this.agent) {\n    optionsf.agent = this.agent;\n  }\n',
         "  if (this.agent) {\n    optionsf.agent = this.agent;\n  }\n  if (this.socketPath) optionsf.servername = '';\n",
+        args.path,
+      );
+      return { contents, loader: 'js' };
+    });
+    // docker-modem wraps Node's http and https at load: https (and tls under it) is ~6 ms of every start, and only a
+    // TLS engine uses it. Wrapped at first use instead; both wrappers are made by the same function as before.
+    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]http\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      let contents = replaceOnce(
+        text,
+        "var nativeHttps = require('https'),\n  nativeHttp",
+        'var nativeHttp',
+        args.path,
+      );
+      contents = replaceOnce(contents, '  https: nativeHttps,\n', '', args.path);
+      contents = replaceOnce(contents, 'for (var protocol in protocols) {', 'function wrap(protocol) {', args.path);
+      contents = replaceOnce(
+        contents,
+        '  module.exports[protocol] = h;\n}',
+        `  return h;
+}
+module.exports.http = wrap('http');
+var wrappedHttps;
+Object.defineProperty(module.exports, 'https', {
+  enumerable: true,
+  get: function() {
+    if (!wrappedHttps) {
+      protocols.https = require('https');
+      wrappedHttps = wrap('https');
+    }
+    return wrappedHttps;
+  }
+});`,
+        args.path,
+      );
+      return { contents, loader: 'js' };
+    });
+    // dockerode's helpers load zlib for the one that gzips a build context (~3 ms of every start): loaded there.
+    b.onLoad({ filter: /[\\/]dockerode[\\/]lib[\\/]util\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      let contents = replaceOnce(text, "var zlib = require('zlib');\n", '', args.path);
+      contents = replaceOnce(
+        contents,
+        'pack.pipe(zlib.createGzip())',
+        "pack.pipe(require('zlib').createGzip())",
         args.path,
       );
       return { contents, loader: 'js' };

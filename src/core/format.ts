@@ -1,7 +1,9 @@
 /** Presentation helpers shared by the text output and the TUI (pure). */
+
 import prettyBytes from 'pretty-bytes';
 import stringWidth from 'string-width';
 import { escapeName } from './escape.js';
+import { graphemeSegmenter } from './graphemes.js';
 
 /** Bytes for people; `—` for a size that cannot be known (never a guess). */
 export function formatBytes(n: number | null | undefined): string {
@@ -14,9 +16,10 @@ export function displayWidth(s: string): number {
   return stringWidth(s);
 }
 
+const segmenter = graphemeSegmenter();
+
 /** Graphemes, so that a cut never splits an emoji sequence or a letter from its combining marks. */
-const graphemes = (s: string) =>
-  [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
+const graphemes = (s: string) => [...segmenter.segment(s)].map((g) => g.segment);
 
 /** How many of `parts`, from the first, fit in `width` columns. */
 function fitCount(parts: readonly string[], width: number): number {
