@@ -17,6 +17,7 @@
  * U+2030-U+205E), arrows, box drawing, block elements and geometric shapes (U+2190-U+21FF, U+2500-U+25FF).
  */
 const ONE_UNIT_GRAPHEMES =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: controls are one grapheme each (CR, left out, is not)
   /^[\0-\x0c\x0e-\x7f\xa0-\xac\xae-\xff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff]*$/;
 
 /** The part of `Intl.Segmenter` the libraries use: `segment(s)`, iterated or asked `containing(i)`. */
