@@ -2,6 +2,7 @@
 // Benchmark: `lastlook diff --json` against `docker diff` on a container holding 200,000 changed paths.
 //
 //   npm run build && node bench/diff-bench.mjs [--paths 200000] [--runs 3] [--engine modern|legacy]
+//     [--against OTHER/bin/lastlook.js]   (another build timed in the same rounds, for an A/B)
 //
 // Starts its own private engine (scripts/engines.sh, root needed) in a temp folder, builds the container with
 // one busybox `sh -c` (mkdir + `seq | xargs touch`), then alternates, in one run: `docker diff`,
@@ -24,6 +25,7 @@ const RUNS = Number(arg('runs', '3'));
 const KIND = arg('engine', 'modern');
 // `--profile DIR`: one more lastlook run with --cpu-prof into DIR (open the .cpuprofile in Chrome's DevTools).
 const PROFILE = arg('profile', null);
+const AGAINST = arg('against', null);
 const PER_DIR = 1000;
 const DIRS = Math.ceil(PATHS / PER_DIR);
 
@@ -43,11 +45,11 @@ function timed(cmd, args) {
 }
 
 /** `lastlook diff bench --json` on the bench's engine, as node's arguments. */
-const diffArgs = () => [join(repo, 'bin/lastlook.js'), '--host', host, 'diff', 'bench', '--json'];
+const diffArgs = (bin = join(repo, 'bin/lastlook.js')) => [bin, '--host', host, 'diff', 'bench', '--json'];
 
 /** Runs lastlook under /usr/bin/time -v, stdout to /dev/null; returns wall ms and peak RSS in MB. */
-function lastlook() {
-  const r = timed('/usr/bin/time', ['-v', process.execPath, ...diffArgs()]);
+function lastlook(bin) {
+  const r = timed('/usr/bin/time', ['-v', process.execPath, ...diffArgs(bin)]);
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
   return { ms: r.ms, rssMb: kb / 1024 };
 }
@@ -79,6 +81,7 @@ try {
   for (let i = 0; i < RUNS; i++) {
     const d = timed(cli, ['-H', host, 'diff', 'bench']);
     const l = lastlook();
+    const other = AGAINST ? lastlook(AGAINST) : null;
     const ex = timed('curl', ['-sf', '--unix-socket', sock, '-o', '/dev/null', `http://x/containers/${id}/export`]);
     const ar = timed('curl', [
       '-sf',
@@ -88,10 +91,11 @@ try {
       '/dev/null',
       `http://x/containers/${id}/archive?path=/d`,
     ]);
-    rows.push({ docker: d.ms, lastlook: l.ms, rss: l.rssMb, exportMs: ex.ms, archiveMs: ar.ms });
+    rows.push({ docker: d.ms, lastlook: l.ms, rss: l.rssMb, exportMs: ex.ms, archiveMs: ar.ms, other: other?.ms });
     console.log(
       `run ${i + 1} (load ${loadavg()[0].toFixed(2)}): docker diff ${d.ms.toFixed(0)} ms · lastlook diff --json ${l.ms.toFixed(0)} ms (peak RSS ${l.rssMb.toFixed(0)} MB) · ` +
-        `raw export ${ex.ms.toFixed(0)} ms · raw archive /d ${ar.ms.toFixed(0)} ms`,
+        `raw export ${ex.ms.toFixed(0)} ms · raw archive /d ${ar.ms.toFixed(0)} ms` +
+        (other ? ` · ${AGAINST} ${other.ms.toFixed(0)} ms (peak RSS ${other.rssMb.toFixed(0)} MB)` : ''),
     );
   }
   if (PROFILE) {
@@ -101,6 +105,10 @@ try {
   const md = median(rows.map((r) => r.docker));
   const ml = median(rows.map((r) => r.lastlook));
   const rss = Math.max(...rows.map((r) => r.rss));
+  if (AGAINST) {
+    const mo = median(rows.map((r) => r.other));
+    console.log(`the same, ${AGAINST}: median ${mo.toFixed(0)} ms = ${(mo / md).toFixed(2)}× docker diff`);
+  }
   // Check the output once: the JSON parses and counts every path.
   const out = JSON.parse(
     execFileSync(process.execPath, [join(repo, 'bin/lastlook.js'), '--host', host, 'diff', 'bench', '--json'], {
