@@ -25,7 +25,10 @@ void main({
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Made at first use (a plan never reads it).
+  get stdin() {
+    return process.stdin;
+  },
   signal: controller.signal,
 }).then((code) => {
   process.exitCode = code;

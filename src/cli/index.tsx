@@ -78,7 +78,17 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): ExitCo
 
 export async function main(raw: MainIo): Promise<ExitCodeValue> {
   // Every line the CLI prints goes through the terminal guard: nothing from the engine reaches the terminal raw.
-  const io: MainIo = { ...raw, stdout: guardTerminal(raw.stdout), stderr: guardTerminal(raw.stderr) };
+  // stdin is read through a getter: `process.stdin` makes its stream at first use (~2 ms), and a plan never reads it.
+  const io: MainIo = {
+    argv: raw.argv,
+    env: raw.env,
+    signal: raw.signal,
+    get stdin() {
+      return raw.stdin;
+    },
+    stdout: guardTerminal(raw.stdout),
+    stderr: guardTerminal(raw.stderr),
+  };
   try {
     const split = splitArgv(io.argv);
     // Only --help and --version load meow. It gets the version from the bundled package.json: a single executable
@@ -136,7 +146,9 @@ export async function main(raw: MainIo): Promise<ExitCodeValue> {
       env: io.env,
       stdout: io.stdout,
       stderr: io.stderr,
-      stdin: io.stdin,
+      get stdin() {
+        return io.stdin;
+      },
       terminal: { stdout: raw.stdout, stderr: raw.stderr },
       signal: io.signal,
       connection() {
