@@ -159,6 +159,11 @@ const TERMINAL_ACTIVE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+/** {@link TERMINAL_ACTIVE} but line feeds and tabs: whether a text with its lines kept needs any escape. */
+const ACTIVE_BUT_LINES =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /**
  * Free text from outside (an engine error, a tool's stderr, a label shown in a sentence) made inert for a terminal:
  * each code point in {@link TERMINAL_ACTIVE} becomes `\uXXXX` (the same form JSON uses, so the result is still
@@ -169,8 +174,12 @@ const TERMINAL_ACTIVE =
  * line of a TUI cell, where a newline would break the layout).
  */
 export function escapeText(text: string, keep: 'none' | 'lines' = 'none'): string {
+  // With lines kept, text that has nothing else to escape is returned whole without visiting each line break
+  // (a plan's JSON: 20,000 of them).
+  const probe = keep === 'lines' ? ACTIVE_BUT_LINES : TERMINAL_ACTIVE;
+  probe.lastIndex = 0;
+  if (!probe.test(text)) return text;
   TERMINAL_ACTIVE.lastIndex = 0;
-  if (!TERMINAL_ACTIVE.test(text)) return text;
   return text.replace(TERMINAL_ACTIVE, (ch) =>
     keep === 'lines' && (ch === '\n' || ch === '\t')
       ? ch

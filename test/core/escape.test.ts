@@ -108,3 +108,37 @@ describe('escapeText', () => {
     expect(JSON.parse(`"${escapeText(hostile)}"`)).toBe(hostile);
   });
 });
+
+describe('escapeText with lines kept', () => {
+  /** The escape as it was before text with nothing but line breaks took the short way: every match visited. */
+  const visitEach = (text: string) =>
+    text.replace(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+      /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      (ch) => (ch === '\n' || ch === '\t' ? ch : `\\u${(ch.codePointAt(0) as number).toString(16).padStart(4, '0')}`),
+    );
+
+  test('gives what visiting every match gives, over random text of line breaks, tabs, controls and the rest', () => {
+    const pool = ['a', ' ', '\n', '\t', '\r', '\u001b', '\u009b', '\u202e', '\ud800', '\udc00', '😀', 'é', '"', '\\'];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let unchanged = 0;
+    for (let n = 0; n < 5000; n++) {
+      const text = Array.from({ length: Math.floor(next() * 10) }, () => pool[Math.floor(next() * pool.length)]).join(
+        '',
+      );
+      expect(escapeText(text, 'lines')).toBe(visitEach(text));
+      if (escapeText(text, 'lines') === text) unchanged++;
+    }
+    expect(unchanged).toBeGreaterThan(100);
+    expect(unchanged).toBeLessThan(4900);
+  });
+
+  test("a plan's JSON (line breaks only) comes back as it is", () => {
+    const json = JSON.stringify({ volumes: Array.from({ length: 2000 }, (_, i) => ({ name: `v${i}` })) }, null, 2);
+    expect(escapeText(json, 'lines')).toBe(json);
+  });
+});

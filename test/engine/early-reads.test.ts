@@ -6,7 +6,7 @@
  * Command lines it must not read early for, and an engine that is not there, behave as without early reads.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
@@ -21,7 +21,7 @@ interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-  readonly report: { sent: string[]; taken: string[] } | null;
+  readonly report: { sent: string[]; taken: string[]; version?: string } | null;
 }
 
 let runs = 0;
@@ -73,6 +73,50 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
       expect(sent.some((k) => k.startsWith('GET /v') && k.includes('/containers/json?all=1'))).toBe(!listFromDf);
     },
   );
+
+  test('the version cache: the next run sends its reads beside /version, takes every one, and plans the same', async () => {
+    const home = mkdtempSync(join(work, 'home-'));
+    const env = { ...engineEnv(engine), HOME: home };
+    const plan = ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes'];
+    const first = await lastlook(env, plan);
+    const second = await lastlook(env, plan);
+    expect(first.report?.version).toBe('engine');
+    expect(second.report?.version).toBe('cache');
+    for (const r of [first, second]) {
+      expect(r.code).toBe(0);
+      expect([...(r.report?.taken ?? [])].sort()).toEqual([...(r.report?.sent ?? [])].sort());
+    }
+    expect(second.report?.sent).toEqual(first.report?.sent);
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
+    const cache = JSON.parse(readFileSync(join(home, '.cache/lastlook/engine-versions.json'), 'utf8'));
+    expect(cache[engine.host]).toMatchObject({ version: JSON.parse(first.stdout).engine.version });
+  });
+
+  test('a stale cache entry (another version behind the same socket): read again at the right one, the stale reads left to finish untaken, the same plan', async () => {
+    const home = mkdtempSync(join(work, 'home-'));
+    const env = { ...engineEnv(engine), HOME: home };
+    const plan = ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes'];
+    const fresh = await lastlook(env, plan);
+    const st = lstatSync(engine.host.slice('unix://'.length));
+    // The other engine's version: on 20.10 one that prefetches disk usage (which 20.10 refuses twice at once).
+    const other =
+      kind === 'legacy' ? { version: '28.5.2', apiVersion: '1.51' } : { version: '20.10.24', apiVersion: '1.41' };
+    const file = join(home, '.cache/lastlook/engine-versions.json');
+    mkdirSync(join(home, '.cache/lastlook'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ [engine.host]: { socket: `${st.dev}:${st.ino}:${st.ctimeMs}`, ...other } }));
+    const stale = await lastlook(env, plan);
+    expect(stale.stderr).toBe('');
+    expect(stale.code).toBe(0);
+    expect(stale.report?.version).toBe('cache, then engine');
+    expect(stale.report?.sent.length).toBeGreaterThan(fresh.report?.sent.length ?? 0);
+    // On 20.10 the stale version sent a disk usage there: the plan's own, later, was not refused.
+    expect(stale.report?.sent.some((k) => k.includes('/system/df'))).toBe(true);
+    expect([...(stale.report?.taken ?? [])].sort()).toEqual([...(fresh.report?.taken ?? [])].sort());
+    expect(JSON.parse(stale.stdout)).toEqual(JSON.parse(fresh.stdout));
+    expect(JSON.parse(readFileSync(file, 'utf8'))[engine.host]).toMatchObject({
+      version: JSON.parse(fresh.stdout).engine.version,
+    });
+  });
 
   test('no early reads for a plan with --host, another command, or explore', async () => {
     const env = engineEnv(engine);
