@@ -176,6 +176,7 @@ export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: 
   const { args, all } = parsed;
   const { named, why } = prunesNamedVolumes(engine);
   const refs = volumeReferences(snapshot.containers);
+  const nameOf = new Map(snapshot.containers.map((c) => [c.id, c.name]));
   const removed = input.removedContainers ?? new Set<string>();
   const destroy: PlannedVolume[] = [];
   const keep: PlannedVolume[] = [];
@@ -193,7 +194,7 @@ export function volumePrune(snapshot: Snapshot, input: VolumePruneInput, extra: 
     else if (Object.keys(v.options).length > 0) reason = 'created with driver options: prune never removes it';
     else if (users.length > 0) {
       reason = `in use by ${users
-        .map((id) => snapshot.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12))
+        .map((id) => nameOf.get(id) ?? id.slice(0, 12))
         .sort()
         .join(', ')}`;
     } else if (!all && !labelled) {

@@ -12,6 +12,23 @@ describe('cleanPath / parseBind', () => {
     expect(cleanPath(p)).toBe(out);
   });
 
+  test('cleanPath gives what collapsing runs of slashes and dropping a trailing one gives, for every path of up to 6 of / a .', () => {
+    const byExpression = (p: string) => {
+      const c = p.replace(/\/+/g, '/').replace(/\/$/, '');
+      return c === '' ? '/' : c;
+    };
+    let paths = [''];
+    let checked = 0;
+    for (let length = 0; length <= 6; length++) {
+      for (const p of paths) {
+        expect([p, cleanPath(p)]).toEqual([p, byExpression(p)]);
+        checked++;
+      }
+      paths = paths.flatMap((p) => ['/', 'a', '.'].map((c) => p + c));
+    }
+    expect(checked).toBe((3 ** 7 - 1) / 2);
+  });
+
   test.each([
     ['/bindanon', { source: '', destination: '/bindanon' }],
     ['sem-bindnamed:/bn', { source: 'sem-bindnamed', destination: '/bn' }],
