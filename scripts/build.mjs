@@ -10,9 +10,11 @@
 //   debug's optional supports-color and Ink's react-devtools-core are replaced by stand-ins.
 // Subcommands are reached through import(): in this bundle they are evaluated only when called, so `plan` and
 // `--help` still never evaluate Ink and React.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -388,20 +390,77 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-// V8's code cache of the bundle, for this Node (bin/lastlook.js passes it over under another V8): made by running
-// `lastlook --version` once. The bundle is run from a vm.Script there, which cannot load a module with import():
-// refuse one here rather than fail at run time.
+// V8's code cache of the bundle, for this Node (bin/lastlook.js passes it over under another V8): made by running a
+// system prune plan once against recorded engine answers (scripts/code-cache-training/README.md), so that a plan's
+// functions are compiled in it; where that run fails, by running `lastlook --version`. The bundle is run from a
+// vm.Script there, which cannot load a module with import(): refuse one here rather than fail at run time.
 {
   const at = bundled.search(/(?<![\w$.])import\(/);
   if (at >= 0) throw new Error(`build: the bundle calls import() at ${at}: …${bundled.slice(at - 60, at + 30)}…`);
-  execFileSync(
-    process.execPath,
-    [
-      '-e',
-      'require(process.argv[1]).writeCodeCache(process.argv[2])',
-      join(root, 'dist/early.cjs'),
-      join(root, 'dist/lastlook.cjs'),
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+  const cacheRun = (args, env) =>
+    new Promise((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          '-e',
+          'require(process.argv[1]).writeCodeCache(process.argv[2], process.argv.slice(3))',
+          join(root, 'dist/early.cjs'),
+          join(root, 'dist/lastlook.cjs'),
+          ...args,
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'], env },
+      );
+      child.on('error', () => resolve(false));
+      child.on('close', (code) => resolve(code === 0));
+    });
+  const trained = await withRecordedEngine((env) =>
+    cacheRun(['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes'], env),
   );
+  if (!trained) {
+    console.warn('build: the plan that makes the code cache failed: made from `lastlook --version` instead');
+    if (!(await cacheRun(['--version'], process.env))) throw new Error('build: could not make the code cache');
+  }
+}
+
+/**
+ * Runs `run(env)` with an engine that answers from scripts/code-cache-training (a unix socket in a temporary
+ * folder; GET only, by path without the API version; anything else 404), no docker CLI on PATH and an empty home.
+ */
+async function withRecordedEngine(run) {
+  const dir = mkdtempSync(join(tmpdir(), 'lastlook-build-'));
+  const answers = {
+    '/version': 'version.json',
+    '/info': 'info.json',
+    '/volumes': 'volumes.json',
+    '/networks': 'networks.json',
+    '/images/json': 'images.json',
+    '/containers/json': 'containers.json',
+    '/system/df': 'system-df.json',
+  };
+  const headers = { 'Api-Version': '1.45', Server: 'Docker/26.1.5+dfsg1 (linux)', Ostype: 'linux' };
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').replace(/\?.*$/, '').replace(/^\/v1\.\d+/, '');
+    const file = req.method === 'GET' || req.method === 'HEAD' ? answers[path] : undefined;
+    if (path === '/_ping') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'text/plain' });
+      res.end('OK');
+    } else if (file && existsSync(join(root, 'scripts/code-cache-training', file))) {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+      res.end(readFileSync(join(root, 'scripts/code-cache-training', file)));
+    } else {
+      res.writeHead(404, { ...headers, 'Content-Type': 'application/json' });
+      res.end('{"message":"not recorded"}');
+    }
+  });
+  const socket = join(dir, 'docker.sock');
+  try {
+    await new Promise((resolve, reject) => server.once('error', reject).listen(socket, resolve));
+    mkdirSync(join(dir, 'bin'));
+    return await run({ PATH: join(dir, 'bin'), HOME: dir, DOCKER_CONFIG: dir, DOCKER_HOST: `unix://${socket}` });
+  } catch {
+    return false;
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

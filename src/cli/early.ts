@@ -151,13 +151,13 @@ export function compileWithCache(bundle: string): Compiled {
 }
 
 /**
- * The build's step (scripts/build.mjs): runs the bundle as `lastlook --version` and writes, at exit, the code V8
- * compiled for it (the module's whole top level and what that start-up ran).
+ * The build's step (scripts/build.mjs): runs the bundle as `lastlook ARGS` (`--version` by default) and writes, at
+ * exit, the code V8 compiled for it (the module's whole top level and what that run ran).
  */
-export function writeCodeCache(bundle: string): void {
+export function writeCodeCache(bundle: string, args: readonly string[] = ['--version']): void {
   const { script, source } = compileBundle(bundle, null);
   const hash = createHash('sha1').update(source).digest();
   process.on('exit', () => writeFileSync(`${bundle}.cache`, Buffer.concat([hash, script.createCachedData()])));
-  process.argv = [process.execPath, bundle, '--version'];
+  process.argv = [process.execPath, bundle, ...args];
   runCompiled(script, bundle);
 }
