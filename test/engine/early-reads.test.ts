@@ -74,12 +74,33 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
     },
   );
 
+  /**
+   * A system prune plan of this test's own container and volume (a label only they carry: the other test files
+   * change the shared engine meanwhile, so a whole-engine plan differs from one run to the next).
+   */
+  async function ownPrune(
+    tag: string,
+  ): Promise<{ container: string; plan: string[]; cleanup: () => Promise<unknown> }> {
+    const mark = prefix(tag);
+    const label = `lastlook.test=${mark}`;
+    await given(engine, ['volume', 'create', '--label', label, `${mark}-v`]);
+    await given(engine, ['create', '--name', `${mark}-c`, '--label', label, engine.image, 'true']);
+    return {
+      container: `${mark}-c`,
+      plan: ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes', '--filter', `label=${label}`],
+      cleanup: () =>
+        given(engine, ['rm', '-f', `${mark}-c`]).then(() => given(engine, ['volume', 'rm', '-f', `${mark}-v`])),
+    };
+  }
+  const destroyOf = (r: Run) => (JSON.parse(r.stdout) as { destroy: { containers: { name: string }[] } }).destroy;
+
   test('the version cache: the next run sends its reads beside /version, takes every one, and plans the same', async () => {
     const home = mkdtempSync(join(work, 'home-'));
     const env = { ...engineEnv(engine), HOME: home };
-    const plan = ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes'];
-    const first = await lastlook(env, plan);
-    const second = await lastlook(env, plan);
+    const own = await ownPrune('vc');
+    const first = await lastlook(env, own.plan);
+    const second = await lastlook(env, own.plan);
+    await own.cleanup();
     expect(first.report?.version).toBe('engine');
     expect(second.report?.version).toBe('cache');
     for (const r of [first, second]) {
@@ -87,7 +108,8 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
       expect([...(r.report?.taken ?? [])].sort()).toEqual([...(r.report?.sent ?? [])].sort());
     }
     expect(second.report?.sent).toEqual(first.report?.sent);
-    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
+    expect(destroyOf(first).containers.map((c) => c.name)).toEqual([own.container]);
+    expect(destroyOf(second)).toEqual(destroyOf(first));
     const cache = JSON.parse(readFileSync(join(home, '.cache/lastlook/engine-versions.json'), 'utf8'));
     expect(cache[engine.host]).toMatchObject({ version: JSON.parse(first.stdout).engine.version });
   });
@@ -95,8 +117,8 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
   test('a stale cache entry (another version behind the same socket): read again at the right one, the stale reads left to finish untaken, the same plan', async () => {
     const home = mkdtempSync(join(work, 'home-'));
     const env = { ...engineEnv(engine), HOME: home };
-    const plan = ['plan', '--json', '--', 'docker', 'system', 'prune', '--volumes'];
-    const fresh = await lastlook(env, plan);
+    const own = await ownPrune('vs');
+    const fresh = await lastlook(env, own.plan);
     const st = lstatSync(engine.host.slice('unix://'.length));
     // The other engine's version: on 20.10 one that prefetches disk usage (which 20.10 refuses twice at once).
     const other =
@@ -104,7 +126,8 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
     const file = join(home, '.cache/lastlook/engine-versions.json');
     mkdirSync(join(home, '.cache/lastlook'), { recursive: true });
     writeFileSync(file, JSON.stringify({ [engine.host]: { socket: `${st.dev}:${st.ino}:${st.ctimeMs}`, ...other } }));
-    const stale = await lastlook(env, plan);
+    const stale = await lastlook(env, own.plan);
+    await own.cleanup();
     expect(stale.stderr).toBe('');
     expect(stale.code).toBe(0);
     expect(stale.report?.version).toBe('cache, then engine');
@@ -112,7 +135,8 @@ describe.each(['current', 'legacy'] as const)('early reads on the %s engine', (k
     // On 20.10 the stale version sent a disk usage there: the plan's own, later, was not refused.
     expect(stale.report?.sent.some((k) => k.includes('/system/df'))).toBe(true);
     expect([...(stale.report?.taken ?? [])].sort()).toEqual([...(fresh.report?.taken ?? [])].sort());
-    expect(JSON.parse(stale.stdout)).toEqual(JSON.parse(fresh.stdout));
+    expect(destroyOf(fresh).containers.map((c) => c.name)).toEqual([own.container]);
+    expect(destroyOf(stale)).toEqual(destroyOf(fresh));
     expect(JSON.parse(readFileSync(file, 'utf8'))[engine.host]).toMatchObject({
       version: JSON.parse(fresh.stdout).engine.version,
     });
