@@ -135,17 +135,13 @@ interface Found {
   readonly dev: Float64Array;
   readonly ino: Float64Array;
   /** The first index that could not be looked up (-1: none), and the error's code. */
-  readonly failedAt: number;
-  readonly code: string;
+  failedAt: number;
+  code: string;
 }
 
-/**
- * The lookups of `paths` (each a path under `upper`), from `from` to `to`: the same loop on either thread. Kept
- * free of anything outside its body: the second thread runs its source text.
- */
-function lstatRange(lstat: typeof lstatSync, upper: string, paths: readonly string[], from: number, to: number): Found {
-  const n = to - from;
-  const found = {
+/** Room for the lookups of `n` paths. Kept free of anything outside its body: the second thread runs its text. */
+function emptyFound(n: number): Found {
+  return {
     kind: new Uint8Array(n),
     size: new Float64Array(n),
     nlink: new Float64Array(n),
@@ -154,18 +150,33 @@ function lstatRange(lstat: typeof lstatSync, upper: string, paths: readonly stri
     failedAt: -1,
     code: '',
   };
-  for (let i = 0; i < n; i++) {
+}
+
+/**
+ * Looks up `paths[from..to)` (each a path under `upper`) into `found`, at the same indexes; false at the first path
+ * that cannot be looked up (then `found.failedAt`). The same loop on either thread: kept free of anything outside
+ * its body, the second thread runs its source text.
+ */
+function lstatInto(
+  lstat: typeof lstatSync,
+  upper: string,
+  paths: readonly string[],
+  from: number,
+  to: number,
+  found: Found,
+): boolean {
+  for (let i = from; i < to; i++) {
     let st: import('node:fs').Stats | undefined;
     try {
-      st = lstat(upper + paths[from + i], { throwIfNoEntry: false });
+      st = lstat(upper + paths[i], { throwIfNoEntry: false });
     } catch (e) {
       found.failedAt = i;
       found.code = (e as NodeJS.ErrnoException).code ?? String((e as Error).message);
-      break;
+      return false;
     }
     if (st === undefined) {
       found.failedAt = i;
-      break;
+      return false;
     }
     // 1 directory, 2 symlink, 3 file, 4 anything else (KIND).
     found.kind[i] = st.isDirectory() ? 1 : st.isSymbolicLink() ? 2 : st.isFile() ? 3 : 4;
@@ -174,21 +185,23 @@ function lstatRange(lstat: typeof lstatSync, upper: string, paths: readonly stri
     found.dev[i] = st.dev;
     found.ino[i] = st.ino;
   }
-  return found;
+  return true;
 }
 
-/** The second thread: `lstatRange` over the paths it is given (joined by NUL, which no path holds). */
+/** The second thread: `lstatInto` over the paths it is given (joined by NUL, which no path holds). */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { lstatSync } = require('node:fs');
-const lstatRange = ${lstatRange.toString()};
+const emptyFound = ${emptyFound.toString()};
+const lstatInto = ${lstatInto.toString()};
 const paths = workerData.joined.split('\\0');
-const found = lstatRange(lstatSync, workerData.upper, paths, 0, paths.length);
+const found = emptyFound(paths.length);
+lstatInto(lstatSync, workerData.upper, paths, 0, paths.length, found);
 parentPort.postMessage(found, [found.kind.buffer, found.size.buffer, found.nlink.buffer, found.dev.buffer, found.ino.buffer]);
 `;
 
 /**
- * `lstatRange` of `paths` on a second thread: `found` is null when the thread could not run it (the caller looks
+ * `lstatInto` of `paths` on a second thread: `found` is null when the thread could not run it (the caller looks
  * them up itself); `stop` ends the thread. Exported for the tests.
  */
 export function lstatOnSecondThread(
@@ -218,7 +231,7 @@ export function lstatOnSecondThread(
 }
 
 /**
- * `lstatRange` of every path, in chunks between turns of the event loop (the explorer keeps answering keys); from
+ * The lookups of every path, in chunks between turns of the event loop (the explorer keeps answering keys); from
  * `secondThreadFrom` paths on, the second half on a second thread meanwhile. Null when cancelled.
  */
 async function lookUpAll(
@@ -231,7 +244,7 @@ async function lookUpAll(
       ? Math.floor(paths.length / 2)
       : paths.length;
   const other = half < paths.length ? lstatOnSecondThread(upper, paths.slice(half), opts.signal) : null;
-  const parts: Found[] = [];
+  const found = emptyFound(paths.length);
   for (let from = 0; from < half; from += CHUNK) {
     if (from > 0) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -240,49 +253,29 @@ async function lookUpAll(
         return null;
       }
     }
-    const part = lstatRange(lstatSync, upper, paths, from, Math.min(half, from + CHUNK));
-    parts.push(part);
-    if (part.failedAt >= 0) {
+    if (!lstatInto(lstatSync, upper, paths, from, Math.min(half, from + CHUNK), found)) {
       // The layer cannot serve: the rest is not needed.
       other?.stop();
-      return joinFound(parts);
+      return found;
     }
   }
-  if (other) {
-    const found = await other.found;
-    if (opts.signal?.aborted) return null;
-    // A thread that could not run: its half here.
-    parts.push(found ?? lstatRange(lstatSync, upper, paths, half, paths.length));
-  }
-  return joinFound(parts);
-}
-
-/** One `Found` of consecutive parts (the first failure kept, counted from the first part's start). */
-function joinFound(parts: readonly Found[]): Found {
-  const n = parts.reduce((sum, p) => sum + p.kind.length, 0);
-  const out = {
-    kind: new Uint8Array(n),
-    size: new Float64Array(n),
-    nlink: new Float64Array(n),
-    dev: new Float64Array(n),
-    ino: new Float64Array(n),
-    failedAt: -1,
-    code: '',
-  };
-  let at = 0;
-  for (const p of parts) {
-    out.kind.set(p.kind, at);
-    out.size.set(p.size, at);
-    out.nlink.set(p.nlink, at);
-    out.dev.set(p.dev, at);
-    out.ino.set(p.ino, at);
-    if (p.failedAt >= 0 && out.failedAt < 0) {
-      out.failedAt = at + p.failedAt;
-      out.code = p.code;
+  if (!other) return found;
+  const theirs = await other.found;
+  if (opts.signal?.aborted) return null;
+  // A thread that could not run: its half here.
+  if (!theirs) lstatInto(lstatSync, upper, paths, half, paths.length, found);
+  else {
+    found.kind.set(theirs.kind, half);
+    found.size.set(theirs.size, half);
+    found.nlink.set(theirs.nlink, half);
+    found.dev.set(theirs.dev, half);
+    found.ino.set(theirs.ino, half);
+    if (theirs.failedAt >= 0) {
+      found.failedAt = half + theirs.failedAt;
+      found.code = theirs.code;
     }
-    at += p.kind.length;
   }
-  return out;
+  return found;
 }
 
 async function lookUp(
@@ -314,7 +307,9 @@ async function lookUp(
       leaves.push(path);
       continue;
     }
-    const stat = statOf(lstatRange(lstatSync, upper, [path], 0, 1), 0, upper, path);
+    const one = emptyFound(1);
+    lstatInto(lstatSync, upper, [path], 0, 1, one);
+    const stat = statOf(one, 0, upper, path);
     if (typeof stat === 'string') return fail(stat);
     if (stat.type === 'directory') directories.add(path);
     sizes.set(path, stat);
