@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { describe, expect, test } from 'vitest';
 import { collatesAsciiAsRoot, ROOT_ASCII_ORDER, rootAsciiKey, sortByName } from '../../src/core/collate.js';
+import { random } from '../helpers/random.js';
 
 /** Two ASCII strings compared by their root sort keys. */
 function compareRootAscii(a: string, b: string): number {
@@ -18,17 +19,6 @@ function compareRootAscii(a: string, b: string): number {
 const root = new Intl.Collator('und');
 const defaultCollator = new Intl.Collator();
 const ascii = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i));
-
-/** A small deterministic generator (mulberry32), so that a failure names a reproducible pair. */
-function random(seed: number): () => number {
-  let t = seed;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectSameOrder(pairs: Iterable<readonly [string, string]>, reference: Intl.Collator): number {
   let n = 0;

@@ -7,6 +7,7 @@ import {
   escapeText,
   needsEscape,
 } from '../../src/core/escape.js';
+import { random } from '../helpers/random.js';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 
@@ -120,11 +121,7 @@ describe('escapeText with lines kept', () => {
 
   test('gives what visiting every match gives, over random text of line breaks, tabs, controls and the rest', () => {
     const pool = ['a', ' ', '\n', '\t', '\r', '\u001b', '\u009b', '\u202e', '\ud800', '\udc00', '😀', 'é', '"', '\\'];
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed / 2147483648;
-    };
+    const next = random(7);
     let unchanged = 0;
     for (let n = 0; n < 5000; n++) {
       const text = Array.from({ length: Math.floor(next() * 10) }, () => pool[Math.floor(next() * pool.length)]).join(

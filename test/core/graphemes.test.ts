@@ -1,22 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { graphemeSegmenter, segmentedWithoutIcu } from '../../src/core/graphemes.js';
+import { random } from '../helpers/random.js';
 
 const icu = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const ours = graphemeSegmenter();
 
 /** Every UTF-16 unit of the Basic Multilingual Plane that our segmenter takes without ICU. */
 const oneUnit = Array.from({ length: 0x10000 }, (_, c) => String.fromCharCode(c)).filter(segmentedWithoutIcu);
-
-/** A small deterministic generator (mulberry32), so that a failure names a reproducible string. */
-function random(seed: number): () => number {
-  let t = seed;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const plain = (s: Intl.Segments) => [...s].map((d) => ({ ...d }));
 
