@@ -35,6 +35,13 @@ function withGraphemes(text) {
   return `import { graphemeSegmenter as lastlookGraphemeSegmenter } from ${from};\n${text}`;
 }
 
+/** The file at `path` with each `[from, to]` replaced once, in order (each must be there), as an esbuild load result. */
+function patched(path, replacements) {
+  let contents = readFileSync(path, 'utf8');
+  for (const [from, to] of replacements) contents = replaceOnce(contents, from, to, path);
+  return { contents, loader: 'js' };
+}
+
 function replaceOnce(text, from, to, file) {
   if (!text.includes(from)) throw new Error(`build: ${file} no longer contains ${JSON.stringify(from)}`);
   return text.replace(from, to);
@@ -265,40 +272,30 @@ const bundleEverything = {
     });
     // docker-modem formats every request's options (the agent and its sockets included, `depth: null`) for a debug
     // line that is printed only under DEBUG=modem: ~1-2 ms of each request. Formatted only when it is printed.
-    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      let contents = replaceOnce(
-        text,
-        "  debug('Sending: %s', util.inspect(options, {",
-        "  if (debug.enabled) debug('Sending: %s', util.inspect(options, {",
-        args.path,
-      );
-      // Node's agent works out a TLS server name for every request without one, and the first compiles its IPv6
-      // expression (5-9 ms, in every plan and first frame): a unix socket has none to work out.
-      contents = replaceOnce(
-        contents,
-        '  if (this.agent) {\n    optionsf.agent = this.agent;\n  }\n',
-        "  if (this.agent) {\n    optionsf.agent = this.agent;\n  }\n  if (this.socketPath) optionsf.servername = '';\n",
-        args.path,
-      );
-      return { contents, loader: 'js' };
-    });
+    // Node's agent works out a TLS server name for every request without one, and the first compiles its IPv6
+    // expression (5-9 ms, in every plan and first frame): a unix socket has none to work out.
+    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, (args) =>
+      patched(args.path, [
+        [
+          "  debug('Sending: %s', util.inspect(options, {",
+          "  if (debug.enabled) debug('Sending: %s', util.inspect(options, {",
+        ],
+        [
+          '  if (this.agent) {\n    optionsf.agent = this.agent;\n  }\n',
+          "  if (this.agent) {\n    optionsf.agent = this.agent;\n  }\n  if (this.socketPath) optionsf.servername = '';\n",
+        ],
+      ]),
+    );
     // docker-modem wraps Node's http and https at load: https (and tls under it) is ~6 ms of every start, and only a
     // TLS engine uses it. Wrapped at first use instead; both wrappers are made by the same function as before.
-    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]http\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      let contents = replaceOnce(
-        text,
-        "var nativeHttps = require('https'),\n  nativeHttp",
-        'var nativeHttp',
-        args.path,
-      );
-      contents = replaceOnce(contents, '  https: nativeHttps,\n', '', args.path);
-      contents = replaceOnce(contents, 'for (var protocol in protocols) {', 'function wrap(protocol) {', args.path);
-      contents = replaceOnce(
-        contents,
-        '  module.exports[protocol] = h;\n}',
-        `  return h;
+    b.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]http\.js$/ }, (args) =>
+      patched(args.path, [
+        ["var nativeHttps = require('https'),\n  nativeHttp", 'var nativeHttp'],
+        ['  https: nativeHttps,\n', ''],
+        ['for (var protocol in protocols) {', 'function wrap(protocol) {'],
+        [
+          '  module.exports[protocol] = h;\n}',
+          `  return h;
 }
 module.exports.http = wrap('http');
 var wrappedHttps;
@@ -312,32 +309,27 @@ Object.defineProperty(module.exports, 'https', {
     return wrappedHttps;
   }
 });`,
-        args.path,
-      );
-      return { contents, loader: 'js' };
-    });
+        ],
+      ]),
+    );
     // dockerode's helpers load zlib, tar-fs (with its own tar-stream and readable-stream) and a .dockerignore parser
     // for the one that packs a build context, which lastlook never calls: ~5-8 ms of every start. Loaded there.
-    b.onLoad({ filter: /[\\/]dockerode[\\/]lib[\\/]util\.js$/ }, (args) => {
-      let contents = readFileSync(args.path, 'utf8');
-      for (const [from, to] of [
+    b.onLoad({ filter: /[\\/]dockerode[\\/]lib[\\/]util\.js$/ }, (args) =>
+      patched(args.path, [
         ["var zlib = require('zlib');\n", ''],
         ["var tar = require('tar-fs');\n", ''],
         ["var DockerIgnore = require('@balena/dockerignore');\n", ''],
         ['pack.pipe(zlib.createGzip())', "pack.pipe(require('zlib').createGzip())"],
         ['const pack = tar.pack(', "const pack = require('tar-fs').pack("],
         ['DockerIgnore({', "require('@balena/dockerignore')({"],
-      ]) {
-        contents = replaceOnce(contents, from, to, args.path);
-      }
-      return { contents, loader: 'js' };
-    });
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
-      let text = readFileSync(args.path, 'utf8');
-      text = replaceOnce(text, "await import('./devtools.js');", '', args.path);
-      text = replaceOnce(text, '? await loadPackageJson()', '? {}', args.path);
-      return { contents: text, loader: 'js' };
-    });
+      ]),
+    );
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) =>
+      patched(args.path, [
+        ["await import('./devtools.js');", ''],
+        ['? await loadPackageJson()', '? {}'],
+      ]),
+    );
   },
 };
 

@@ -159,10 +159,11 @@ const TERMINAL_ACTIVE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** {@link TERMINAL_ACTIVE} but line feeds and tabs: whether a text with its lines kept needs any escape. */
-const ACTIVE_BUT_LINES =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** {@link TERMINAL_ACTIVE} but tabs and line feeds: whether a text with its lines kept needs any escape. */
+const ACTIVE_BUT_LINES = new RegExp(
+  TERMINAL_ACTIVE.source.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f'),
+  'g',
+);
 
 /**
  * Free text from outside (an engine error, a tool's stderr, a label shown in a sentence) made inert for a terminal:

@@ -273,10 +273,9 @@ export function startEarlyReads(
   let registered = false;
   const ready = version.then(async (r) => {
     const v = r?.status === 200 ? engineVersion(r.body) : null;
-    if (v && socket && (v.version !== guess?.version || v.apiVersion !== guess?.apiVersion)) {
-      writeVersionCache(cacheFile, cache, host, socket, v);
-    }
-    if (guess && !(v && v.version === guess.version && v.apiVersion === guess.apiVersion)) {
+    const asGuessed = v !== null && v.version === guess?.version && v.apiVersion === guess.apiVersion;
+    if (v && socket && !asGuessed) writeVersionCache(cacheFile, cache, host, socket, v);
+    if (guess && !asGuessed) {
       // Read at a version the engine does not give (or no answer): left untaken. Their answers are awaited before
       // anything else is sent, by us or by the adapter (which waits for this): a disk usage before 23.0 refuses a
       // second one while the first runs.
